@@ -1,0 +1,157 @@
+"""The composition root: builds the Bolt app, the context and the web server from settings.
+
+Nothing here runs at import time; `build()` is called by the CLI, the demo and tests.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from aiohttp import web
+from slack_bolt.async_app import AsyncApp
+from slack_bolt.authorization import AuthorizeResult
+from slack_sdk.http_retry.builtin_async_handlers import (
+    AsyncConnectionErrorRetryHandler,
+    AsyncRateLimitErrorRetryHandler,
+    AsyncServerErrorRetryHandler,
+)
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.clock import Clock, SystemClock
+from bot.config import Config
+from bot.context import AppContext
+from bot.domain.policy import load_policy
+from bot.flows.delivery import Backoff, Deliverer
+from bot.people import People
+from bot.settings import Settings
+from db.store import Store
+from handlers import register_all
+
+log = logging.getLogger(__name__)
+OAUTH_ENV = ("SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET")
+
+
+@contextmanager
+def _without_oauth_env() -> Iterator[None]:
+    """Bolt silently switches to OAuth when both variables are set; this app is
+    authorised by its bot token alone, so Bolt must not see them while it is built."""
+    saved = {k: os.environ.pop(k) for k in OAUTH_ENV if k in os.environ}
+    try:
+        yield
+    finally:
+        os.environ.update(saved)
+
+
+@dataclass
+class Bot:
+    app: AsyncApp
+    ctx: AppContext
+    deliverer: Deliverer
+
+    def web_app(self) -> web.Application:
+        web_app = self.app.web_app(path="/slack/events")
+        web_app.router.add_get("/healthz", self._healthz)
+        web_app.cleanup_ctx.append(self._lifecycle)
+        return web_app
+
+    async def _healthz(self, request: web.Request) -> web.Response:
+        from db.outbox import pending_count
+
+        try:
+            pending = await self.ctx.store.run(pending_count)
+        except Exception as e:  # the database not answering is exactly what we report
+            return web.json_response({"ok": False, "database": type(e).__name__}, status=503)
+        return web.json_response({"ok": True, "database": "ok", "pending_deliveries": pending})
+
+    async def _lifecycle(self, _: web.Application) -> AsyncIterator[None]:
+        await self.start()
+        yield
+        await self.stop()
+
+    async def start(self) -> None:
+        await self.ctx.store.open()
+        await self._learn_workspace()
+        self.deliverer.start()
+        log.info("ch-responder started")
+
+    async def stop(self) -> None:
+        await self.deliverer.stop()
+        await self.ctx.store.close()
+        log.info("ch-responder stopped")
+
+    async def _learn_workspace(self) -> None:
+        # For message links in the repeat-customer flag; without it links degrade to text.
+        try:
+            resp = await self.ctx.client.auth_test()
+            self.ctx.workspace_url = str(resp.get("url") or self.ctx.workspace_url)
+        except Exception as e:
+            log.warning(
+                "auth.test failed at start (%s); message links use the default host",
+                type(e).__name__,
+            )
+
+
+def build(
+    settings: Settings,
+    config: Config,
+    *,
+    clock: Clock | None = None,
+    store: Store | None = None,
+    backoff: Backoff | None = None,
+    client_timeout: int = 10,
+) -> Bot:
+    if settings.oauth_env_present:
+        log.warning(
+            "SLACK_CLIENT_ID/SLACK_CLIENT_SECRET are set but ignored: "
+            "ch-responder authorises with SLACK_BOT_TOKEN only"
+        )
+    client = AsyncWebClient(
+        token=settings.bot_token,
+        base_url=settings.api_url,
+        timeout=client_timeout,
+        retry_handlers=[
+            AsyncConnectionErrorRetryHandler(),
+            AsyncRateLimitErrorRetryHandler(max_retry_count=2),
+            AsyncServerErrorRetryHandler(max_retry_count=2),
+        ],
+    )
+    # Deliveries retry through the outbox, which looks for an earlier copy before
+    # posting again; an in-client retry would skip that check and could post twice.
+    delivery_client = AsyncWebClient(
+        token=settings.bot_token,
+        base_url=settings.api_url,
+        timeout=client_timeout,
+        retry_handlers=[],
+    )
+    policy = load_policy(config.policy_file)
+    store = store or Store(settings.db_path)
+    ctx = AppContext(
+        settings=settings,
+        config=config,
+        policy=policy,
+        store=store,
+        clock=clock or SystemClock(),
+        client=client,
+        people=People(client, config),
+    )
+
+    async def authorize(**_: object) -> AuthorizeResult:
+        # A single-workspace app: the bot token is the authorisation. Passing this
+        # avoids Bolt's auth.test on the first request.
+        return AuthorizeResult(enterprise_id=None, team_id=None, bot_token=settings.bot_token)
+
+    with _without_oauth_env():
+        app = AsyncApp(
+            client=client,
+            signing_secret=settings.signing_secret,
+            authorize=authorize,
+            logger=logging.getLogger("slack_bolt"),
+        )
+    register_all(app, ctx)
+    deliverer = Deliverer(ctx, delivery_client, backoff=backoff)
+    ctx.deliverer = deliverer
+    return Bot(app, ctx, deliverer)

@@ -1,0 +1,97 @@
+"""`ch-responder run | demo | check-config`."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from datetime import datetime
+
+from bot.config import Config, ConfigError, load_config
+from bot.domain.policy import PolicyError, load_policy
+from bot.settings import Settings, SettingsError, load_settings
+
+EXIT_CONFIG = 2
+
+
+def _setup_logging(verbose: bool) -> None:
+    logging.basicConfig(
+        level=logging.DEBUG if verbose else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    # Bolt and slack-sdk log request and response bodies at DEBUG: those carry report
+    # text, so they stay at WARNING whatever our own level is.
+    for noisy in ("slack_bolt", "slack_sdk", "aiohttp.access"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+def _load(require_slack: bool = True) -> tuple[Settings, Config]:
+    settings = load_settings(require_slack=require_slack)
+    config = load_config(settings.config_path)
+    load_policy(config.policy_file)  # fail at start, not at the first report
+    return settings, config
+
+
+def _on_duty(config: Config, now: datetime) -> list[str]:
+    lines = []
+    for name, rotation in config.rotations.items():
+        shift = rotation.shift_at(now)
+        nxt = rotation.next_shift(now)
+        local = shift.ends.astimezone(config.timezone).strftime("%Y-%m-%d %H:%M %Z")
+        lines.append(f"{name}: {shift.member} until {local}, then {nxt.member}")
+    return lines
+
+
+def check_config() -> int:
+    settings, config = _load()
+    print(f"configuration OK: {settings.config_path}")
+    print(
+        f"responders channel: {config.responders_channel}; timezone: {config.timezone.key}; "
+        f"default language: {config.language}"
+    )
+    for line in _on_duty(config, datetime.now(config.timezone)):
+        print(line)
+    return 0
+
+
+def run() -> int:
+    settings, config = _load()
+    from bot.serve import serve
+
+    asyncio.run(serve(settings, config))
+    return 0
+
+
+def demo(args: argparse.Namespace) -> int:
+    from bot.demo import run_demo
+
+    return asyncio.run(run_demo(lang=args.lang))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="ch-responder", description=__doc__)
+    parser.add_argument("-v", "--verbose", action="store_true")
+    sub = parser.add_subparsers(dest="cmd", required=True)
+    sub.add_parser("run", help="serve Slack (Socket Mode if SLACK_APP_TOKEN is set, else HTTP)")
+    d = sub.add_parser("demo", help="play a scripted story offline against a simulated Slack")
+    d.add_argument(
+        "--lang",
+        choices=("ja", "en"),
+        default="en",
+        help="the language the demo's people read (default: en)",
+    )
+    sub.add_parser("check-config", help="validate the configuration; show who is on duty")
+    args = parser.parse_args(argv)
+    _setup_logging(args.verbose)
+    try:
+        if args.cmd == "run":
+            return run()
+        if args.cmd == "demo":
+            return demo(args)
+        return check_config()
+    except (SettingsError, ConfigError, PolicyError) as e:
+        print(f"ch-responder: configuration error: {e}", file=sys.stderr)
+        return EXIT_CONFIG
+    except KeyboardInterrupt:
+        return 130

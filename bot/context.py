@@ -1,0 +1,35 @@
+"""What every flow needs, built once by the composition root (bot/app.py)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.clock import Clock
+from bot.config import Config
+from bot.domain.policy import Policy
+from bot.people import People
+from bot.settings import Settings
+from db.store import Store
+
+if TYPE_CHECKING:
+    from bot.flows.delivery import Deliverer
+
+
+@dataclass
+class AppContext:
+    settings: Settings
+    config: Config
+    policy: Policy
+    store: Store
+    clock: Clock
+    client: AsyncWebClient
+    people: People
+    workspace_url: str = "https://slack.com/"
+    deliverer: Deliverer | None = None
+
+    def kick_deliveries(self) -> None:
+        if self.deliverer is not None:
+            self.deliverer.kick()

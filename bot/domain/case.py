@@ -1,0 +1,51 @@
+"""A stored case as the rest of the bot sees it. Pure."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+STATUSES = ("new", "acknowledged", "in_progress", "closed")
+
+
+@dataclass(frozen=True)
+class Case:
+    id: int
+    case_no: str
+    reporter_id: str
+    reporter_lang: str
+    show_name: bool
+    counseling_ok: bool
+    occurred_at: datetime
+    reported_at: datetime
+    contact_channel: str
+    categories: tuple[str, ...]
+    severity: str
+    danger: str
+    demand: str
+    narrative: str
+    evidence_links: tuple[str, ...]
+    evidence_files: tuple[str, ...]
+    status: str
+    policy_version: str
+    legal_on_duty: str
+    counseling_on_duty: str
+    repeat_count: int
+    card_channel: str | None = None
+    card_ts: str | None = None
+    thread_ts: str | None = None
+    acknowledged_at: datetime | None = None
+    closed_at: datetime | None = None
+
+    @property
+    def happening_now(self) -> bool:
+        return self.danger in ("ongoing", "danger")
+
+
+@dataclass(frozen=True)
+class EarlierCase:
+    """An earlier case about the same customer (for the repeat-customer flag)."""
+
+    case_no: str
+    card_channel: str | None
+    card_ts: str | None

@@ -1,0 +1,233 @@
+"""The delivery loop: carries pending outbox rows to Slack, each exactly once.
+
+Exactly once over an unreliable network: an attempt is counted in SQLite before the
+call. If a call times out, or the process dies mid-call, Slack may have posted the
+message anyway; so any retry first looks for the message by the delivery ID we put
+in its metadata, and only posts if it is not there. 429s wait for Retry-After; 5xx,
+timeouts and refused connections back off exponentially. Nothing is ever dropped
+for a transient failure.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import aiohttp
+import sqlite_utils
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.clock import Clock, SystemClock
+from bot.context import AppContext
+from bot.flows.render import NotReady, Outgoing, render
+from db import cases, outbox
+
+log = logging.getLogger(__name__)
+EVENT_TYPE = "ch_delivery"
+# Errors that say the request itself is wrong: retrying cannot help, so the row is
+# marked dead and logged loudly (a bug or a misconfiguration to fix, then requeue).
+PERMANENT = {
+    "invalid_blocks",
+    "invalid_arguments",
+    "msg_too_long",
+    "invalid_auth",
+    "account_inactive",
+    "token_revoked",
+    "missing_scope",
+}
+
+
+@dataclass
+class Backoff:
+    base: float = 1.0
+    cap: float = 300.0
+
+    def delay(self, attempts: int) -> float:
+        return float(min(self.cap, self.base * 2 ** max(0, attempts - 1)))
+
+
+class Deliverer:
+    def __init__(
+        self,
+        ctx: AppContext,
+        client: AsyncWebClient,
+        *,
+        clock: Clock | None = None,
+        backoff: Backoff | None = None,
+        concurrency: int = 8,
+    ) -> None:
+        self.ctx = ctx
+        self.client = client  # no retry handlers: this loop is the retry mechanism
+        self.clock = clock or SystemClock()  # real time: retries wait real seconds
+        self.backoff = backoff or Backoff()
+        self._wake = asyncio.Event()
+        self._sem = asyncio.Semaphore(concurrency)
+        self._in_flight: set[int] = set()
+        self._task: asyncio.Task[None] | None = None
+        self._stopping = False
+        self.delivered = 0
+
+    def kick(self) -> None:
+        self._wake.set()
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self._run(), name="deliveries")
+
+    async def stop(self) -> None:
+        """Let in-flight posts finish; what is still pending stays in the outbox."""
+        self._stopping = True
+        self._wake.set()
+        if self._task:
+            await self._task
+
+    async def _run(self) -> None:
+        tasks: set[asyncio.Task[None]] = set()
+        while not self._stopping:
+            try:
+                await self.run_once(tasks)
+            except Exception:
+                log.exception("delivery loop tick failed; retrying")
+            wait = await self._seconds_until_next()
+            self._wake.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), timeout=wait)
+        if tasks:
+            await asyncio.gather(*tasks, return_exceptions=True)
+
+    async def _seconds_until_next(self) -> float:
+        nxt = await self.ctx.store.run(outbox.next_due_at)
+        if nxt is None:
+            return 30.0
+        return max(0.01, min(30.0, (nxt - self.clock.now()).total_seconds()))
+
+    async def run_once(self, tasks: set[asyncio.Task[None]] | None = None) -> int:
+        """Start every due delivery not already in flight; returns how many started."""
+        tasks = tasks if tasks is not None else set()
+        due = await self.ctx.store.run(outbox.due, self.clock.now())
+        started = 0
+        for d in due:
+            if d.id in self._in_flight:
+                continue
+            self._in_flight.add(d.id)
+            task = asyncio.create_task(self._deliver(d))
+            tasks.add(task)
+            task.add_done_callback(tasks.discard)
+            started += 1
+        return started
+
+    async def drain(self, timeout: float = 10.0) -> None:
+        """Deliver until nothing is pending and due (tests, demo, benchmarks)."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        tasks: set[asyncio.Task[None]] = set()
+        while loop.time() < deadline:
+            await self.run_once(tasks)
+            if tasks:
+                await asyncio.wait(tasks, timeout=max(0.0, deadline - loop.time()))
+            elif await self.ctx.store.run(outbox.pending_count) == 0:
+                return
+            else:
+                await asyncio.sleep(0.02)
+        raise TimeoutError("deliveries still pending")
+
+    async def _deliver(self, d: outbox.Delivery) -> None:
+        try:
+            async with self._sem:
+                await self._attempt(d)
+        finally:
+            self._in_flight.discard(d.id)
+            self._wake.set()  # a finished card unblocks its thread reply
+
+    async def _attempt(self, d: outbox.Delivery) -> None:
+        store = self.ctx.store
+        try:
+            msg = await render(self.ctx, d.case_id, d.kind)
+        except NotReady:
+            await store.run(outbox.retry_later, d.id, self._later(1), "waiting for card")
+            return
+        attempts = await store.run(outbox.begin_attempt, d.id)
+        try:
+            found = await self._already_posted(d, msg) if attempts > 1 else None
+            if found:
+                channel, ts = found
+                log.info("delivery found already posted: id=%s kind=%s", d.id, d.kind)
+            else:
+                resp = await self.client.chat_postMessage(
+                    **msg.args(),
+                    metadata={"event_type": EVENT_TYPE, "event_payload": {"delivery": d.id}},
+                )
+                channel, ts = str(resp["channel"]), str(resp["ts"])
+        except SlackApiError as e:
+            await self._failed(d, attempts, e)
+            return
+        except (aiohttp.ClientError, TimeoutError, OSError) as e:
+            await self._retry(d, attempts, type(e).__name__)
+            return
+
+        await store.run(_record_delivered, d, channel, ts, self.clock.now())
+        self.delivered += 1
+        log.info("delivered: id=%s case=%s kind=%s attempts=%s", d.id, d.case_id, d.kind, attempts)
+
+    async def _already_posted(self, d: outbox.Delivery, msg: Outgoing) -> tuple[str, str] | None:
+        channel = msg.channel
+        if channel.startswith(("U", "W")):
+            opened = await self.client.conversations_open(users=channel)
+            channel = opened["channel"]["id"]
+        if msg.thread_ts:
+            resp = await self.client.conversations_replies(
+                channel=channel, ts=msg.thread_ts, include_all_metadata=True, limit=200
+            )
+        else:
+            resp = await self.client.conversations_history(
+                channel=channel, include_all_metadata=True, limit=200
+            )
+        for m in resp.get("messages") or []:
+            meta = m.get("metadata") or {}
+            if (
+                meta.get("event_type") == EVENT_TYPE
+                and (meta.get("event_payload") or {}).get("delivery") == d.id
+            ):
+                return channel, str(m["ts"])
+        return None
+
+    def _later(self, seconds: float) -> datetime:
+        return self.clock.now() + timedelta(seconds=seconds)
+
+    async def _retry(
+        self, d: outbox.Delivery, attempts: int, why: str, after: float | None = None
+    ) -> None:
+        delay = after if after is not None else self.backoff.delay(attempts)
+        log.warning(
+            "delivery failed, will retry: id=%s kind=%s why=%s in=%.1fs", d.id, d.kind, why, delay
+        )
+        await self.ctx.store.run(outbox.retry_later, d.id, self._later(delay), why)
+
+    async def _failed(self, d: outbox.Delivery, attempts: int, e: SlackApiError) -> None:
+        status = e.response.status_code
+        error = str(e.response.get("error") or f"http_{status}")
+        if status == 429:
+            retry_after = float(e.response.headers.get("Retry-After", "1") or 1)
+            await self._retry(d, attempts, "ratelimited", after=max(1.0, retry_after))
+        elif error in PERMANENT:
+            log.error(
+                "delivery refused by Slack, needs a fix: id=%s kind=%s error=%s",
+                d.id,
+                d.kind,
+                error,
+            )
+            await self.ctx.store.run(outbox.give_up, d.id, error)
+        else:
+            await self._retry(d, attempts, error)
+
+
+def _record_delivered(
+    db: sqlite_utils.Database, d: outbox.Delivery, channel: str, ts: str, now: datetime
+) -> None:
+    # One transaction: the case learns its card's ts exactly when the row is done.
+    with db.atomic():
+        cases.set_posted(db, d.case_id, d.kind, channel, ts)
+        outbox.done(db, d.id, channel, ts, now)

@@ -1,0 +1,111 @@
+"""Showing a case's details to responders and HR, and letting the reporter add to it."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import sqlite_utils
+from slack_sdk.errors import SlackApiError
+
+from bot.context import AppContext
+from bot.domain.case import Case
+from bot.domain.report import MAX_NARRATIVE
+from bot.i18n import t
+from bot.views.case_card import build_details_modal, parse_case_value
+from bot.views.confirmation import build_add_info_modal, build_thanks_view
+from db import outbox, timeline
+from db.cases import find_case_no
+
+log = logging.getLogger(__name__)
+
+
+class Refused(Exception):
+    """The person may not do this; the message (an i18n key) is shown to them privately."""
+
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+def _view_details(
+    db: sqlite_utils.Database, case_no: str, user_id: str, at: Any
+) -> tuple[Case, list[timeline.Entry]] | None:
+    case = find_case_no(db, case_no)
+    if case is None:
+        return None
+    # Recorded before the modal is shown: an access that failed to display is still an access.
+    timeline.add(db, case.id, at, user_id, "details_viewed")
+    return case, [e for e in timeline.entries(db, case.id) if e.event == "info_added"]
+
+
+async def show_details(ctx: AppContext, user_id: str, button_value: Any, trigger_id: str) -> None:
+    case_no = parse_case_value(button_value)
+    if not await ctx.people.may_see_cases(user_id):
+        raise Refused("refuse.not_responder")
+    found = await ctx.store.run(_view_details, case_no or "", user_id, ctx.clock.now())
+    if found is None:
+        raise Refused("refuse.unknown_case")
+    case, additions = found
+    lang = await ctx.people.lang(user_id)
+    view = build_details_modal(
+        lang,
+        case,
+        ctx.policy,
+        ctx.config.timezone,
+        [(e.at, str(e.detail.get("text", ""))) for e in additions],
+    )
+    await ctx.client.views_open(trigger_id=trigger_id, view=view)
+    log.info("details viewed: case=%s", case.case_no)
+
+
+async def _reporters_case(ctx: AppContext, user_id: str, value: Any) -> Case:
+    case = await ctx.store.run(find_case_no, parse_case_value(value) or "")
+    if case is None:
+        raise Refused("refuse.unknown_case")
+    if case.reporter_id != user_id:
+        raise Refused("refuse.not_reporter")
+    return case
+
+
+async def open_add_info(ctx: AppContext, user_id: str, button_value: Any, trigger_id: str) -> None:
+    case = await _reporters_case(ctx, user_id, button_value)
+    await ctx.client.views_open(
+        trigger_id=trigger_id, view=build_add_info_modal(case.reporter_lang, case)
+    )
+
+
+def _add_info(db: sqlite_utils.Database, case: Case, user_id: str, text: str, at: Any) -> None:
+    with db.atomic():
+        timeline.add(db, case.id, at, user_id, "info_added", text=text)
+        outbox.enqueue(db, case.id, "info_added", at)
+
+
+async def submit_add_info(
+    ctx: AppContext, user_id: str, view: dict[str, Any]
+) -> tuple[dict[str, str] | None, dict[str, Any]]:
+    """(errors, None) or (None, thanks view)."""
+    case = await _reporters_case(ctx, user_id, view.get("private_metadata"))
+    values = (view.get("state") or {}).get("values") or {}
+    text = ((values.get("addition") or {}).get("value") or {}).get("value") or ""
+    lang = case.reporter_lang
+    if not isinstance(text, str) or not text.strip():
+        return {"addition": t(lang, "error.required")}, {}
+    if len(text) > MAX_NARRATIVE:
+        return {"addition": t(lang, "error.too_long")}, {}
+    await ctx.store.run(_add_info, case, user_id, text, ctx.clock.now())
+    ctx.kick_deliveries()
+    log.info("information added: case=%s", case.case_no)
+    return None, build_thanks_view(lang, case)
+
+
+async def tell_privately(ctx: AppContext, user_id: str, channel_id: str | None, key: str) -> None:
+    """A refusal or error, seen only by the person (DM when there is no channel context)."""
+    lang = await ctx.people.lang(user_id)
+    try:
+        if channel_id:
+            await ctx.client.chat_postEphemeral(channel=channel_id, user=user_id, text=t(lang, key))
+        else:
+            await ctx.client.chat_postMessage(channel=user_id, text=t(lang, key))
+    except SlackApiError as e:
+        log.warning("could not tell user: %s", e.response.get("error"))

@@ -1,0 +1,66 @@
+"""Turn a pending delivery into the message Slack should show, from the case as it is now."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import sqlite_utils
+
+from bot.context import AppContext
+from bot.i18n import t
+from bot.views.case_card import build_card, repeat_line
+from bot.views.common import Block, section
+from bot.views.confirmation import build_confirmation
+from bot.views.thread import build_thread_reply
+from db.cases import earlier_cases, get_case
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    channel: str
+    text: str
+    blocks: list[Block]
+    thread_ts: str | None = None
+
+    def args(self) -> dict[str, Any]:
+        args: dict[str, Any] = {
+            "channel": self.channel,
+            "text": self.text,
+            "blocks": self.blocks,
+            "unfurl_links": False,
+            "unfurl_media": False,
+        }
+        if self.thread_ts:
+            args["thread_ts"] = self.thread_ts
+        return args
+
+
+class NotReady(Exception):
+    """The delivery depends on a message that has not reached Slack yet."""
+
+
+async def render(ctx: AppContext, case_id: int, kind: str) -> Outgoing:
+    def load(db: sqlite_utils.Database) -> tuple[Any, Any]:
+        case = get_case(db, case_id)
+        return case, earlier_cases(db, case, ctx.config.repeat_window)
+
+    case, earlier = await ctx.store.run(load)
+    team_lang = ctx.config.language
+    repeat = repeat_line(team_lang, case, earlier, ctx.workspace_url, ctx.config.repeat_window.days)
+    if kind == "card":
+        text, blocks = build_card(team_lang, case, ctx.policy, ctx.config.timezone, repeat)
+        return Outgoing(ctx.config.responders_channel, text, blocks)
+    if kind == "confirmation":
+        text, blocks = build_confirmation(case.reporter_lang, case, ctx.policy)
+        return Outgoing(case.reporter_id, text, blocks)
+    if not (case.card_channel and case.card_ts):
+        raise NotReady(kind)
+    if kind == "thread":
+        text, blocks = build_thread_reply(team_lang, case, ctx.policy, repeat)
+    elif kind == "info_added":
+        text = t(team_lang, "thread.info_added", case_no=case.case_no)
+        blocks = [section(text)]
+    else:
+        raise ValueError(f"unknown delivery kind {kind}")
+    return Outgoing(case.card_channel, text, blocks, thread_ts=case.card_ts)

@@ -1,0 +1,80 @@
+"""Settings from the environment (and `.env`), read once at start-up."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+DEFAULT_API_URL = "https://slack.com/api/"
+
+
+class SettingsError(ValueError):
+    """One missing or invalid environment setting; the message names it."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    bot_token: str
+    signing_secret: str
+    app_token: str | None
+    api_url: str
+    config_path: Path
+    db_path: Path
+    hash_key: bytes
+    port: int
+    # Kept only to warn that they are ignored: Bolt would silently switch to OAuth.
+    oauth_env_present: bool = False
+
+
+def _port(raw: str) -> int:
+    try:
+        port = int(raw)
+    except ValueError:
+        raise SettingsError(f"PORT: not a number: {raw!r}") from None
+    if not 0 < port < 65536:
+        raise SettingsError(f"PORT: must be between 1 and 65535, got {port}")
+    return port
+
+
+def load_settings(env: Mapping[str, str] | None = None, *, require_slack: bool = True) -> Settings:
+    """Build Settings from `env` (default: os.environ after loading `.env`)."""
+    if env is None:
+        from dotenv import load_dotenv
+
+        load_dotenv(override=False)
+        env = os.environ
+
+    def required(key: str) -> str:
+        value = env.get(key, "").strip()
+        if not value and require_slack:
+            raise SettingsError(f"{key}: missing (see .env.example)")
+        return value
+
+    bot_token = required("SLACK_BOT_TOKEN")
+    if bot_token and not bot_token.startswith("xoxb-"):
+        raise SettingsError("SLACK_BOT_TOKEN: must be a bot token starting with xoxb-")
+    signing_secret = required("SLACK_SIGNING_SECRET")
+    app_token = env.get("SLACK_APP_TOKEN", "").strip() or None
+    if app_token and not app_token.startswith("xapp-"):
+        raise SettingsError("SLACK_APP_TOKEN: must be an app-level token starting with xapp-")
+    hash_key = required("CH_HASH_KEY")
+    if hash_key and len(hash_key) < 16:
+        raise SettingsError("CH_HASH_KEY: too short; use at least 16 random characters")
+    api_url = env.get("SLACK_API_URL", "").strip() or DEFAULT_API_URL
+    if not api_url.startswith(("http://", "https://")):
+        raise SettingsError(f"SLACK_API_URL: not an http(s) URL: {api_url!r}")
+    if not api_url.endswith("/"):
+        api_url += "/"  # slack-sdk appends the method name to the base URL
+    return Settings(
+        bot_token=bot_token,
+        signing_secret=signing_secret,
+        app_token=app_token,
+        api_url=api_url,
+        config_path=Path(env.get("CH_CONFIG", "").strip() or "ch-responder.toml"),
+        db_path=Path(env.get("CH_DB", "").strip() or "data/ch-responder.db"),
+        hash_key=hash_key.encode(),
+        port=_port(env.get("PORT", "").strip() or "3000"),
+        oauth_env_present=bool(env.get("SLACK_CLIENT_ID") and env.get("SLACK_CLIENT_SECRET")),
+    )

@@ -1,0 +1,1 @@
+"""Pure Block Kit builders and parsers. No Slack client, no database."""

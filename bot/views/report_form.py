@@ -1,0 +1,209 @@
+"""The private report form (`/report-ch`) and the parser of what comes back."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+from bot.domain.identifiers import KINDS
+from bot.domain.policy import Policy
+from bot.domain.report import DANGER_CHOICES, MAX_DEMAND, MAX_IDENTIFIER, MAX_NARRATIVE, ReportDraft
+from bot.i18n import t
+from bot.views.common import Block, context, header, modal, option, plain
+from bot.views.ids import Callback
+
+V = "value"  # every input's action_id: the block_id says which field it is
+CONSENT_NAME = "show_name"
+CONSENT_COUNSELING = "counseling_ok"
+
+
+def _input(
+    block_id: str,
+    label: str,
+    element: dict[str, Any],
+    *,
+    optional: bool = False,
+    hint: str | None = None,
+) -> Block:
+    block: Block = {
+        "type": "input",
+        "block_id": block_id,
+        "label": plain(label, 2000),
+        "element": {"action_id": V, **element},
+        "optional": optional,
+    }
+    if hint:
+        block["hint"] = plain(hint, 2000)
+    return block
+
+
+def _text(
+    max_length: int, *, multiline: bool = False, initial: str = "", placeholder: str = ""
+) -> dict[str, Any]:
+    # max_length is set explicitly: without it Slack allows 3000 and we check again on submit.
+    el: dict[str, Any] = {
+        "type": "plain_text_input",
+        "multiline": multiline,
+        "max_length": max_length,
+    }
+    if initial:
+        el["initial_value"] = initial[:max_length]
+    if placeholder:
+        el["placeholder"] = plain(placeholder, 150)
+    return el
+
+
+def build_report_form(
+    lang: str, policy: Policy, now: datetime, prefill: str = ""
+) -> dict[str, Any]:
+    def lbl(key: str) -> str:
+        return t(lang, key)
+
+    blocks: list[Block] = [
+        context(t(lang, "form.intro")),
+        _input(
+            "occurred_at",
+            lbl("form.occurred_at"),
+            {"type": "datetimepicker", "initial_date_time": int(now.timestamp())},
+        ),
+        _input(
+            "contact_channel",
+            lbl("form.contact_channel"),
+            {
+                "type": "static_select",
+                "placeholder": plain(lbl("form.choose"), 150),
+                "options": [option(c.id, c.label.get(lang)) for c in policy.contact_channels],
+            },
+        ),
+        _input(
+            "categories",
+            lbl("form.categories"),
+            {
+                "type": "multi_static_select",
+                "placeholder": plain(lbl("form.choose"), 150),
+                "options": [option(c.id, c.label.get(lang)) for c in policy.categories],
+            },
+            hint=lbl("form.categories_hint"),
+        ),
+        _input(
+            "danger",
+            lbl("form.danger"),
+            {
+                "type": "radio_buttons",
+                "options": [option(d, lbl(f"danger.{d}")) for d in DANGER_CHOICES],
+            },
+        ),
+        _input(
+            "narrative",
+            lbl("form.narrative"),
+            _text(MAX_NARRATIVE, multiline=True, initial=prefill),
+            hint=lbl("form.narrative_hint"),
+        ),
+        _input("demand", lbl("form.demand"), _text(MAX_DEMAND, multiline=True), optional=True),
+        header(lbl("form.customer_header")),
+        context(lbl("form.customer_hint")),
+    ]
+    for kind in KINDS:
+        blocks.append(
+            _input(
+                f"customer_{kind}", lbl(f"identifier.{kind}"), _text(MAX_IDENTIFIER), optional=True
+            )
+        )
+    blocks += [
+        header(lbl("form.evidence_header")),
+        _input(
+            "evidence_files",
+            lbl("form.evidence_files"),
+            {"type": "file_input", "max_files": 10},
+            optional=True,
+        ),
+        _input(
+            "evidence_links",
+            lbl("form.evidence_links"),
+            _text(2000, multiline=True),
+            optional=True,
+            hint=lbl("form.evidence_links_hint"),
+        ),
+        _input(
+            "consent",
+            lbl("form.consent"),
+            {
+                "type": "checkboxes",
+                "options": [
+                    option(CONSENT_NAME, lbl("form.consent_name")),
+                    option(CONSENT_COUNSELING, lbl("form.consent_counseling")),
+                ],
+            },
+            optional=True,
+            hint=lbl("form.consent_hint"),
+        ),
+    ]
+    return modal(
+        Callback.REPORT_FORM,
+        lbl("form.title"),
+        blocks,
+        submit=lbl("form.submit"),
+        close=lbl("form.cancel"),
+        private_metadata=json.dumps({"lang": lang}),
+    )
+
+
+def _value(values: dict[str, Any], block_id: str) -> dict[str, Any]:
+    block = values.get(block_id)
+    el = block.get(V) if isinstance(block, dict) else None
+    return el if isinstance(el, dict) else {}
+
+
+def _str(x: Any) -> str:
+    return x if isinstance(x, str) else ""
+
+
+def _selected(el: dict[str, Any]) -> str | None:
+    opt = el.get("selected_option")
+    return _str(opt.get("value")) or None if isinstance(opt, dict) else None
+
+
+def _selected_many(el: dict[str, Any]) -> tuple[str, ...]:
+    opts = el.get("selected_options")
+    if not isinstance(opts, list):
+        return ()
+    return tuple(_str(o.get("value")) for o in opts if isinstance(o, dict) and o.get("value"))
+
+
+def parse_report_form(state: Any) -> ReportDraft:
+    """Read `view.state` into a draft; anything malformed reads as empty (then fails validation)."""
+    values = state.get("values") if isinstance(state, dict) else None
+    if not isinstance(values, dict):
+        values = {}
+    when = _value(values, "occurred_at").get("selected_date_time")
+    files = _value(values, "evidence_files").get("files")
+    consent = set(_selected_many(_value(values, "consent")))
+    return ReportDraft(
+        occurred_at=when if isinstance(when, int) and not isinstance(when, bool) else None,
+        contact_channel=_selected(_value(values, "contact_channel")),
+        identifiers={k: _str(_value(values, f"customer_{k}").get("value")) for k in KINDS},
+        categories=_selected_many(_value(values, "categories")),
+        demand=_str(_value(values, "demand").get("value")),
+        narrative=_str(_value(values, "narrative").get("value")),
+        danger=_selected(_value(values, "danger")),
+        show_name=CONSENT_NAME in consent,
+        counseling_ok=CONSENT_COUNSELING in consent,
+        # Keep the permalink where Slack gives one: responders open the file from it.
+        evidence_files=tuple(
+            _str(f.get("permalink")) or _str(f.get("id"))
+            for f in files
+            if isinstance(f, dict) and isinstance(f.get("id"), str)
+        )
+        if isinstance(files, list)
+        else (),
+        evidence_links=_str(_value(values, "evidence_links").get("value")),
+    )
+
+
+def metadata_lang(private_metadata: Any, default: str) -> str:
+    try:
+        lang = json.loads(private_metadata).get("lang") if private_metadata else None
+    except (ValueError, AttributeError):
+        lang = None
+    return lang if lang in ("ja", "en") else default

@@ -1,0 +1,1 @@
+"""Persistence: the Store (one thread owns SQLite), migrations, and table functions."""

@@ -1,0 +1,140 @@
+"""Cases: filing one atomically, and reading them back."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import sqlite_utils
+
+from bot.domain.case import Case, EarlierCase
+from bot.domain.case_ids import format_case_no
+from bot.domain.report import Report
+from db import outbox, timeline
+from db.rows import case_from_row, insert, iso
+
+# What a new case must get to Slack, in order: the thread reply needs the card's ts.
+NEW_CASE_DELIVERIES = ("card", "thread", "confirmation")
+
+
+@dataclass(frozen=True)
+class NewCase:
+    report: Report
+    reporter_id: str
+    reporter_lang: str
+    view_id: str | None
+    reported_at: datetime
+    year: int  # in the company's time zone
+    policy_version: str
+    customer_hashes: dict[str, str]  # kind -> keyed hash
+    legal_on_duty: str
+    counseling_on_duty: str
+    repeat_window: timedelta
+
+
+def file_case(
+    db: sqlite_utils.Database, new: NewCase, severity_for: Callable[[int], str]
+) -> tuple[Case, bool]:
+    """Store the case, its customers, timeline entry and pending deliveries in one
+    transaction. Returns (case, created); a second submission of the same modal
+    (Slack retry, double click) returns the first case with created=False."""
+    with db.atomic():
+        if new.view_id:
+            existing = db.execute(
+                "SELECT id FROM cases WHERE view_id = ?", [new.view_id]
+            ).fetchone()
+            if existing:
+                return get_case(db, existing[0]), False
+        hashes = sorted(set(new.customer_hashes.values()))
+        since = iso(new.reported_at - new.repeat_window)
+        earlier = 0
+        if hashes:
+            marks = ",".join("?" * len(hashes))
+            earlier = db.execute(
+                f"SELECT COUNT(DISTINCT case_id) FROM case_customers "
+                f"WHERE hash IN ({marks}) AND reported_at >= ?",
+                [*hashes, since],
+            ).fetchone()[0]
+        seq = db.execute(
+            "SELECT COALESCE(MAX(seq), 0) + 1 FROM cases WHERE year = ?", [new.year]
+        ).fetchone()[0]
+        r = new.report
+        case_id = insert(
+            db,
+            "cases",
+            {
+                "case_no": format_case_no(new.year, seq),
+                "year": new.year,
+                "seq": seq,
+                "view_id": new.view_id,
+                "reporter_id": new.reporter_id,
+                "reporter_lang": new.reporter_lang,
+                "show_name": int(r.show_name),
+                "counseling_ok": int(r.counseling_ok),
+                "occurred_at": iso(r.occurred_at),
+                "reported_at": iso(new.reported_at),
+                "contact_channel": r.contact_channel,
+                "categories": json.dumps(list(r.categories)),
+                "severity": severity_for(earlier),
+                "danger": r.danger,
+                "demand": r.demand,
+                "narrative": r.narrative,
+                "evidence_links": json.dumps(list(r.evidence_links)),
+                "evidence_files": json.dumps(list(r.evidence_files)),
+                "status": "new",
+                "policy_version": new.policy_version,
+                "legal_on_duty": new.legal_on_duty,
+                "counseling_on_duty": new.counseling_on_duty,
+                "repeat_count": earlier,
+            },
+        )
+        db.table("case_customers").insert_all(
+            {"case_id": case_id, "kind": kind, "hash": h, "reported_at": iso(new.reported_at)}
+            for kind, h in new.customer_hashes.items()
+        )
+        timeline.add(
+            db,
+            case_id,
+            new.reported_at,
+            new.reporter_id,
+            "reported",
+            severity=severity_for(earlier),
+            policy_version=new.policy_version,
+        )
+        for kind in NEW_CASE_DELIVERIES:
+            outbox.enqueue(db, case_id, kind, new.reported_at)
+        return get_case(db, case_id), True
+
+
+def get_case(db: sqlite_utils.Database, case_id: int) -> Case:
+    return case_from_row(db.table("cases").get(case_id))
+
+
+def find_case_no(db: sqlite_utils.Database, case_no: str) -> Case | None:
+    row = db.execute("SELECT id FROM cases WHERE case_no = ?", [case_no]).fetchone()
+    return get_case(db, row[0]) if row else None
+
+
+def earlier_cases(db: sqlite_utils.Database, case: Case, window: timedelta) -> list[EarlierCase]:
+    """Earlier cases naming any of this case's customers within `window`, oldest first."""
+    rows = db.execute(
+        """
+        SELECT DISTINCT c.case_no, c.card_channel, c.card_ts, c.reported_at
+        FROM case_customers mine
+        JOIN case_customers other ON other.hash = mine.hash AND other.case_id != mine.case_id
+        JOIN cases c ON c.id = other.case_id
+        WHERE mine.case_id = ? AND other.reported_at >= ? AND other.reported_at < ?
+        ORDER BY c.reported_at
+        """,
+        [case.id, iso(case.reported_at - window), iso(case.reported_at)],
+    ).fetchall()
+    return [EarlierCase(no, ch, ts) for no, ch, ts, _ in rows]
+
+
+def set_posted(db: sqlite_utils.Database, case_id: int, kind: str, channel: str, ts: str) -> None:
+    if kind == "card":
+        db.table("cases").update(case_id, {"card_channel": channel, "card_ts": ts})
+    elif kind == "thread":
+        db.table("cases").update(case_id, {"thread_ts": ts})

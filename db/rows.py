@@ -1,0 +1,58 @@
+"""Conversions between SQLite rows and domain objects."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlite_utils
+
+from bot.domain.case import Case
+
+
+def iso(when: datetime) -> str:
+    """Store every time as UTC ISO-8601 so text order is time order."""
+    return when.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def parse_time(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+def case_from_row(row: dict[str, Any]) -> Case:
+    return Case(
+        id=row["id"],
+        case_no=row["case_no"],
+        reporter_id=row["reporter_id"],
+        reporter_lang=row["reporter_lang"] or "en",
+        show_name=bool(row["show_name"]),
+        counseling_ok=bool(row["counseling_ok"]),
+        occurred_at=datetime.fromisoformat(row["occurred_at"]),
+        reported_at=datetime.fromisoformat(row["reported_at"]),
+        contact_channel=row["contact_channel"],
+        categories=tuple(json.loads(row["categories"] or "[]")),
+        severity=row["severity"],
+        danger=row["danger"],
+        demand=row["demand"] or "",
+        narrative=row["narrative"] or "",
+        evidence_links=tuple(json.loads(row["evidence_links"] or "[]")),
+        evidence_files=tuple(json.loads(row["evidence_files"] or "[]")),
+        status=row["status"],
+        policy_version=row["policy_version"],
+        legal_on_duty=row["legal_on_duty"] or "",
+        counseling_on_duty=row["counseling_on_duty"] or "",
+        repeat_count=row["repeat_count"] or 0,
+        card_channel=row["card_channel"],
+        card_ts=row["card_ts"],
+        thread_ts=row["thread_ts"],
+        acknowledged_at=parse_time(row["acknowledged_at"]),
+        closed_at=parse_time(row["closed_at"]),
+    )
+
+
+def insert(db: sqlite_utils.Database, table: str, row: dict[str, Any]) -> int:
+    """Insert a row and return its integer primary key."""
+    pk = db.table(table).insert(row).last_pk
+    assert isinstance(pk, int)
+    return pk

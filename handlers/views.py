@@ -1,0 +1,38 @@
+"""Modal submissions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt.async_app import AsyncAck, AsyncApp
+
+from bot.context import AppContext
+from bot.flows.details import Refused, submit_add_info, tell_privately
+from bot.flows.report import submit_report
+from bot.views.ids import Callback
+
+
+def register(app: AsyncApp, ctx: AppContext) -> None:
+    @app.view(Callback.REPORT_FORM)
+    async def report_submitted(ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]) -> None:
+        # Validation errors and the "recorded" screen can only travel in this ack.
+        # The case is committed before the ack, so an acknowledged report is never lost.
+        result = await submit_report(ctx, body["user"]["id"], view)
+        if result.errors:
+            await ack(response_action="errors", errors=result.errors)
+        else:
+            await ack(response_action="update", view=result.recorded_view)
+
+    @app.view(Callback.ADD_INFO)
+    async def info_added(ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]) -> None:
+        user_id = body["user"]["id"]
+        try:
+            errors, thanks = await submit_add_info(ctx, user_id, view)
+        except Refused as r:
+            await ack()
+            await tell_privately(ctx, user_id, None, r.key)
+            return
+        if errors:
+            await ack(response_action="errors", errors=errors)
+        else:
+            await ack(response_action="update", view=thanks)

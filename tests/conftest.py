@@ -1,0 +1,44 @@
+"""Fixtures: a simulated Slack, the real bot serving HTTP against it, a fixed clock."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from bot.clock import FixedClock
+from bot.simulator.harness import Harness, running_bot
+from bot.simulator.server import SlackSimulator
+from tests.blockkit import check_message, check_view
+
+# 2026-11-27 10:00 in Tokyo: a Friday morning.
+T0 = datetime(2026, 11, 27, 1, 0, tzinfo=UTC)
+# Calls the bot makes that carry Block Kit, and where the payload is.
+MESSAGE_METHODS = ("chat.postMessage", "chat.update", "chat.postEphemeral")
+VIEW_METHODS = ("views.open", "views.update", "views.push", "views.publish")
+
+
+def check_all_calls(sim: SlackSimulator) -> None:
+    """Every Web API call the bot made was one Slack's spec allows, and every Block Kit
+    payload passes slack-sdk's models and the limits they do not check."""
+    for call in sim.calls:
+        err = (call.response or {}).get("error")
+        assert err not in ("unknown_method", "invalid_arguments"), (call.method, call.response)
+        if call.method in MESSAGE_METHODS:
+            check_message(call.args)
+        elif call.method in VIEW_METHODS:
+            check_view(call.args["view"])
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock(T0)
+
+
+@pytest.fixture
+async def h(tmp_path: Path, clock: FixedClock) -> AsyncIterator[Harness]:
+    async with running_bot(tmp_path / "ch.db", clock=clock) as harness:
+        yield harness
+        check_all_calls(harness.sim)
