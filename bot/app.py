@@ -28,6 +28,7 @@ from bot.domain.policy import load_policy
 from bot.flows.delivery import Backoff, Deliverer
 from bot.people import People
 from bot.settings import Settings
+from db.sealed import Sealer
 from db.store import Store
 from handlers import register_all
 
@@ -128,7 +129,7 @@ def build(
         retry_handlers=[],
     )
     policy = load_policy(config.policy_file)
-    store = store or Store(settings.db_path)
+    store = store or Store(settings.db_path, Sealer(settings.data_keys))
     ctx = AppContext(
         settings=settings,
         config=config,

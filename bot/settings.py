@@ -7,6 +7,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from db.sealed import SealError, parse_key
+
 DEFAULT_API_URL = "https://slack.com/api/"
 
 
@@ -24,6 +26,8 @@ class Settings:
     db_path: Path
     hash_key: bytes
     port: int
+    # Data keys for encryption at rest: the first seals, all open (key rotation).
+    data_keys: tuple[bytes, ...] = ()
     # Kept only to warn that they are ignored: Bolt would silently switch to OAuth.
     oauth_env_present: bool = False
 
@@ -62,6 +66,16 @@ def load_settings(env: Mapping[str, str] | None = None, *, require_slack: bool =
     hash_key = required("CH_HASH_KEY")
     if hash_key and len(hash_key) < 16:
         raise SettingsError("CH_HASH_KEY: too short; use at least 16 random characters")
+    data_keys = []
+    for name in ("CH_DATA_KEY", "CH_DATA_KEY_PREVIOUS"):
+        raw = env.get(name, "").strip()
+        if name == "CH_DATA_KEY" and not raw and require_slack:
+            raise SettingsError("CH_DATA_KEY: missing (make one with `ch-responder new-key`)")
+        for part in filter(None, (p.strip() for p in raw.split(","))):
+            try:
+                data_keys.append(parse_key(part))
+            except SealError as e:
+                raise SettingsError(f"{name}: {e}") from None
     api_url = env.get("SLACK_API_URL", "").strip() or DEFAULT_API_URL
     if not api_url.startswith(("http://", "https://")):
         raise SettingsError(f"SLACK_API_URL: not an http(s) URL: {api_url!r}")
@@ -76,5 +90,6 @@ def load_settings(env: Mapping[str, str] | None = None, *, require_slack: bool =
         db_path=Path(env.get("CH_DB", "").strip() or "data/ch-responder.db"),
         hash_key=hash_key.encode(),
         port=_port(env.get("PORT", "").strip() or "3000"),
+        data_keys=tuple(data_keys),
         oauth_env_present=bool(env.get("SLACK_CLIENT_ID") and env.get("SLACK_CLIENT_SECRET")),
     )

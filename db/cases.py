@@ -14,6 +14,7 @@ from bot.domain.case_ids import format_case_no
 from bot.domain.report import Report
 from db import outbox, timeline
 from db.rows import case_from_row, insert, iso
+from db.sealed import seal
 
 # What a new case must get to Slack, in order: the thread reply needs the card's ts.
 NEW_CASE_DELIVERIES = ("card", "thread", "confirmation")
@@ -79,10 +80,15 @@ def file_case(
                 "categories": json.dumps(list(r.categories)),
                 "severity": severity_for(earlier),
                 "danger": r.danger,
-                "demand": r.demand,
-                "narrative": r.narrative,
-                "evidence_links": json.dumps(list(r.evidence_links)),
-                "evidence_files": json.dumps(list(r.evidence_files)),
+                # Sensitive free text is sealed (db/sealed.py): a copied file reveals none.
+                "demand": seal(db, "cases.demand", r.demand),
+                "narrative": seal(db, "cases.narrative", r.narrative),
+                "evidence_links": seal(
+                    db, "cases.evidence_links", json.dumps(list(r.evidence_links))
+                ),
+                "evidence_files": seal(
+                    db, "cases.evidence_files", json.dumps(list(r.evidence_files))
+                ),
                 "status": "new",
                 "policy_version": new.policy_version,
                 "legal_on_duty": new.legal_on_duty,
@@ -109,7 +115,7 @@ def file_case(
 
 
 def get_case(db: sqlite_utils.Database, case_id: int) -> Case:
-    return case_from_row(db.table("cases").get(case_id))
+    return case_from_row(db, db.table("cases").get(case_id))
 
 
 def find_case_no(db: sqlite_utils.Database, case_no: str) -> Case | None:

@@ -9,6 +9,7 @@ from typing import Any
 import sqlite_utils
 
 from bot.domain.case import Case
+from db.sealed import unseal
 
 
 def iso(when: datetime) -> str:
@@ -20,7 +21,7 @@ def parse_time(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
 
 
-def case_from_row(row: dict[str, Any]) -> Case:
+def case_from_row(db: sqlite_utils.Database, row: dict[str, Any]) -> Case:
     return Case(
         id=row["id"],
         case_no=row["case_no"],
@@ -34,10 +35,14 @@ def case_from_row(row: dict[str, Any]) -> Case:
         categories=tuple(json.loads(row["categories"] or "[]")),
         severity=row["severity"],
         danger=row["danger"],
-        demand=row["demand"] or "",
-        narrative=row["narrative"] or "",
-        evidence_links=tuple(json.loads(row["evidence_links"] or "[]")),
-        evidence_files=tuple(json.loads(row["evidence_files"] or "[]")),
+        demand=unseal(db, "cases.demand", row["demand"]) or "",
+        narrative=unseal(db, "cases.narrative", row["narrative"]) or "",
+        evidence_links=tuple(
+            json.loads(unseal(db, "cases.evidence_links", row["evidence_links"]) or "[]")
+        ),
+        evidence_files=tuple(
+            json.loads(unseal(db, "cases.evidence_files", row["evidence_files"]) or "[]")
+        ),
         status=row["status"],
         policy_version=row["policy_version"],
         legal_on_duty=row["legal_on_duty"] or "",

@@ -19,6 +19,7 @@ from typing import ParamSpec, TypeVar
 import sqlite_utils
 
 from db.migrations import migrations
+from db.sealed import Sealer, install
 
 T = TypeVar("T")
 P = ParamSpec("P")
@@ -41,14 +42,17 @@ def open_database(path: Path | str) -> sqlite_utils.Database:
 
 
 class Store:
-    def __init__(self, path: Path | str) -> None:
+    def __init__(self, path: Path | str, sealer: Sealer | None = None) -> None:
         self.path = path
+        self.sealer = sealer
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sqlite")
         self._db: sqlite_utils.Database | None = None
         self._owner: threading.Thread | None = None
 
     def _open(self) -> None:
         self._db = open_database(self.path)
+        if self.sealer is not None:
+            install(self._db, self.sealer)
         self._owner = threading.current_thread()
 
     async def open(self) -> None:

@@ -30,6 +30,8 @@ from bot.simulator.server import SlackSimulator
 SIGNING_SECRET = "sim-signing-secret"
 BOT_TOKEN = "xoxb-sim-token"
 RESPONDERS = "C0RESPOND1"
+# A fixed key for the simulated company only; real deployments set CH_DATA_KEY.
+DATA_KEY = bytes(range(32))
 
 
 @dataclass(frozen=True)
@@ -176,6 +178,7 @@ async def running_bot(
         db_path=Path(db_path),
         hash_key=hash_key,
         port=port,
+        data_keys=(DATA_KEY,),
     )
     config = config or parse_config(sample_config(cast), Path("."))
     bot = build(
