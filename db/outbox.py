@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 import sqlite_utils
 
@@ -29,7 +29,9 @@ def enqueue(db: sqlite_utils.Database, case_id: int, kind: str, now: datetime) -
             "kind": kind,
             "status": "pending",
             "attempts": 0,
-            "next_attempt_at": iso(now),
+            # "" sorts before every timestamp: due at once, whatever clock the caller
+            # keeps (the delivery loop runs on real time; flows may run on a test clock).
+            "next_attempt_at": "",
             "created_at": iso(now),
         },
     )
@@ -57,7 +59,9 @@ def due(db: sqlite_utils.Database, now: datetime, limit: int = 100) -> list[Deli
 
 def next_due_at(db: sqlite_utils.Database) -> datetime | None:
     row = db.execute("SELECT MIN(next_attempt_at) FROM outbox WHERE status = 'pending'").fetchone()
-    return datetime.fromisoformat(row[0]) if row and row[0] else None
+    if not row or row[0] is None:
+        return None
+    return datetime.fromisoformat(row[0]) if row[0] else datetime.min.replace(tzinfo=UTC)
 
 
 def begin_attempt(db: sqlite_utils.Database, delivery_id: int) -> int:
