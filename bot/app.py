@@ -103,8 +103,9 @@ def build(
     clock: Clock | None = None,
     store: Store | None = None,
     backoff: Backoff | None = None,
-    client_timeout: int = 10,
+    client_timeout: int | None = None,
 ) -> Bot:
+    client_timeout = client_timeout or settings.slack_timeout  # CH_SLACK_TIMEOUT
     if settings.oauth_env_present:
         log.warning(
             "SLACK_CLIENT_ID/SLACK_CLIENT_SECRET are set but ignored: "

@@ -28,6 +28,8 @@ class Settings:
     port: int
     # Data keys for encryption at rest: the first seals, all open (key rotation).
     data_keys: tuple[bytes, ...] = ()
+    # Seconds before a Web API call is given up (the outbox then looks before reposting).
+    slack_timeout: int = 10
     # Kept only to warn that they are ignored: Bolt would silently switch to OAuth.
     oauth_env_present: bool = False
 
@@ -40,6 +42,16 @@ def _port(raw: str) -> int:
     if not 0 < port < 65536:
         raise SettingsError(f"PORT: must be between 1 and 65535, got {port}")
     return port
+
+
+def _timeout(raw: str) -> int:
+    try:
+        seconds = int(raw)
+    except ValueError:
+        raise SettingsError(f"CH_SLACK_TIMEOUT: not a whole number of seconds: {raw!r}") from None
+    if not 1 <= seconds <= 120:
+        raise SettingsError(f"CH_SLACK_TIMEOUT: must be between 1 and 120, got {seconds}")
+    return seconds
 
 
 def load_settings(env: Mapping[str, str] | None = None, *, require_slack: bool = True) -> Settings:
@@ -91,5 +103,6 @@ def load_settings(env: Mapping[str, str] | None = None, *, require_slack: bool =
         hash_key=hash_key.encode(),
         port=_port(env.get("PORT", "").strip() or "3000"),
         data_keys=tuple(data_keys),
+        slack_timeout=_timeout(env.get("CH_SLACK_TIMEOUT", "").strip() or "10"),
         oauth_env_present=bool(env.get("SLACK_CLIENT_ID") and env.get("SLACK_CLIENT_SECRET")),
     )

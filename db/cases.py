@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -13,7 +15,7 @@ from bot.domain.case import Case, EarlierCase
 from bot.domain.case_ids import format_case_no
 from bot.domain.report import Report
 from db import outbox, timeline
-from db.rows import case_from_row, insert, iso
+from db.rows import case_from_row, immediate, insert, iso
 from db.sealed import seal
 
 # What a new case must get to Slack, in order: the thread reply needs the card's ts.
@@ -33,6 +35,20 @@ class NewCase:
     legal_on_duty: str
     counseling_on_duty: str
     repeat_window: timedelta
+    # reporter_ref(settings.hash_key, reporter_id): finds "my reports" without the ID.
+    reporter_ref: str | None = None
+
+
+def reporter_ref(hash_key: bytes, user_id: str) -> str:
+    """Keyed hash of a reporter's Slack ID (cases.reporter_ref), for "my reports" lookups:
+    the ID itself is sealed for confidential reports, and a plain hash of a Slack ID
+    could be reversed by hashing every member of the workspace."""
+    return hmac.new(hash_key, b"reporter:" + user_id.encode(), hashlib.sha256).hexdigest()
+
+
+def stored_reporter(db: sqlite_utils.Database, user_id: str, show_name: bool) -> str:
+    """A reporter who asked for confidentiality is sealed like the narrative."""
+    return user_id if show_name else seal(db, "cases.reporter_id", user_id) or ""
 
 
 def file_case(
@@ -40,8 +56,9 @@ def file_case(
 ) -> tuple[Case, bool]:
     """Store the case, its customers, timeline entry and pending deliveries in one
     transaction. Returns (case, created); a second submission of the same modal
-    (Slack retry, double click) returns the first case with created=False."""
-    with db.atomic():
+    (Slack retry, double click) returns the first case with created=False.
+    BEGIN IMMEDIATE: it reads, then writes, and must wait out another process's lock."""
+    with immediate(db):
         if new.view_id:
             existing = db.execute(
                 "SELECT id FROM cases WHERE view_id = ?", [new.view_id]
@@ -70,7 +87,8 @@ def file_case(
                 "year": new.year,
                 "seq": seq,
                 "view_id": new.view_id,
-                "reporter_id": new.reporter_id,
+                "reporter_id": stored_reporter(db, new.reporter_id, r.show_name),
+                "reporter_ref": new.reporter_ref,
                 "reporter_lang": new.reporter_lang,
                 "show_name": int(r.show_name),
                 "counseling_ok": int(r.counseling_ok),
@@ -104,7 +122,8 @@ def file_case(
             db,
             case_id,
             new.reported_at,
-            new.reporter_id,
+            # The timeline's actor is plain text: a confidential reporter is not named there.
+            new.reporter_id if r.show_name else "reporter",
             "reported",
             severity=severity_for(earlier),
             policy_version=new.policy_version,
@@ -116,6 +135,14 @@ def file_case(
 
 def get_case(db: sqlite_utils.Database, case_id: int) -> Case:
     return case_from_row(db, db.table("cases").get(case_id))
+
+
+def reporter_cases(db: sqlite_utils.Database, ref: str) -> list[Case]:
+    """Every case filed by the person whose reporter_ref is `ref`, newest first."""
+    rows = db.execute(
+        "SELECT id FROM cases WHERE reporter_ref = ? ORDER BY reported_at DESC", [ref]
+    ).fetchall()
+    return [get_case(db, r[0]) for r in rows]
 
 
 def find_case_no(db: sqlite_utils.Database, case_no: str) -> Case | None:

@@ -88,3 +88,193 @@ def m001_cases(db: sqlite_utils.Database) -> None:
     )
     db.table("outbox").create_index(["status", "next_attempt_at"])
     db.table("outbox").create_index(["case_id", "kind"])
+
+
+@migrations()
+def m010_case_handling(db: sqlite_utils.Database) -> None:
+    # Who leads the case now (one at a time). The reminders read cases.lead,
+    # cases.acknowledged_at, cases.status and case_steps: keep these names.
+    db.table("cases").add_column("lead", str)
+    db.table("cases").add_column("acknowledged_by", str)
+    db.table("cases").add_column("closed_by", str)
+    db.table("cases").add_column("closing_summary", str)  # sealed
+
+    # A row means the policy step is done; undo deletes it (the timeline keeps history).
+    db.table("case_steps").create(
+        {"case_id": int, "step_id": str, "done_at": str, "done_by": str, "note": str},
+        pk=("case_id", "step_id"),
+        foreign_keys=[("case_id", "cases", "id")],
+        not_null={"done_at", "done_by"},
+    )
+
+    # Every version of the assessment is kept; the highest version is the current one.
+    db.table("assessments").create(
+        {
+            "case_id": int,
+            "version": int,
+            "demand_valid": str,
+            "means_appropriate": str,
+            "conclusion": str,
+            "mhlw_types": str,  # JSON list of policy mhlw type ids
+            "reason": str,  # sealed
+            "by": str,
+            "at": str,
+            "view_id": str,  # the submitted modal: a retried submission is not a new version
+        },
+        pk=("case_id", "version"),
+        foreign_keys=[("case_id", "cases", "id")],
+    )
+    db.table("assessments").create_index(["view_id"], unique=True)
+
+    # Measures taken against the customer. Severe ones count only once a second
+    # responder has confirmed them (confirmed_at set; needs_confirmation = 1).
+    db.table("measures").create(
+        {
+            "id": int,
+            "case_id": int,
+            "kind": str,
+            "detail": str,  # sealed: police report number, lawyer kind, free text
+            "needs_confirmation": int,
+            "recorded_by": str,
+            "recorded_at": str,
+            "confirmed_by": str,
+            "confirmed_at": str,
+            "view_id": str,
+        },
+        pk="id",
+        foreign_keys=[("case_id", "cases", "id")],
+    )
+    db.table("measures").create_index(["case_id"])
+    db.table("measures").create_index(["view_id"], unique=True)
+
+    # Slack retries event deliveries (x-slack-retry-num); Bolt does not deduplicate.
+    db.table("events_seen").create({"event_id": str, "at": str}, pk="event_id")
+
+    # Modals whose submission changed state once (message to the employee, close):
+    # a retried or double submission of the same view must not act twice.
+    db.table("views_done").create({"view_id": str, "at": str}, pk="view_id")
+
+
+@migrations()
+def m020_reminders(db: sqlite_utils.Database) -> None:
+    # One row per reminder that will (or did) fire. `key` names it stably
+    # ("ack:7:2", "step:7:assess:1", "digest:2026-11-28"): scheduling twice is a no-op,
+    # and firing stamps fired_at inside a transaction, so nothing fires twice.
+    db.table("reminders").create(
+        {
+            "id": int,
+            "key": str,
+            "case_id": int,  # NULL for the daily digest
+            "kind": str,  # "ack" | "step" | "welfare" | "digest" | "shift"
+            "chain": str,  # step id, rotation name, or ""
+            "attempt": int,
+            "due_at": str,
+            "fired_at": str,
+            "outcome": str,  # "sent" | "skipped" | "failed"
+            "snoozed_until": str,
+            "snoozed_by": str,
+            "failures": int,
+            "created_at": str,
+            "channel": str,  # where the reminder was posted (for updating it in place)
+            "ts": str,
+        },
+        pk="id",
+        not_null={"key", "kind", "due_at"},
+        defaults={"attempt": 1, "failures": 0},
+    )
+    db.table("reminders").create_index(["key"], unique=True)
+    db.table("reminders").create_index(["case_id", "kind", "chain"])
+    # Only pending rows are indexed by due time: the loop's query costs O(due), however
+    # many reminders already fired.
+    db.execute(
+        "CREATE INDEX reminders_pending_due ON reminders(due_at) WHERE fired_at IS NULL"
+    )
+    # The loop looks for recently closed cases that lack a welfare check-in.
+    db.table("cases").create_index(["closed_at"], if_not_exists=True)
+
+    # HR's overrides of the rotation schedule; the latest active one wins.
+    db.table("overrides").create(
+        {
+            "id": int,
+            "rotation": str,
+            "member": str,
+            "starts_at": str,
+            "ends_at": str,
+            "set_by": str,
+            "set_at": str,
+        },
+        pk="id",
+        not_null={"rotation", "member", "starts_at", "ends_at", "set_by", "set_at"},
+    )
+    db.table("overrides").create_index(["rotation", "ends_at"])
+
+    # Who the loop last saw on duty per rotation, so a shift change is noticed once,
+    # also across restarts.
+    db.table("duty_seen").create(
+        {"rotation": str, "member": str, "since": str}, pk="rotation"
+    )
+
+    # Answers to a welfare check-in: each answer counts once per check-in.
+    db.table("welfare_answers").create(
+        {"reminder_id": int, "answer": str, "at": str},
+        pk=("reminder_id", "answer"),
+    )
+
+
+@migrations()
+def m040_trust(db: sqlite_utils.Database) -> None:
+    # cases.reporter_id is sealed when the reporter asked for confidentiality; this
+    # keyed hash (db.cases.reporter_ref) finds a person's own reports without it.
+    db.table("cases").add_column("reporter_ref", str)
+    db.table("cases").create_index(["reporter_ref"])
+    # Legal hold: while set, the retention purge leaves the case alone.
+    db.table("legal_holds").create(
+        {"case_id": int, "reason": str, "set_by": str, "set_at": str},  # reason sealed
+        pk="case_id",
+        foreign_keys=[("case_id", "cases", "id")],
+    )
+    # Evidence of deletion: what was purged, when, under which retention rule.
+    db.table("deletions").create(
+        {"id": int, "case_id": int, "case_no": str, "what": str, "rule": str, "at": str},
+        pk="id",
+    )
+    db.table("deletions").create_index(["case_id"])
+
+
+@migrations()
+def m030_hr(db: sqlite_utils.Database) -> None:
+    # Every look HR takes at case data: who, when, what, and why (purpose is sealed).
+    db.table("audit").create(
+        {
+            "id": int,
+            "at": str,
+            "actor": str,
+            "action": str,  # "summary" | "show" | "customer" | "export" | "audit"
+            "case_id": int,  # for "show"; NULL otherwise
+            "target": str,  # case number or period; never a customer identifier
+            "purpose": str,  # sealed
+            "detail": str,  # JSON: rows exported, with_text, ...
+        },
+        pk="id",
+        not_null={"at", "actor", "action"},
+    )
+    db.table("audit").create_index(["at"])
+    # The summary scans a period's cases in these columns only: as a covering index,
+    # a million cases are read without touching the table pages (sealed narratives).
+    db.table("cases").create_index(
+        [
+            "reported_at",
+            "status",
+            "severity",
+            "contact_channel",
+            "categories",
+            "counseling_ok",
+            "acknowledged_at",
+            "closed_at",
+        ],
+        index_name="idx_cases_hr_scan",
+    )
+    db.table("case_customers").create_index(
+        ["reported_at", "hash", "case_id"], index_name="idx_case_customers_hr"
+    )
+    db.table("timeline").create_index(["event", "case_id"], index_name="idx_timeline_event")

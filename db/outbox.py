@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 import sqlite_utils
 
 from db.rows import insert, iso
+from db.sealed import seal
 
 
 @dataclass(frozen=True)
@@ -72,14 +73,20 @@ def begin_attempt(db: sqlite_utils.Database, delivery_id: int) -> int:
     return int(row[0])
 
 
+def _stored_channel(db: sqlite_utils.Database, channel: str) -> str:
+    # A DM's channel ID leads to the person through Slack's API: for a confidential
+    # reporter that is their identity, so it is sealed like cases.reporter_id.
+    return channel if channel.startswith(("C", "G")) else seal(db, "outbox.channel", channel) or ""
+
+
 def record_channel(db: sqlite_utils.Database, delivery_id: int, channel: str) -> None:
-    db.table("outbox").update(delivery_id, {"channel": channel})
+    db.table("outbox").update(delivery_id, {"channel": _stored_channel(db, channel)})
 
 
 def done(db: sqlite_utils.Database, delivery_id: int, channel: str, ts: str, now: datetime) -> None:
     db.table("outbox").update(
         delivery_id,
-        {"status": "done", "channel": channel, "ts": ts, "done_at": iso(now), "last_error": None},
+        {"status": "done", "channel": _stored_channel(db, channel), "ts": ts, "done_at": iso(now), "last_error": None},
     )
 
 

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
 import sqlite_utils
 
 from bot.domain.case import Case
-from db.sealed import unseal
+from db.sealed import PREFIX, unseal
 
 
 def iso(when: datetime) -> str:
@@ -21,11 +23,38 @@ def parse_time(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
 
 
+@contextmanager
+def immediate(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
+    """A write transaction that takes the write lock up front (BEGIN IMMEDIATE).
+
+    A plain BEGIN that reads and then writes fails at once with "database is locked"
+    when another process holds the lock: SQLite cannot wait for an upgrade without
+    risking a deadlock. Taking the lock first makes busy_timeout apply instead."""
+    if db.conn.in_transaction:
+        with db.atomic():
+            yield db
+        return
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+    except BaseException:
+        db.rollback()
+        raise
+    db.execute("COMMIT")
+
+
+def open_reporter(db: sqlite_utils.Database, stored: str) -> str:
+    """cases.reporter_id is sealed when the reporter asked for confidentiality (m040)."""
+    if stored.startswith(PREFIX + ":"):
+        return unseal(db, "cases.reporter_id", stored) or ""
+    return stored
+
+
 def case_from_row(db: sqlite_utils.Database, row: dict[str, Any]) -> Case:
     return Case(
         id=row["id"],
         case_no=row["case_no"],
-        reporter_id=row["reporter_id"],
+        reporter_id=open_reporter(db, row["reporter_id"]),
         reporter_lang=row["reporter_lang"] or "en",
         show_name=bool(row["show_name"]),
         counseling_ok=bool(row["counseling_ok"]),

@@ -14,7 +14,7 @@ from bot.domain.severity import derive_severity
 from bot.i18n import t
 from bot.views.confirmation import build_recorded_view
 from bot.views.report_form import build_report_form, metadata_lang, parse_report_form
-from db.cases import NewCase, file_case
+from db.cases import NewCase, file_case, reporter_ref
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +62,7 @@ async def submit_report(ctx: AppContext, user_id: str, view: dict[str, Any]) -> 
         legal_on_duty=ctx.config.rotations["legal"].on_duty(now),
         counseling_on_duty=ctx.config.rotations["counseling"].on_duty(now),
         repeat_window=ctx.config.repeat_window,
+        reporter_ref=reporter_ref(ctx.settings.hash_key, user_id),
     )
 
     def severity_for(earlier: int) -> str:

@@ -115,11 +115,19 @@ class Harness:
 
     async def open_form(self, user_id: str, text: str = "") -> dict[str, Any]:
         """Type /report-ch; returns the form Slack shows (the view passed to views.open)."""
-        before = len(self.sim.calls_to("views.open"))
-        reply = await self.slash("/report-ch", user_id, text)
+        trigger = self.sim.new_trigger(user_id)
+        reply = await self.slack.slash("/report-ch", user_id, text, trigger_id=trigger)
         assert reply.status == 200, reply
-        await self.sim.wait_for(lambda s: len(s.calls_to("views.open")) > before)
-        view: dict[str, Any] = self.sim.calls_to("views.open")[before].response["view"]
+
+        def opened(sim: SlackSimulator) -> dict[str, Any] | None:
+            for call in sim.calls_to("views.open"):
+                if call.args.get("trigger_id") == trigger and call.response.get("ok"):
+                    view: dict[str, Any] = call.response["view"]
+                    return view
+            return None
+
+        view = await self.sim.wait_for(opened)
+        assert isinstance(view, dict)
         return view
 
     async def slash(self, command: str, user_id: str, text: str = "") -> Reply:
@@ -162,6 +170,7 @@ async def running_bot(
     backoff: Backoff | None = None,
     sim: SlackSimulator | None = None,
     hash_key: bytes = b"sim-hash-key-0123456789",
+    client_timeout: int = 3,
 ) -> AsyncIterator[Harness]:
     own_sim = sim is None
     sim = sim or SlackSimulator(token=BOT_TOKEN)
@@ -186,7 +195,7 @@ async def running_bot(
         config,
         clock=clock,
         backoff=backoff or Backoff(base=0.05, cap=0.5),
-        client_timeout=3,
+        client_timeout=client_timeout,
     )
     runner = web.AppRunner(bot.web_app(), handle_signals=False, access_log=None)
     await runner.setup()

@@ -60,7 +60,8 @@ class SlackRequests:
             return Reply(resp.status, await resp.text())
 
     async def slash(
-        self, command: str, user_id: str, text: str = "", channel_id: str = "C0GENERAL1"
+        self, command: str, user_id: str, text: str = "", channel_id: str = "C0GENERAL1",
+        trigger_id: str | None = None,
     ) -> Reply:
         body = urlencode(
             {
@@ -75,7 +76,7 @@ class SlackRequests:
                 "text": text,
                 "api_app_id": APP,
                 "response_url": f"{self.sim.base_url}response/{user_id}",
-                "trigger_id": self.sim.new_trigger(user_id),
+                "trigger_id": trigger_id or self.sim.new_trigger(user_id),
             }
         )
         return await self.post(body, "application/x-www-form-urlencoded")

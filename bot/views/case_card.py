@@ -12,6 +12,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.domain.case import Case, EarlierCase
+from bot.domain.handling import Handling
 from bot.domain.policy import Policy
 from bot.i18n import t
 from bot.views.common import Block, actions, button, context, header, modal, section
@@ -67,11 +68,21 @@ def _when(case: Case, tz: ZoneInfo) -> str:
 
 
 def build_card(
-    lang: str, case: Case, policy: Policy, tz: ZoneInfo, repeat: str | None
+    lang: str,
+    case: Case,
+    policy: Policy,
+    tz: ZoneInfo,
+    repeat: str | None,
+    handling: Handling | None = None,
 ) -> tuple[str, list[Block]]:
-    """(fallback text, blocks). The fallback text is what notifications show."""
+    """(fallback text, blocks). The fallback text is what notifications show.
+
+    The card is updated in place (chat.update) after every action, so it always
+    shows the status, the lead, the steps done and the measures taken."""
+    handling = handling or Handling()
     sev = t(lang, f"severity.{case.severity}")
     cats = ", ".join(policy.category(c).label.get(lang) for c in case.categories)
+    done = sum(1 for s in policy.steps if handling.is_done(s.id))
     fields = [
         (t(lang, "card.severity"), f"{SEVERITY_EMOJI.get(case.severity, '')} {sev}"),
         (t(lang, "card.status"), t(lang, f"status.{case.status}")),
@@ -82,6 +93,14 @@ def build_card(
         ),
         (t(lang, "card.reporter"), reporter_text(lang, case)),
         (t(lang, "card.occurred"), _when(case, tz)),
+        (
+            t(lang, "act.card.lead"),
+            user(handling.lead) if handling.lead else t(lang, "act.card.no_lead"),
+        ),
+        (
+            t(lang, "act.card.steps"),
+            t(lang, "act.card.steps_done", done=done, total=len(policy.steps)),
+        ),
     ]
     blocks: list[Block] = [
         header(t(lang, "card.title", case_no=case.case_no, severity=sev)),
@@ -90,18 +109,85 @@ def build_card(
             "fields": [{"type": "mrkdwn", "text": f"*{k}*\n{v}"} for k, v in fields],
         },
     ]
-    if case.happening_now:
+    if case.happening_now and case.status != "closed":
         blocks.append(section(t(lang, "card.happening_now")))
     if repeat:
         blocks.append(section(f":repeat: {repeat}"))
-    blocks.append(
-        actions(
-            "case_card",
-            button(Action.VIEW_DETAILS, t(lang, "card.view_details"), value=case_value(case)),
-        )
-    )
+    blocks += _handling_blocks(lang, case, policy, handling)
+    blocks += _buttons(lang, case, handling)
     blocks.append(context(t(lang, "card.policy_version", version=escape(case.policy_version))))
     return t(lang, "card.fallback", case_no=case.case_no, severity=sev), blocks
+
+
+def _handling_blocks(lang: str, case: Case, policy: Policy, handling: Handling) -> list[Block]:
+    blocks: list[Block] = []
+    if handling.acknowledged_by and case.acknowledged_at:
+        blocks.append(
+            context(t(lang, "act.card.acknowledged_by", user=user(handling.acknowledged_by)))
+        )
+    a = handling.assessment
+    if a is not None:
+        conclusion = _option_label(policy.conclusions, a.conclusion, lang)
+        blocks.append(
+            section(
+                t(lang, "act.card.assessment", conclusion=escape(conclusion), version=a.version)
+            )
+        )
+    counted = [m for m in handling.measures if m.counts]
+    if counted:
+        kinds = ", ".join(t(lang, f"act.measure.{m.kind}") for m in counted[-10:])
+        blocks.append(section(t(lang, "act.card.measures", measures=kinds)))
+    # Each severe measure waits for a second responder: one line and one button each.
+    for m in handling.awaiting_confirmation[:5]:
+        blocks.append(
+            section(
+                t(
+                    lang,
+                    "act.card.awaiting",
+                    measure=t(lang, f"act.measure.{m.kind}"),
+                    user=user(m.recorded_by),
+                ),
+                accessory=button(
+                    Action.CONFIRM_MEASURE,
+                    t(lang, "act.button.confirm"),
+                    value=action_value(case.case_no, measure=m.id),
+                    style="primary",
+                ),
+            )
+        )
+    return blocks
+
+
+def _option_label(options: tuple[Any, ...], id: str, lang: str) -> str:
+    return next((o.label.get(lang) for o in options if o.id == id), id)
+
+
+def _buttons(lang: str, case: Case, handling: Handling) -> list[Block]:
+    value = case_value(case)
+
+    def b(action: Action, key: str, style: str | None = None) -> dict[str, Any]:
+        return button(action, t(lang, f"act.button.{key}"), value=value, style=style)
+
+    details = button(Action.VIEW_DETAILS, t(lang, "card.view_details"), value=value)
+    if case.status == "closed":
+        return [
+            actions(
+                "case_card", details, b(Action.TIMELINE, "timeline"), b(Action.REOPEN, "reopen")
+            )
+        ]
+    first = [details]
+    if case.acknowledged_at is None:
+        first.append(b(Action.ACK, "ack", "primary"))
+    if handling.lead is None:
+        first.append(b(Action.TAKE_LEAD, "take_lead"))
+    first += [b(Action.HAND_LEAD, "hand_lead"), b(Action.TIMELINE, "timeline")]
+    second = [
+        b(Action.ASSESSMENT, "assessment"),
+        b(Action.MEASURE, "measure"),
+        b(Action.MESSAGE_EMPLOYEE, "message_employee"),
+        b(Action.CLOSE, "close"),
+    ]
+    return [actions("case_card", *first), actions("case_handling", *second)]
 
 
 def case_value(case: Case) -> str:
@@ -110,12 +196,26 @@ def case_value(case: Case) -> str:
 
 
 def parse_case_value(value: Any) -> str | None:
+    return parse_action_value(value)[0]
+
+
+def action_value(case_no: str, **extra: str | int) -> str:
+    """A button value: the case number and, for step and measure buttons, which one."""
+    return json.dumps({"case": case_no, **extra})
+
+
+def parse_action_value(value: Any) -> tuple[str | None, dict[str, Any]]:
+    """(case number, the rest). Values come back from Slack: never trust their shape."""
     try:
         data = json.loads(value) if isinstance(value, str) else None
     except ValueError:
-        return None
-    case_no = data.get("case") if isinstance(data, dict) else None
-    return case_no if isinstance(case_no, str) and len(case_no) <= 20 else None
+        return None, {}
+    if not isinstance(data, dict):
+        return None, {}
+    case_no = data.get("case")
+    if not (isinstance(case_no, str) and len(case_no) <= 20):
+        return None, {}
+    return case_no, {k: v for k, v in data.items() if k != "case"}
 
 
 def build_details_modal(

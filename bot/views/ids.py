@@ -15,15 +15,44 @@ class Callback(StrEnum):
     CASE_DETAILS = "case.details"
     REPORT_RECORDED = "report.recorded"
     ADD_INFO = "report.add_info"
+    # Handling a case (issue 3, actions in the thread)
+    HAND_LEAD = "case.lead.hand"
+    STEP_NOTE = "step.done.note"
+    ASSESSMENT = "case.assessment"
+    MEASURE = "case.measure"
+    MESSAGE_EMPLOYEE = "case.message_employee"
+    CLOSE = "case.close"
+    TIMELINE = "case.timeline"
 
 
 class Action(StrEnum):
     VIEW_DETAILS = "case.view_details"
     ADD_INFO = "report.add_info"
+    # Handling a case (issue 3, actions in the thread)
+    ACK = "case.ack"
+    TAKE_LEAD = "case.lead.take"
+    HAND_LEAD = "case.lead.hand"
+    STEP_DONE = "step.done"
+    STEP_UNDO = "step.undo"
+    ASSESSMENT = "case.assessment"
+    MEASURE = "case.measure"
+    CONFIRM_MEASURE = "case.measure.confirm"
+    MESSAGE_EMPLOYEE = "case.message_employee"
+    CLOSE = "case.close"
+    REOPEN = "case.reopen"
+    TIMELINE = "case.timeline"
+    # Reminders and welfare check-ins (issue 3, reminders)
+    SNOOZE_1H = "reminder.snooze.1h"
+    SNOOZE_4H = "reminder.snooze.4h"
+    SNOOZE_1D = "reminder.snooze.1d"
+    WELFARE_OK = "welfare.ok"
+    WELFARE_COUNSELING = "welfare.counseling"
+    WELFARE_WORSE = "welfare.worse"
 
 
 class Command(StrEnum):
     REPORT = "/report-ch"
+    ONCALL = "/ch-oncall"
 
 
 # Inputs of the report form: block_id == the field name used in validation errors.

@@ -1,0 +1,111 @@
+"""The private channel between responders and the employee: messages and relayed replies.
+
+The text lives sealed in the timeline entry; the outbox row that carries it to Slack
+names that entry (`employee_message:<id>`), so it is rendered at delivery time from
+the database and a failed post is retried without being lost or sent twice.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+import sqlite_utils
+
+from db import outbox, timeline
+from db.handling import TIMELINE_TEXT, Outcome, claim_view, is_closed, view_seen, working
+from db.sealed import seal, unseal
+
+# Outbox kinds this module enqueues, each followed by ":<timeline id>".
+TO_EMPLOYEE = "employee_message"  # the DM to the employee
+SENT_NOTE = "employee_message_note"  # the note in the case thread that it was sent
+RELAY = "relay"  # the employee's reply, into the case thread
+CLOSED_NOTICE = "closed_notice"  # the employee is told privately that the case closed
+
+
+def _add(
+    db: sqlite_utils.Database, case_id: int, at: datetime, actor: str, event: str, **detail: object
+) -> int:
+    timeline.add(db, case_id, at, actor, event, **detail)
+    return int(db.execute("SELECT last_insert_rowid()").fetchone()[0])
+
+
+def message_employee(
+    db: sqlite_utils.Database,
+    case_id: int,
+    at: datetime,
+    actor: str,
+    text: str,
+    signed: bool,
+    view_id: str | None,
+) -> Outcome:
+    with db.atomic():
+        if view_seen(db, view_id):
+            return Outcome.ALREADY
+        if is_closed(db, case_id):
+            return Outcome.CLOSED
+        claim_view(db, view_id, at)
+        working(db, case_id, at, actor, "message")
+        entry = _add(
+            db,
+            case_id,
+            at,
+            actor,
+            "employee_messaged",
+            text=seal(db, TIMELINE_TEXT, text),
+            signed=signed,
+        )
+        outbox.enqueue(db, case_id, f"{TO_EMPLOYEE}:{entry}", at)
+        outbox.enqueue(db, case_id, f"{SENT_NOTE}:{entry}", at)
+        return Outcome.APPLIED
+
+
+def relay_reply(
+    db: sqlite_utils.Database, case_id: int, at: datetime, employee: str, text: str
+) -> None:
+    with db.atomic():
+        entry = _add(
+            db, case_id, at, employee, "employee_replied", text=seal(db, TIMELINE_TEXT, text)
+        )
+        outbox.enqueue(db, case_id, f"{RELAY}:{entry}", at)
+
+
+def enqueue_closed_notice(db: sqlite_utils.Database, case_id: int, at: datetime) -> None:
+    outbox.enqueue(db, case_id, CLOSED_NOTICE, at)
+
+
+def entry_text(db: sqlite_utils.Database, case_id: int, entry_id: int) -> tuple[str, str, bool]:
+    """(actor, text, signed) of a message entry of this case, for rendering."""
+    row = db.execute(
+        "SELECT actor, detail FROM timeline WHERE id = ? AND case_id = ?", [entry_id, case_id]
+    ).fetchone()
+    if row is None:
+        raise LookupError(f"no timeline entry {entry_id} in case {case_id}")
+    detail = json.loads(row[1] or "{}")
+    text = unseal(db, TIMELINE_TEXT, detail.get("text")) or ""
+    return row[0], text, bool(detail.get("signed"))
+
+
+def case_for_dm(
+    db: sqlite_utils.Database, employee: str, channel: str, thread_ts: str | None
+) -> int | None:
+    """Which of the employee's cases a DM reply is about.
+
+    A reply in the thread of one of our messages is about that message's case (even
+    a closed one: the closing notice invites exactly that). Otherwise: the employee's
+    most recent open case we have written to in this DM. None: we must ask."""
+    if thread_ts:
+        row = db.execute(
+            "SELECT o.case_id FROM outbox o JOIN cases c ON c.id = o.case_id"
+            " WHERE o.channel = ? AND o.ts = ? AND o.status = 'done' AND c.reporter_id = ?",
+            [channel, thread_ts, employee],
+        ).fetchone()
+        if row:
+            return int(row[0])
+    row = db.execute(
+        "SELECT o.case_id FROM outbox o JOIN cases c ON c.id = o.case_id"
+        " WHERE o.channel = ? AND o.status = 'done' AND c.reporter_id = ?"
+        " AND c.status != 'closed' ORDER BY o.done_at DESC, o.id DESC LIMIT 1",
+        [channel, employee],
+    ).fetchone()
+    return int(row[0]) if row else None

@@ -1,0 +1,150 @@
+"""Decisions on a case: assessment versions and measures (with the two-person rule).
+
+Like db/handling.py, each change is one transaction with the condition that makes it
+apply once; a modal submitted twice (same view id) records one version or measure.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+import sqlite_utils
+
+from bot.domain.handling import needs_second_responder
+from db import timeline
+from db.handling import TIMELINE_TEXT, Outcome, is_closed, working
+from db.rows import insert, iso
+from db.sealed import seal
+
+
+def record_assessment(
+    db: sqlite_utils.Database,
+    case_id: int,
+    at: datetime,
+    actor: str,
+    *,
+    demand_valid: str,
+    means_appropriate: str,
+    conclusion: str,
+    mhlw_types: list[str],
+    reason: str,
+    view_id: str | None,
+) -> tuple[Outcome, int]:
+    """(outcome, version). Each submission is a new version; the older ones stay."""
+    with db.atomic():
+        if view_id:
+            row = db.execute(
+                "SELECT version FROM assessments WHERE view_id = ?", [view_id]
+            ).fetchone()
+            if row:
+                return Outcome.ALREADY, int(row[0])
+        if is_closed(db, case_id):
+            return Outcome.CLOSED, 0
+        version = int(
+            db.execute(
+                "SELECT COALESCE(MAX(version), 0) + 1 FROM assessments WHERE case_id = ?",
+                [case_id],
+            ).fetchone()[0]
+        )
+        db.table("assessments").insert(
+            {
+                "case_id": case_id,
+                "version": version,
+                "demand_valid": demand_valid,
+                "means_appropriate": means_appropriate,
+                "conclusion": conclusion,
+                "mhlw_types": json.dumps(mhlw_types),
+                "reason": seal(db, "assessments.reason", reason),
+                "by": actor,
+                "at": iso(at),
+                "view_id": view_id,
+            }
+        )
+        working(db, case_id, at, actor, "assessment")
+        timeline.add(
+            db,
+            case_id,
+            at,
+            actor,
+            "assessment_recorded",
+            version=version,
+            demand_valid=demand_valid,
+            means_appropriate=means_appropriate,
+            conclusion=conclusion,
+            mhlw_types=mhlw_types,
+            reason=seal(db, TIMELINE_TEXT, reason),
+        )
+        return Outcome.APPLIED, version
+
+
+def record_measure(
+    db: sqlite_utils.Database,
+    case_id: int,
+    at: datetime,
+    actor: str,
+    kind: str,
+    detail: str,
+    view_id: str | None,
+) -> tuple[Outcome, int]:
+    """(outcome, measure id). Severe kinds wait for a second responder's confirmation."""
+    with db.atomic():
+        if view_id:
+            row = db.execute("SELECT id FROM measures WHERE view_id = ?", [view_id]).fetchone()
+            if row:
+                return Outcome.ALREADY, int(row[0])
+        if is_closed(db, case_id):
+            return Outcome.CLOSED, 0
+        needs = needs_second_responder(kind)
+        measure_id = insert(
+            db,
+            "measures",
+            {
+                "case_id": case_id,
+                "kind": kind,
+                "detail": seal(db, "measures.detail", detail) if detail else None,
+                "needs_confirmation": int(needs),
+                "recorded_by": actor,
+                "recorded_at": iso(at),
+                "view_id": view_id,
+            },
+        )
+        working(db, case_id, at, actor, "measure")
+        extra = {"detail": seal(db, TIMELINE_TEXT, detail)} if detail else {}
+        timeline.add(
+            db,
+            case_id,
+            at,
+            actor,
+            "measure_recorded",
+            measure=measure_id,
+            kind=kind,
+            awaiting_confirmation=needs,
+            **extra,
+        )
+        return Outcome.APPLIED, measure_id
+
+
+def confirm_measure(
+    db: sqlite_utils.Database, case_id: int, measure_id: int, at: datetime, actor: str
+) -> Outcome:
+    """The second person's confirmation; the recorder cannot confirm their own measure."""
+    with db.atomic():
+        if is_closed(db, case_id):
+            return Outcome.CLOSED
+        row = db.execute(
+            "SELECT recorded_by, kind FROM measures WHERE id = ? AND case_id = ?",
+            [measure_id, case_id],
+        ).fetchone()
+        if row is None:
+            return Outcome.ALREADY
+        if row[0] == actor:
+            return Outcome.SAME_PERSON
+        if not db.execute(
+            "UPDATE measures SET confirmed_by = ?, confirmed_at = ? WHERE id = ?"
+            " AND needs_confirmation = 1 AND confirmed_at IS NULL",
+            [actor, iso(at), measure_id],
+        ).rowcount:
+            return Outcome.ALREADY
+        timeline.add(db, case_id, at, actor, "measure_confirmed", measure=measure_id, kind=row[1])
+        return Outcome.APPLIED

@@ -1,0 +1,223 @@
+"""Reminders as rows: scheduled once (a stable unique key), fired once (fired_at).
+
+A reminder is claimed by stamping fired_at in the same transaction that decides to
+send it, before anything is posted: a crash or a restart can lose a reminder that was
+being sent, but can never send one twice. A send that Slack refused is released
+(`release`) to be tried again at a later tick.
+
+Keys: "ack:<case>:<n>", "step:<case>:<step>:<n>", "welfare:<case>:<closed_at>",
+"digest:<local date>", "shift:<case>:<rotation>:<member>:<since>".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import sqlite_utils
+
+from bot.domain.case import Case
+from db.rows import iso
+
+DEFAULT_WELFARE_AFTER = timedelta(days=14)
+
+
+@dataclass(frozen=True)
+class Reminder:
+    id: int
+    key: str
+    case_id: int | None
+    kind: str
+    chain: str
+    attempt: int
+    due_at: datetime
+
+
+_COLUMNS = "id, key, case_id, kind, chain, attempt, due_at"
+
+
+def _reminder(row: tuple[object, ...]) -> Reminder:
+    rid, key, case_id, kind, chain, attempt, due_at = row
+    return Reminder(
+        int(str(rid)),
+        str(key),
+        int(str(case_id)) if case_id is not None else None,
+        str(kind),
+        str(chain or ""),
+        int(str(attempt or 1)),
+        datetime.fromisoformat(str(due_at)),
+    )
+
+
+def schedule(
+    db: sqlite_utils.Database,
+    key: str,
+    kind: str,
+    due_at: datetime,
+    now: datetime,
+    *,
+    case_id: int | None = None,
+    chain: str = "",
+    attempt: int = 1,
+) -> bool:
+    """Schedule a reminder unless one with this key exists; True if it was new."""
+    cur = db.execute(
+        "INSERT OR IGNORE INTO reminders (key, case_id, kind, chain, attempt, due_at,"
+        " created_at, failures) VALUES (?, ?, ?, ?, ?, ?, ?, 0)",
+        [key, case_id, kind, chain, attempt, iso(due_at), iso(now)],
+    )
+    return bool(cur.rowcount)
+
+
+def due(db: sqlite_utils.Database, now: datetime, limit: int = 500) -> list[Reminder]:
+    """Pending reminders due at `now`, oldest first. Served by the partial index
+    reminders_pending_due: the cost grows with what is due, not with what is open."""
+    rows = db.execute(
+        f"SELECT {_COLUMNS} FROM reminders WHERE fired_at IS NULL AND due_at <= ?"
+        " ORDER BY due_at LIMIT ?",
+        [iso(now), limit],
+    ).fetchall()
+    return [_reminder(r) for r in rows]
+
+
+def next_due_at(db: sqlite_utils.Database) -> datetime | None:
+    row = db.execute("SELECT MIN(due_at) FROM reminders WHERE fired_at IS NULL").fetchone()
+    return datetime.fromisoformat(row[0]) if row and row[0] else None
+
+
+def get(db: sqlite_utils.Database, reminder_id: int) -> Reminder | None:
+    row = db.execute(f"SELECT {_COLUMNS} FROM reminders WHERE id = ?", [reminder_id]).fetchone()
+    return _reminder(row) if row else None
+
+
+def fire(db: sqlite_utils.Database, reminder_id: int, now: datetime, outcome: str) -> bool:
+    """Claim a pending reminder (outcome "sent" or "skipped"); False if already fired."""
+    cur = db.execute(
+        "UPDATE reminders SET fired_at = ?, outcome = ? WHERE id = ? AND fired_at IS NULL",
+        [iso(now), outcome, reminder_id],
+    )
+    return bool(cur.rowcount)
+
+
+def defer(db: sqlite_utils.Database, reminder_id: int, until: datetime) -> None:
+    """Move a pending reminder later (quiet hours, a card not yet in Slack)."""
+    db.execute(
+        "UPDATE reminders SET due_at = ? WHERE id = ? AND fired_at IS NULL",
+        [iso(until), reminder_id],
+    )
+
+
+def release(
+    db: sqlite_utils.Database, ids: Iterable[int], until: datetime, max_failures: int = 5
+) -> None:
+    """Slack refused the post: un-claim to try again later, or give up after a few."""
+    with db.atomic():
+        for rid in ids:
+            db.execute(
+                "UPDATE reminders SET failures = failures + 1,"
+                " fired_at = CASE WHEN failures + 1 >= ? THEN fired_at ELSE NULL END,"
+                " outcome = CASE WHEN failures + 1 >= ? THEN 'failed' ELSE NULL END,"
+                " due_at = ? WHERE id = ?",
+                [max_failures, max_failures, iso(until), rid],
+            )
+
+
+def set_message(db: sqlite_utils.Database, ids: Iterable[int], channel: str, ts: str) -> None:
+    with db.atomic():
+        for rid in ids:
+            db.execute(
+                "UPDATE reminders SET channel = ?, ts = ? WHERE id = ?", [channel, ts, rid]
+            )
+
+
+@dataclass(frozen=True)
+class CasePlan:
+    """What to schedule when a case is filed; called inside file_case's transaction."""
+
+    ack_after: Mapping[str, timedelta]  # severity -> time allowed for an acknowledgement
+    steps: tuple[tuple[str, timedelta], ...]  # (step id, remind_after) in policy order
+
+    def __call__(self, db: sqlite_utils.Database, case: Case) -> None:
+        schedule_case(db, case, self)
+
+
+def schedule_case(db: sqlite_utils.Database, case: Case, plan: CasePlan) -> None:
+    opened = case.reported_at
+    ack = plan.ack_after.get(case.severity)
+    if ack is not None:
+        schedule(db, f"ack:{case.id}:1", "ack", opened + ack, opened, case_id=case.id)
+    for step_id, after in plan.steps:
+        schedule(
+            db,
+            f"step:{case.id}:{step_id}:1",
+            "step",
+            opened + after,
+            opened,
+            case_id=case.id,
+            chain=step_id,
+        )
+
+
+def schedule_welfare(
+    db: sqlite_utils.Database,
+    case_id: int,
+    closed_at: datetime,
+    after: timedelta = DEFAULT_WELFARE_AFTER,
+) -> bool:
+    """Schedule the employee's welfare check-in for a case closed at `closed_at`.
+
+    Idempotent per close (reopening and closing again schedules a new one); pass
+    `after=reminder_settings(ctx.config).welfare_after` to honour the configuration."""
+    return schedule(
+        db,
+        f"welfare:{case_id}:{iso(closed_at)}",
+        "welfare",
+        closed_at + after,
+        closed_at,
+        case_id=case_id,
+    )
+
+
+def recently_closed(db: sqlite_utils.Database, since: datetime) -> list[tuple[int, datetime]]:
+    # `+status` keeps SQLite on the closed_at index (a range of recent closes) rather
+    # than the status index, which would walk every case ever closed.
+    rows = db.execute(
+        "SELECT id, closed_at FROM cases WHERE closed_at >= ? AND +status = 'closed'",
+        [iso(since)],
+    ).fetchall()
+    return [(int(i), datetime.fromisoformat(c)) for i, c in rows]
+
+
+def snooze(
+    db: sqlite_utils.Database, ids: Iterable[int], until: datetime, by: str, now: datetime
+) -> list[tuple[int, str]]:
+    """Push the next reminder of each chain in `ids` to `until` (scheduling one when the
+    chain had run out). Returns the (case id, chain) pairs snoozed."""
+    done: list[tuple[int, str]] = []
+    with db.atomic():
+        for rid in ids:
+            r = get(db, rid)
+            if r is None or r.case_id is None or (r.case_id, r.chain) in done:
+                continue
+            cur = db.execute(
+                "UPDATE reminders SET due_at = ?, snoozed_until = ?, snoozed_by = ?"
+                " WHERE case_id = ? AND kind = ? AND chain = ? AND fired_at IS NULL",
+                [iso(until), iso(until), by, r.case_id, r.kind, r.chain],
+            )
+            if not cur.rowcount:
+                n = db.execute(
+                    "SELECT MAX(attempt) FROM reminders WHERE case_id = ? AND kind = ?"
+                    " AND chain = ?",
+                    [r.case_id, r.kind, r.chain],
+                ).fetchone()[0]
+                attempt = int(n or 0) + 1
+                key = f"{r.kind}:{r.case_id}:{r.chain}:{attempt}"
+                schedule(db, key, r.kind, until, now, case_id=r.case_id, chain=r.chain,
+                         attempt=attempt)
+                db.execute(
+                    "UPDATE reminders SET snoozed_until = ?, snoozed_by = ? WHERE key = ?",
+                    [iso(until), by, key],
+                )
+            done.append((r.case_id, r.chain))
+    return done
