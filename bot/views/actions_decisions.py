@@ -8,7 +8,7 @@ from bot.domain.case import Case
 from bot.domain.handling import LAWYER_KINDS, MAX_DETAIL, MAX_REASON, MEASURE_KINDS, Assessment
 from bot.domain.policy import Option, Policy
 from bot.i18n import t
-from bot.views.actions_modals import _modal, input_block, text_input
+from bot.views.actions_modals import action_modal, input_block, text_input
 from bot.views.case_card import action_value
 from bot.views.common import Block, context, option, section
 from bot.views.ids import Callback
@@ -64,7 +64,9 @@ def assessment_modal(
         ),
         context(t(lang, "act.assess.versions", version=version)),
     ]
-    return _modal(lang, Callback.ASSESSMENT, "act.assess.title", blocks, action_value(case.case_no))
+    return action_modal(
+        lang, Callback.ASSESSMENT, "act.assess.title", blocks, action_value(case.case_no)
+    )
 
 
 def measure_modal(lang: str, case: Case) -> dict[str, Any]:
@@ -89,4 +91,6 @@ def measure_modal(lang: str, case: Case) -> dict[str, Any]:
         ),
         context(t(lang, "act.measure.two_person")),
     ]
-    return _modal(lang, Callback.MEASURE, "act.measure.title", blocks, action_value(case.case_no))
+    return action_modal(
+        lang, Callback.MEASURE, "act.measure.title", blocks, action_value(case.case_no)
+    )

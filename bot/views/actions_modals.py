@@ -48,7 +48,9 @@ def text_input(max_length: int, *, multiline: bool = True, initial: str = "") ->
     return element
 
 
-def _modal(lang: str, callback: Callback, title_key: str, blocks: list[Block], meta: str) -> Any:
+def action_modal(
+    lang: str, callback: Callback, title_key: str, blocks: list[Block], meta: str
+) -> Any:
     return modal(
         callback,
         t(lang, title_key),
@@ -65,7 +67,9 @@ def lead_modal(lang: str, case: Case, current: str | None, actor: str) -> dict[s
         section(t(lang, "act.lead.intro", case_no=case.case_no)),
         input_block("lead", t(lang, "act.lead.label"), element),
     ]
-    return _modal(lang, Callback.HAND_LEAD, "act.lead.title", blocks, action_value(case.case_no))
+    return action_modal(
+        lang, Callback.HAND_LEAD, "act.lead.title", blocks, action_value(case.case_no)
+    )
 
 
 def step_note_modal(lang: str, case: Case, step: Step) -> dict[str, Any]:
@@ -79,7 +83,7 @@ def step_note_modal(lang: str, case: Case, step: Step) -> dict[str, Any]:
         ),
     ]
     meta = action_value(case.case_no, step=step.id)
-    return _modal(lang, Callback.STEP_NOTE, "act.step.note_title", blocks, meta)
+    return action_modal(lang, Callback.STEP_NOTE, "act.step.note_title", blocks, meta)
 
 
 def message_modal(lang: str, case: Case) -> dict[str, Any]:
@@ -94,7 +98,7 @@ def message_modal(lang: str, case: Case) -> dict[str, Any]:
         context(t(lang, "act.message.privacy")),
     ]
     meta = action_value(case.case_no)
-    return _modal(lang, Callback.MESSAGE_EMPLOYEE, "act.message.title", blocks, meta)
+    return action_modal(lang, Callback.MESSAGE_EMPLOYEE, "act.message.title", blocks, meta)
 
 
 def close_modal(lang: str, case: Case) -> dict[str, Any]:
@@ -103,7 +107,7 @@ def close_modal(lang: str, case: Case) -> dict[str, Any]:
         input_block("summary", t(lang, "act.close.label"), text_input(MAX_SUMMARY)),
         context(t(lang, "act.close.employee_told")),
     ]
-    return _modal(lang, Callback.CLOSE, "act.close.title", blocks, action_value(case.case_no))
+    return action_modal(lang, Callback.CLOSE, "act.close.title", blocks, action_value(case.case_no))
 
 
 def submitted(view: dict[str, Any], block_id: str) -> Any:
