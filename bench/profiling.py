@@ -35,7 +35,8 @@ def summarise(prof: cProfile.Profile, top: int = 15) -> str:
     out = io.StringIO()
     out.write(f"{'own s':>7} {'own %':>6} {'cum s':>7} {'calls':>8}  function\n")
     for tot, cum, n, file, line, name in rows[:top]:
-        out.write(f"{tot:7.3f} {100 * tot / total:5.1f}% {cum:7.3f} {n:8d}  {file}:{line}({name})\n")
+        share = 100 * tot / total
+        out.write(f"{tot:7.3f} {share:5.1f}% {cum:7.3f} {n:8d}  {file}:{line}({name})\n")
     return out.getvalue()
 
 

@@ -13,6 +13,7 @@ import asyncio
 import tempfile
 import time
 from collections import Counter
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -79,6 +80,10 @@ async def replay_floor(sim: SlackSimulator, posts: list[Call]) -> float:
     return elapsed
 
 
+def _reached(sim: SlackSimulator, count: int) -> bool:
+    return len(sim.all_messages) >= count
+
+
 async def measure(n: int, repeats: int, concurrency: int = 10) -> Section:
     section = Section(
         "reports",
@@ -109,21 +114,20 @@ async def measure(n: int, repeats: int, concurrency: int = 10) -> Section:
                 forms = Forms(sim, h.slack)
                 # Warm-up: every employee's locale is cached (as within the hour in
                 # production), connections are open, the first cases exist.
-                await bounded(concurrency, [lambda u=u: forms.open(u) for u in users])
+                await bounded(concurrency, [partial(forms.open, u) for u in users])
                 for rep in range(repeats + 1):  # the first is a warm-up too
                     size = n if rep else min(n, 10)
                     who = [users[i % len(users)] for i in range(size)]
                     opening = len(sim.calls)
-                    views = await bounded(concurrency, [lambda u=u: forms.open(u) for u in who])
+                    views = await bounded(concurrency, [partial(forms.open, u) for u in who])
                     start, before = len(sim.calls), len(sim.all_messages)
                     t0 = time.monotonic()
                     ack = await bounded(
                         concurrency,
-                        [lambda i=i: submit(h.slack, who[i], views[i], i) for i in range(size)],
+                        [partial(submit, h.slack, who[i], views[i], i) for i in range(size)],
                     )
-                    await wait_until(
-                        lambda: len(sim.all_messages) >= before + 3 * size, 60 + size, "reports"
-                    )
+                    target = before + 3 * size
+                    await wait_until(partial(_reached, sim, target), 60 + size, "reports")
                     await h.settle()
                     posts = [c for c in sim.calls[start:] if c.method == "chat.postMessage"]
                     elapsed = max(c.at for c in posts) - t0

@@ -26,6 +26,8 @@ from bot.config import Config
 from bot.context import AppContext
 from bot.domain.policy import load_policy
 from bot.flows.delivery import Backoff, Deliverer
+from bot.flows.reminders import ReminderLoop
+from bot.flows.retention import RetentionLoop
 from bot.people import People
 from bot.settings import Settings
 from db.sealed import Sealer
@@ -52,6 +54,8 @@ class Bot:
     app: AsyncApp
     ctx: AppContext
     deliverer: Deliverer
+    reminders: ReminderLoop | None = None
+    retention: RetentionLoop | None = None
 
     def web_app(self) -> web.Application:
         web_app = self.app.web_app(path="/slack/events")
@@ -77,9 +81,17 @@ class Bot:
         await self.ctx.store.open()
         await self._learn_workspace()
         self.deliverer.start()
+        if self.reminders is not None:
+            self.reminders.start()
+        if self.retention is not None:
+            self.retention.start()
         log.info("ch-responder started")
 
     async def stop(self) -> None:
+        if self.reminders is not None:
+            await self.reminders.stop()
+        if self.retention is not None:
+            await self.retention.stop()
         await self.deliverer.stop()
         await self.ctx.store.close()
         log.info("ch-responder stopped")
@@ -156,4 +168,4 @@ def build(
     register_all(app, ctx)
     deliverer = Deliverer(ctx, delivery_client, backoff=backoff)
     ctx.deliverer = deliverer
-    return Bot(app, ctx, deliverer)
+    return Bot(app, ctx, deliverer, ReminderLoop(ctx), RetentionLoop(ctx))

@@ -10,6 +10,8 @@ from datetime import datetime
 
 from bot.config import Config, ConfigError, load_config
 from bot.domain.policy import PolicyError, load_policy
+from bot.reminder_settings import reminder_settings
+from bot.retention_settings import retention_settings
 from bot.settings import Settings, SettingsError, load_settings
 
 EXIT_CONFIG = 2
@@ -30,6 +32,8 @@ def _load(require_slack: bool = True) -> tuple[Settings, Config]:
     settings = load_settings(require_slack=require_slack)
     config = load_config(settings.config_path)
     load_policy(config.policy_file)  # fail at start, not at the first report
+    reminder_settings(config)  # the [reminders] section, likewise
+    retention_settings(config)  # and [retention]
     return settings, config
 
 
@@ -82,6 +86,10 @@ def main(argv: list[str] | None = None) -> int:
         help="the language the demo's people read (default: en)",
     )
     sub.add_parser("check-config", help="validate the configuration; show who is on duty")
+    sub.add_parser("new-key", help="print a fresh data key for CH_DATA_KEY")
+    sub.add_parser("rotate-key", help="re-encrypt stored data with CH_DATA_KEY (bot may run)")
+    b = sub.add_parser("backup", help="copy the database consistently, even while the bot runs")
+    b.add_argument("path", help="the new backup file")
     args = parser.parse_args(argv)
     _setup_logging(args.verbose)
     try:
@@ -89,6 +97,12 @@ def main(argv: list[str] | None = None) -> int:
             return run()
         if args.cmd == "demo":
             return demo(args)
+        if args.cmd in ("new-key", "rotate-key", "backup"):
+            from bot import keys
+
+            if args.cmd == "backup":
+                return keys.backup_command(args.path)
+            return keys.new_key_command() if args.cmd == "new-key" else keys.rotate_command()
         return check_config()
     except (SettingsError, ConfigError, PolicyError) as e:
         print(f"ch-responder: configuration error: {e}", file=sys.stderr)

@@ -52,7 +52,10 @@ def stored_reporter(db: sqlite_utils.Database, user_id: str, show_name: bool) ->
 
 
 def file_case(
-    db: sqlite_utils.Database, new: NewCase, severity_for: Callable[[int], str]
+    db: sqlite_utils.Database,
+    new: NewCase,
+    severity_for: Callable[[int], str],
+    schedule: Callable[[sqlite_utils.Database, Case], None] | None = None,
 ) -> tuple[Case, bool]:
     """Store the case, its customers, timeline entry and pending deliveries in one
     transaction. Returns (case, created); a second submission of the same modal
@@ -130,7 +133,10 @@ def file_case(
         )
         for kind in NEW_CASE_DELIVERIES:
             outbox.enqueue(db, case_id, kind, new.reported_at)
-        return get_case(db, case_id), True
+        case = get_case(db, case_id)
+        if schedule is not None:  # reminders and escalation (db/reminders.py CasePlan)
+            schedule(db, case)
+        return case, True
 
 
 def get_case(db: sqlite_utils.Database, case_id: int) -> Case:

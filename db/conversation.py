@@ -14,6 +14,7 @@ import sqlite_utils
 
 from db import outbox, timeline
 from db.handling import TIMELINE_TEXT, Outcome, claim_view, is_closed, view_seen, working
+from db.rows import immediate
 from db.sealed import seal, unseal
 
 # Outbox kinds this module enqueues, each followed by ":<timeline id>".
@@ -39,7 +40,7 @@ def message_employee(
     signed: bool,
     view_id: str | None,
 ) -> Outcome:
-    with db.atomic():
+    with immediate(db):
         if view_seen(db, view_id):
             return Outcome.ALREADY
         if is_closed(db, case_id):
@@ -61,12 +62,11 @@ def message_employee(
 
 
 def relay_reply(
-    db: sqlite_utils.Database, case_id: int, at: datetime, employee: str, text: str
+    db: sqlite_utils.Database, case_id: int, at: datetime, actor: str, text: str
 ) -> None:
-    with db.atomic():
-        entry = _add(
-            db, case_id, at, employee, "employee_replied", text=seal(db, TIMELINE_TEXT, text)
-        )
+    """`actor`: the employee's ID, or "reporter" when they asked for confidentiality."""
+    with immediate(db):
+        entry = _add(db, case_id, at, actor, "employee_replied", text=seal(db, TIMELINE_TEXT, text))
         outbox.enqueue(db, case_id, f"{RELAY}:{entry}", at)
 
 
@@ -86,26 +86,32 @@ def entry_text(db: sqlite_utils.Database, case_id: int, entry_id: int) -> tuple[
     return row[0], text, bool(detail.get("signed"))
 
 
-def case_for_dm(
-    db: sqlite_utils.Database, employee: str, channel: str, thread_ts: str | None
-) -> int | None:
-    """Which of the employee's cases a DM reply is about.
+# Outbox kinds that put a bot message in the employee's DM.
+_DM_KINDS = (
+    "(o.kind = 'confirmation' OR o.kind = 'closed_notice' OR o.kind LIKE 'employee_message:%')"
+)
 
-    A reply in the thread of one of our messages is about that message's case (even
-    a closed one: the closing notice invites exactly that). Otherwise: the employee's
-    most recent open case we have written to in this DM. None: we must ask."""
+
+def case_for_dm(db: sqlite_utils.Database, ref: str, thread_ts: str | None) -> int | None:
+    """Which of the employee's cases a DM reply is about (`ref`: cases.reporter_ref).
+
+    The DM channel and a confidential reporter's ID are sealed, so the match goes
+    through the reporter's keyed hash and the ts of our messages in their DM. A reply
+    in the thread of one of our messages is about that message's case (even a closed
+    one: the closing notice invites exactly that). Otherwise: the employee's most
+    recent open case we have written to in the DM. None: we must ask."""
     if thread_ts:
         row = db.execute(
             "SELECT o.case_id FROM outbox o JOIN cases c ON c.id = o.case_id"
-            " WHERE o.channel = ? AND o.ts = ? AND o.status = 'done' AND c.reporter_id = ?",
-            [channel, thread_ts, employee],
+            f" WHERE o.ts = ? AND o.status = 'done' AND c.reporter_ref = ? AND {_DM_KINDS}",
+            [thread_ts, ref],
         ).fetchone()
         if row:
             return int(row[0])
     row = db.execute(
         "SELECT o.case_id FROM outbox o JOIN cases c ON c.id = o.case_id"
-        " WHERE o.channel = ? AND o.status = 'done' AND c.reporter_id = ?"
-        " AND c.status != 'closed' ORDER BY o.done_at DESC, o.id DESC LIMIT 1",
-        [channel, employee],
+        f" WHERE o.status = 'done' AND c.reporter_ref = ? AND c.status != 'closed' AND {_DM_KINDS}"
+        " ORDER BY o.done_at DESC, o.id DESC LIMIT 1",
+        [ref],
     ).fetchone()
     return int(row[0]) if row else None

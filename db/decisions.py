@@ -14,7 +14,7 @@ import sqlite_utils
 from bot.domain.handling import needs_second_responder
 from db import timeline
 from db.handling import TIMELINE_TEXT, Outcome, is_closed, working
-from db.rows import insert, iso
+from db.rows import immediate, insert, iso
 from db.sealed import seal
 
 
@@ -32,7 +32,7 @@ def record_assessment(
     view_id: str | None,
 ) -> tuple[Outcome, int]:
     """(outcome, version). Each submission is a new version; the older ones stay."""
-    with db.atomic():
+    with immediate(db):
         if view_id:
             row = db.execute(
                 "SELECT version FROM assessments WHERE view_id = ?", [view_id]
@@ -84,11 +84,12 @@ def record_measure(
     at: datetime,
     actor: str,
     kind: str,
-    detail: str,
+    detail: dict[str, str],
     view_id: str | None,
 ) -> tuple[Outcome, int]:
-    """(outcome, measure id). Severe kinds wait for a second responder's confirmation."""
-    with db.atomic():
+    """(outcome, measure id). Severe kinds wait for a second responder's confirmation.
+    `detail`: police_no, lawyer ("internal" | "external"), note; only those given."""
+    with immediate(db):
         if view_id:
             row = db.execute("SELECT id FROM measures WHERE view_id = ?", [view_id]).fetchone()
             if row:
@@ -102,7 +103,7 @@ def record_measure(
             {
                 "case_id": case_id,
                 "kind": kind,
-                "detail": seal(db, "measures.detail", detail) if detail else None,
+                "detail": seal(db, "measures.detail", json.dumps(detail, ensure_ascii=False)),
                 "needs_confirmation": int(needs),
                 "recorded_by": actor,
                 "recorded_at": iso(at),
@@ -110,7 +111,8 @@ def record_measure(
             },
         )
         working(db, case_id, at, actor, "measure")
-        extra = {"detail": seal(db, TIMELINE_TEXT, detail)} if detail else {}
+        # The lawyer kind is a choice; the police report number and notes are sealed.
+        extra = {k: v if k == "lawyer" else seal(db, TIMELINE_TEXT, v) for k, v in detail.items()}
         timeline.add(
             db,
             case_id,
@@ -129,7 +131,7 @@ def confirm_measure(
     db: sqlite_utils.Database, case_id: int, measure_id: int, at: datetime, actor: str
 ) -> Outcome:
     """The second person's confirmation; the recorder cannot confirm their own measure."""
-    with db.atomic():
+    with immediate(db):
         if is_closed(db, case_id):
             return Outcome.CLOSED
         row = db.execute(

@@ -16,11 +16,11 @@ import sqlite_utils
 
 from bot.domain.handling import Assessment, Handling, Measure, StepDone, missing_for_close
 from db import timeline
-from db.rows import iso, parse_time
+from db.rows import immediate, iso, parse_time
 from db.sealed import seal, unseal
 
 # Sealed free text inside timeline details (reasons, notes, messages) uses this column name.
-TIMELINE_TEXT = "timeline.text"
+TIMELINE_TEXT = timeline.TEXT
 
 
 class Outcome(StrEnum):
@@ -69,7 +69,7 @@ def working(db: sqlite_utils.Database, case_id: int, at: datetime, actor: str, v
 def acknowledge(
     db: sqlite_utils.Database, case_id: int, at: datetime, actor: str, via: str = "button"
 ) -> Outcome:
-    with db.atomic():
+    with immediate(db):
         if _acknowledge(db, case_id, at, actor, via):
             return Outcome.APPLIED
         return Outcome.CLOSED if is_closed(db, case_id) else Outcome.ALREADY
@@ -77,7 +77,7 @@ def acknowledge(
 
 def take_lead(db: sqlite_utils.Database, case_id: int, at: datetime, actor: str) -> Outcome:
     """Only when nobody leads: of two people pressing at once, the first leads."""
-    with db.atomic():
+    with immediate(db):
         if not _changed(
             db,
             "UPDATE cases SET lead = ? WHERE id = ? AND lead IS NULL AND status != 'closed'",
@@ -92,7 +92,7 @@ def take_lead(db: sqlite_utils.Database, case_id: int, at: datetime, actor: str)
 def hand_lead(
     db: sqlite_utils.Database, case_id: int, at: datetime, actor: str, to: str
 ) -> Outcome:
-    with db.atomic():
+    with immediate(db):
         if not _changed(
             db,
             "UPDATE cases SET lead = ? WHERE id = ? AND lead IS NOT ? AND status != 'closed'",
@@ -112,7 +112,7 @@ def complete_step(
     actor: str,
     note: str | None = None,
 ) -> Outcome:
-    with db.atomic():
+    with immediate(db):
         if is_closed(db, case_id):
             return Outcome.CLOSED
         if not _changed(
@@ -131,7 +131,7 @@ def complete_step(
 def undo_step(
     db: sqlite_utils.Database, case_id: int, step_id: str, at: datetime, actor: str
 ) -> Outcome:
-    with db.atomic():
+    with immediate(db):
         if is_closed(db, case_id):
             return Outcome.CLOSED
         if not _changed(
@@ -167,7 +167,7 @@ def close(
 ) -> tuple[Outcome, list[str]]:
     """Close when the policy's requirements are met, checked in the same transaction
     as the update: a step undone a moment earlier cannot slip through."""
-    with db.atomic():
+    with immediate(db):
         if view_seen(db, view_id):
             return Outcome.ALREADY, []  # the same modal submitted twice
         if is_closed(db, case_id):
@@ -186,7 +186,7 @@ def close(
 
 
 def reopen(db: sqlite_utils.Database, case_id: int, at: datetime, actor: str) -> Outcome:
-    with db.atomic():
+    with immediate(db):
         if not _changed(
             db,
             "UPDATE cases SET status = 'in_progress', closed_at = NULL, closed_by = NULL"
@@ -237,7 +237,7 @@ def load_handling(db: sqlite_utils.Database, case_id: int) -> Handling:
         Measure(
             mid,
             kind,
-            unseal(db, "measures.detail", detail) or "",
+            json.loads(unseal(db, "measures.detail", detail) or "{}"),
             rby,
             datetime.fromisoformat(rat),
             bool(needs),

@@ -86,7 +86,13 @@ def record_channel(db: sqlite_utils.Database, delivery_id: int, channel: str) ->
 def done(db: sqlite_utils.Database, delivery_id: int, channel: str, ts: str, now: datetime) -> None:
     db.table("outbox").update(
         delivery_id,
-        {"status": "done", "channel": _stored_channel(db, channel), "ts": ts, "done_at": iso(now), "last_error": None},
+        {
+            "status": "done",
+            "channel": _stored_channel(db, channel),
+            "ts": ts,
+            "done_at": iso(now),
+            "last_error": None,
+        },
     )
 
 

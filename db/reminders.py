@@ -126,9 +126,7 @@ def release(
 def set_message(db: sqlite_utils.Database, ids: Iterable[int], channel: str, ts: str) -> None:
     with db.atomic():
         for rid in ids:
-            db.execute(
-                "UPDATE reminders SET channel = ?, ts = ? WHERE id = ?", [channel, ts, rid]
-            )
+            db.execute("UPDATE reminders SET channel = ?, ts = ? WHERE id = ?", [channel, ts, rid])
 
 
 @dataclass(frozen=True)
@@ -213,8 +211,9 @@ def snooze(
                 ).fetchone()[0]
                 attempt = int(n or 0) + 1
                 key = f"{r.kind}:{r.case_id}:{r.chain}:{attempt}"
-                schedule(db, key, r.kind, until, now, case_id=r.case_id, chain=r.chain,
-                         attempt=attempt)
+                schedule(
+                    db, key, r.kind, until, now, case_id=r.case_id, chain=r.chain, attempt=attempt
+                )
                 db.execute(
                     "UPDATE reminders SET snoozed_until = ?, snoozed_by = ? WHERE key = ?",
                     [iso(until), by, key],

@@ -39,6 +39,12 @@ def where(column: str, period: Range) -> tuple[str, list[Any]]:
     return " AND ".join(parts), params
 
 
+def _seconds(column: str) -> str:
+    # julianday() is a float of days: rounded to the millisecond, 10 minutes is 600.0
+    # (not 599.99998), so a case acknowledged exactly at its target counts as met.
+    return f"ROUND((julianday({column}) - julianday(reported_at)) * 86400.0, 3)"
+
+
 def _has(db: sqlite_utils.Database, table: str) -> bool:
     return bool(db.table(table).exists())
 
@@ -47,7 +53,7 @@ def counts(
     db: sqlite_utils.Database, period: Range, targets: Mapping[str, timedelta] = DEFAULT_ACK_AFTER
 ) -> S.Counts:
     cond, params = where("reported_at", period)
-    secs = "(julianday(acknowledged_at) - julianday(reported_at)) * 86400.0"
+    secs = _seconds("acknowledged_at")
     rows = db.execute(
         f"""
         SELECT status, severity, contact_channel, categories, COUNT(*),
@@ -69,7 +75,7 @@ def durations(db: sqlite_utils.Database, period: Range, column: str) -> S.Durati
     row = db.execute(
         f"""
         WITH d AS (
-          SELECT (julianday({column}) - julianday(reported_at)) * 86400.0 AS s
+          SELECT {_seconds(column)} AS s
           FROM cases INDEXED BY idx_cases_hr_scan WHERE {cond} AND {column} IS NOT NULL),
         r AS (SELECT s, ROW_NUMBER() OVER (ORDER BY s) AS k, COUNT(*) OVER () AS n FROM d)
         SELECT MAX(n),
@@ -160,8 +166,7 @@ def repeat(db: sqlite_utils.Database, period: Range, top: int = S.REPEAT_TOP) ->
     ranked = sorted(groups, key=lambda g: (-len(g), -max(g)))[:top]
     refs = _refs(db, set().union(*ranked))
     listed = tuple(
-        (len(g), tuple(refs[i] for i in sorted(g, reverse=True)[:10] if i in refs))
-        for g in ranked
+        (len(g), tuple(refs[i] for i in sorted(g, reverse=True)[:10] if i in refs)) for g in ranked
     )
     return S.Repeat(len(groups), len(every), listed)
 
@@ -213,7 +218,9 @@ def summary(
     )
 
 
-def weekly(db: sqlite_utils.Database, period: Range, utc_offset_min: int) -> list[tuple[str, str, int]]:
+def weekly(
+    db: sqlite_utils.Database, period: Range, utc_offset_min: int
+) -> list[tuple[str, str, int]]:
     """(Monday of the local week, categories JSON, cases) for the chart."""
     cond, params = where("reported_at", period)
     week = f"date(reported_at, '{utc_offset_min:+d} minutes', '-6 days', 'weekday 1')"

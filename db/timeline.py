@@ -12,6 +12,11 @@ import sqlite_utils
 from db.rows import iso
 
 
+# The column name used as authenticated data for sealed strings inside `detail` JSON
+# (reasons, notes, messages, added information): `seal(db, TEXT, value)`.
+TEXT = "timeline.text"
+
+
 @dataclass(frozen=True)
 class Entry:
     at: datetime

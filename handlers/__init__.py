@@ -5,11 +5,22 @@ from __future__ import annotations
 from slack_bolt.async_app import AsyncApp
 
 from bot.context import AppContext
-from handlers import actions, commands, errors, views
+from handlers import actions, case_actions, commands, errors, events, legal_hold, views
+from handlers import home as home_handlers
+from handlers import hr as hr_handlers
+from handlers import oncall as oncall_handlers
+from handlers import reminders as reminder_handlers
 
 
 def register_all(app: AsyncApp, ctx: AppContext) -> None:
     commands.register(app, ctx)
     views.register(app, ctx)
     actions.register(app, ctx)
+    reminder_handlers.register(app, ctx)
+    oncall_handlers.register(app, ctx)
+    case_actions.register(app, ctx)
+    events.register(app, ctx)
+    legal_hold.register(app, ctx)
+    hr_handlers.register(app, ctx)
+    home_handlers.register(app, ctx)
     errors.register(app, ctx)

@@ -99,3 +99,21 @@ async def test_restart_with_pending_deliveries_resumes_them(tmp_path: Path,
             assert counts(h2) == (1, 1, 1)
     finally:
         await sim.stop()
+
+
+async def test_a_failed_button_press_is_explained_to_the_person(h: Harness) -> None:
+    from bot.views.ids import Action
+
+    await h.report(h.cast.employee_en)
+    await h.settle()
+    card = h.sim.messages(RESPONDERS)[0]
+    value = next(el["value"] for b in card.blocks if b["type"] == "actions"
+                 for el in b["elements"] if el["action_id"] == Action.VIEW_DETAILS)
+    # conversations.members keeps failing: the access check cannot be made.
+    h.sim.fail("conversations.members", status=500, times=10)
+    await h.slack.click(h.cast.responder2, Action.VIEW_DETAILS, value, channel=RESPONDERS,
+                        message_ts=card.ts)
+    await h.sim.wait_for(lambda s: s.ephemerals(h.cast.responder2), timeout=10)
+    assert "Nothing was lost" in h.sim.ephemerals(h.cast.responder2)[-1].text
+    assert all(c.args["view"].get("callback_id") != "case.details"
+               for c in h.sim.calls_to("views.open"))

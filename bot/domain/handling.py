@@ -53,7 +53,7 @@ class Assessment:
 class Measure:
     id: int
     kind: str
-    detail: str
+    detail: dict[str, str]  # police_no, lawyer ("internal" | "external"), note
     recorded_by: str
     recorded_at: datetime
     needs_confirmation: bool

@@ -12,7 +12,8 @@ import math
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Any
 
 # A severity missing from the configured acknowledgement targets gets this one.
 ACK_TARGET_FALLBACK = timedelta(hours=4)
@@ -41,6 +42,18 @@ def rank(p: float, n: int) -> int:
     if n <= 0:
         raise ValueError("no values")
     return max(1, math.ceil(p * n))
+
+
+@dataclass(frozen=True)
+class Access:
+    """One entry of HR's access log (db/audit.py)."""
+
+    at: datetime
+    actor: str
+    action: str  # "summary" | "show" | "customer" | "export" | "audit"
+    target: str
+    purpose: str
+    detail: dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -126,7 +139,14 @@ def fold(rows: list[GroupRow]) -> Counts:
         closed += c or 0
         consent += ok or 0
     return Counts(
-        total, dict(status), dict(category), dict(severity), dict(channel), acked, met, closed,
+        total,
+        dict(status),
+        dict(category),
+        dict(severity),
+        dict(channel),
+        acked,
+        met,
+        closed,
         consent,
     )
 
@@ -140,7 +160,7 @@ def _categories(text: str | None) -> list[str]:
 
 
 def change(now: int, before: int | None) -> str:
-    """"+3", "-2", "±0"; "" when there is nothing to compare with."""
+    """ "+3", "-2", "±0"; "" when there is nothing to compare with."""
     if before is None:
         return ""
     d = now - before
@@ -155,7 +175,7 @@ def duration_text(seconds: float | None, lang: str) -> str:
     """A compact duration: 45s, 12m, 3h 20m, 2d 4h."""
     if seconds is None:
         return "—"
-    s = int(round(seconds))
+    s = round(seconds)
     d, rem = divmod(s, 86400)
     h, rem = divmod(rem, 3600)
     m, sec = divmod(rem, 60)

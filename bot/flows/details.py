@@ -16,6 +16,7 @@ from bot.views.case_card import build_details_modal, parse_case_value
 from bot.views.confirmation import build_add_info_modal, build_thanks_view
 from db import outbox, timeline
 from db.cases import find_case_no
+from db.sealed import seal, unseal
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +37,12 @@ def _view_details(
         return None
     # Recorded before the modal is shown: an access that failed to display is still an access.
     timeline.add(db, case.id, at, user_id, "details_viewed")
-    return case, [e for e in timeline.entries(db, case.id) if e.event == "info_added"]
+    added = [e for e in timeline.entries(db, case.id) if e.event == "info_added"]
+    return case, [
+        timeline.Entry(e.at, e.actor, e.event,
+                       {"text": unseal(db, timeline.TEXT, e.detail.get("text")) or ""})
+        for e in added
+    ]
 
 
 async def show_details(ctx: AppContext, user_id: str, button_value: Any, trigger_id: str) -> None:
@@ -77,7 +83,9 @@ async def open_add_info(ctx: AppContext, user_id: str, button_value: Any, trigge
 
 def _add_info(db: sqlite_utils.Database, case: Case, user_id: str, text: str, at: Any) -> None:
     with db.atomic():
-        timeline.add(db, case.id, at, user_id, "info_added", text=text)
+        # Sealed like every free text; a confidential reporter is "reporter", not their ID.
+        actor = user_id if case.show_name else "reporter"
+        timeline.add(db, case.id, at, actor, "info_added", text=seal(db, timeline.TEXT, text))
         outbox.enqueue(db, case.id, "info_added", at)
 
 

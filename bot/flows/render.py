@@ -8,12 +8,14 @@ from typing import Any
 import sqlite_utils
 
 from bot.context import AppContext
+from bot.flows.employee_messages import is_conversation_kind, render_conversation
 from bot.i18n import t
 from bot.views.case_card import build_card, repeat_line
 from bot.views.common import Block, section
 from bot.views.confirmation import build_confirmation
 from bot.views.thread import build_thread_reply
 from db.cases import earlier_cases, get_case
+from db.handling import load_handling
 
 
 @dataclass(frozen=True)
@@ -41,15 +43,21 @@ class NotReady(Exception):
 
 
 async def render(ctx: AppContext, case_id: int, kind: str) -> Outgoing:
-    def load(db: sqlite_utils.Database) -> tuple[Any, Any]:
+    def load(db: sqlite_utils.Database) -> tuple[Any, Any, Any]:
         case = get_case(db, case_id)
-        return case, earlier_cases(db, case, ctx.config.repeat_window)
+        return case, earlier_cases(db, case, ctx.config.repeat_window), load_handling(db, case_id)
 
-    case, earlier = await ctx.store.run(load)
+    case, earlier, handling = await ctx.store.run(load)
+    if is_conversation_kind(kind):  # messages to and from the employee (issue 3)
+        channel, text, blocks, thread_ts = await render_conversation(ctx, case, kind)
+        return Outgoing(channel, text, blocks, thread_ts=thread_ts)
     team_lang = ctx.config.language
     repeat = repeat_line(team_lang, case, earlier, ctx.workspace_url, ctx.config.repeat_window.days)
     if kind == "card":
-        text, blocks = build_card(team_lang, case, ctx.policy, ctx.config.timezone, repeat)
+        # Rendered as the case is now: a late card already shows lead, steps, measures.
+        text, blocks = build_card(
+            team_lang, case, ctx.policy, ctx.config.timezone, repeat, handling
+        )
         return Outgoing(ctx.config.responders_channel, text, blocks)
     if kind == "confirmation":
         text, blocks = build_confirmation(case.reporter_lang, case, ctx.policy)
@@ -57,7 +65,7 @@ async def render(ctx: AppContext, case_id: int, kind: str) -> Outgoing:
     if not (case.card_channel and case.card_ts):
         raise NotReady(kind)
     if kind == "thread":
-        text, blocks = build_thread_reply(team_lang, case, ctx.policy, repeat)
+        text, blocks = build_thread_reply(team_lang, case, ctx.policy, repeat, handling)
     elif kind == "info_added":
         text = t(team_lang, "thread.info_added", case_no=case.case_no)
         blocks = [section(text)]

@@ -11,6 +11,8 @@ from bot.domain import identifiers
 from bot.domain.case import Case
 from bot.domain.report import Report, validate
 from bot.domain.severity import derive_severity
+from bot.flows.oncall import on_duty
+from bot.flows.reminders import case_plan
 from bot.i18n import t
 from bot.views.confirmation import build_recorded_view
 from bot.views.report_form import build_report_form, metadata_lang, parse_report_form
@@ -59,8 +61,8 @@ async def submit_report(ctx: AppContext, user_id: str, view: dict[str, Any]) -> 
         year=now.astimezone(ctx.config.timezone).year,
         policy_version=ctx.policy.version,
         customer_hashes=hashes,
-        legal_on_duty=ctx.config.rotations["legal"].on_duty(now),
-        counseling_on_duty=ctx.config.rotations["counseling"].on_duty(now),
+        legal_on_duty=await on_duty(ctx, "legal", now),  # HR overrides beat the schedule
+        counseling_on_duty=await on_duty(ctx, "counseling", now),
         repeat_window=ctx.config.repeat_window,
         reporter_ref=reporter_ref(ctx.settings.hash_key, user_id),
     )
@@ -68,7 +70,7 @@ async def submit_report(ctx: AppContext, user_id: str, view: dict[str, Any]) -> 
     def severity_for(earlier: int) -> str:
         return derive_severity(ctx.policy, report.categories, report.danger, earlier)
 
-    case, created = await ctx.store.run(file_case, new, severity_for)
+    case, created = await ctx.store.run(file_case, new, severity_for, case_plan(ctx))
     log.info("case filed: case=%s created=%s severity=%s", case.case_no, created, case.severity)
     if created:
         ctx.kick_deliveries()

@@ -6,6 +6,7 @@ Used by the tests, the demo and the benchmarks to drive the bot's real HTTP endp
 from __future__ import annotations
 
 import json
+import secrets
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -151,3 +152,27 @@ class SlackRequests:
             payload["view"] = view
             payload["container"] = {"type": "view", "view_id": view.get("id")}
         return await self.interact(payload, headers)
+
+    async def event(
+        self,
+        event: dict[str, Any],
+        *,
+        event_id: str | None = None,
+        retry_num: int | None = None,
+    ) -> Reply:
+        """An Events API delivery (`event_callback` envelope), as Slack POSTs it as JSON.
+        A retry carries the same event_id and the x-slack-retry-num header."""
+        envelope = {
+            "token": "legacy",
+            "team_id": TEAM,
+            "api_app_id": APP,
+            "type": "event_callback",
+            "event_id": event_id or "Ev" + secrets.token_hex(6).upper(),
+            "event_time": int(time.time()),
+            "event": event,
+        }
+        headers = {} if retry_num is None else {
+            "X-Slack-Retry-Num": str(retry_num),
+            "X-Slack-Retry-Reason": "http_timeout",
+        }
+        return await self.post(json.dumps(envelope), "application/json", headers)

@@ -44,17 +44,20 @@ def assessment_modal(
         input_block(
             "demand_valid",
             t(lang, "act.assess.demand_valid"),
-            _radio(_options(lang, policy.demand_valid), current and current.demand_valid),
+            _radio(_options(lang, policy.demand_valid), current.demand_valid if current else None),
         ),
         input_block(
             "means_appropriate",
             t(lang, "act.assess.means_appropriate"),
-            _radio(_options(lang, policy.means_appropriate), current and current.means_appropriate),
+            _radio(
+                _options(lang, policy.means_appropriate),
+                current.means_appropriate if current else None,
+            ),
         ),
         input_block(
             "conclusion",
             t(lang, "act.assess.conclusion"),
-            _radio(_options(lang, policy.conclusions), current and current.conclusion),
+            _radio(_options(lang, policy.conclusions), current.conclusion if current else None),
         ),
         input_block("mhlw_types", t(lang, "act.assess.types"), multi, optional=True),
         input_block(

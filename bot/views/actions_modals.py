@@ -50,7 +50,7 @@ def text_input(max_length: int, *, multiline: bool = True, initial: str = "") ->
 
 def action_modal(
     lang: str, callback: Callback, title_key: str, blocks: list[Block], meta: str
-) -> Any:
+) -> dict[str, Any]:
     return modal(
         callback,
         t(lang, title_key),

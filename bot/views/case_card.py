@@ -208,7 +208,7 @@ def parse_action_value(value: Any) -> tuple[str | None, dict[str, Any]]:
     """(case number, the rest). Values come back from Slack: never trust their shape."""
     try:
         data = json.loads(value) if isinstance(value, str) else None
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: "[[[[…" nested past the limit
         return None, {}
     if not isinstance(data, dict):
         return None, {}

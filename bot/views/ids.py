@@ -23,6 +23,9 @@ class Callback(StrEnum):
     MESSAGE_EMPLOYEE = "case.message_employee"
     CLOSE = "case.close"
     TIMELINE = "case.timeline"
+    # HR (issue 4): the purpose asked before a case is shown, and the case itself
+    HR_PURPOSE = "hr.purpose"
+    HR_CASE = "hr.case"
 
 
 class Action(StrEnum):
@@ -48,11 +51,17 @@ class Action(StrEnum):
     WELFARE_OK = "welfare.ok"
     WELFARE_COUNSELING = "welfare.counseling"
     WELFARE_WORSE = "welfare.worse"
+    # App Home and HR (issue 4)
+    HOME_REPORT = "home.report"
+    HR_SUMMARY = "hr.summary"
+    HR_EXPORT = "hr.export"
+    HR_AUDIT = "hr.audit"
 
 
 class Command(StrEnum):
     REPORT = "/report-ch"
     ONCALL = "/ch-oncall"
+    CASES = "/ch-cases"
 
 
 # Inputs of the report form: block_id == the field name used in validation errors.

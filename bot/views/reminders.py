@@ -81,9 +81,11 @@ def parse_snooze_value(value: Any) -> list[int]:
     try:
         data = json.loads(value) if isinstance(value, str) else None
         ids = data.get("r") if isinstance(data, dict) else None
-    except ValueError:
+    except (ValueError, RecursionError):
         return []
-    return [i for i in ids if isinstance(i, int)] if isinstance(ids, list) else []
+    if not isinstance(ids, list):
+        return []
+    return [i for i in ids if isinstance(i, int) and not isinstance(i, bool)]
 
 
 def build_step_reminder(
@@ -134,9 +136,7 @@ class DigestLine:
     overdue: int
 
 
-def build_digest(
-    lang: str, lines: Sequence[DigestLine], total: int
-) -> tuple[str, list[Block]]:
+def build_digest(lang: str, lines: Sequence[DigestLine], total: int) -> tuple[str, list[Block]]:
     text = t(lang, "remind.digest_header", count=total)
     blocks: list[Block] = [section(f":clipboard: *{text}*")]
     for d in lines[:DIGEST_MAX_CASES]:

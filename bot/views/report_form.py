@@ -204,6 +204,6 @@ def parse_report_form(state: Any) -> ReportDraft:
 def metadata_lang(private_metadata: Any, default: str) -> str:
     try:
         lang = json.loads(private_metadata).get("lang") if private_metadata else None
-    except (ValueError, AttributeError):
+    except (ValueError, AttributeError, TypeError, RecursionError):
         lang = None
     return lang if lang in ("ja", "en") else default

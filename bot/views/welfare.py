@@ -25,10 +25,10 @@ def welfare_value(reminder_id: int) -> str:
 def parse_welfare_value(value: Any) -> int | None:
     try:
         data = json.loads(value) if isinstance(value, str) else None
-    except ValueError:
+    except (ValueError, RecursionError):
         return None
     rid = data.get("w") if isinstance(data, dict) else None
-    return rid if isinstance(rid, int) else None
+    return rid if isinstance(rid, int) and not isinstance(rid, bool) else None
 
 
 def build_checkin(

@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import json
 import os
+import re
 import signal
 import sqlite3
 import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +32,6 @@ from bot.simulator.harness import (
     RESPONDERS,
     SIGNING_SECRET,
     free_port,
-    populate,
     sample_config,
 )
 from bot.simulator.requests import Reply, SlackRequests
@@ -39,25 +41,43 @@ ROOT = Path(__file__).resolve().parents[2]
 TIMEOUT = 1  # CH_SLACK_TIMEOUT for the process: a stall of 2 s is "past the timeout"
 STALL = TIMEOUT + 1.0
 HASH_KEY = "fault-hash-key-0123456789"
+CASE_NO = re.compile(r"CH-\d{4}-\d{4,}")
 
 
 class FaultSim(SlackSimulator):
-    """The simulator, plus a stall on the Nth call of one method (counted from now)."""
+    """The simulator, plus a fault on the Nth call of one method (counted from now)."""
 
     def __init__(self) -> None:
         super().__init__(token=BOT_TOKEN)
-        self._nth: list[Any] | None = None
+        self.nth: list[Any] | None = None
 
-    def stall_nth(self, method: str, n: int, seconds: float) -> None:
-        self._nth = [method, n, seconds]
+    def on_nth(self, method: str, n: int, fault: int | str) -> None:
+        """Fault ("stall" past the client timeout, or an HTTP status) on call n of method."""
+        self.nth = [method, n, fault]
+
+    def inject(self, method: str, fault: int | str, times: int = 1) -> None:
+        if fault == "stall":
+            self.stall(method, STALL, times=times)
+        else:
+            assert isinstance(fault, int)
+            self.fail(method, fault, times=times, retry_after=1)
+
+    def clear_faults(self) -> None:
+        super().clear_faults()
+        self.nth = None
+
+    def faults_pending(self) -> bool:
+        """An injected fault has not been hit yet (the scenario is not over)."""
+        rules = [*self._failures, *self._stalls]
+        return self.nth is not None or any(r.remaining > 0 for r in rules)
 
     async def _handle_api(self, request: web.Request) -> web.StreamResponse:
-        nth = self._nth
+        nth = self.nth
         if nth is not None and request.match_info["method"] == nth[0]:
             nth[1] -= 1
             if nth[1] == 0:
-                self._nth = None
-                self.stall(nth[0], nth[2])
+                self.nth = None
+                self.inject(nth[0], nth[2])
         return await super()._handle_api(request)
 
 
@@ -68,7 +88,9 @@ def _toml(data: dict[str, Any], prefix: str = "") -> str:
         if isinstance(value, dict):
             tables.append((key, value))
         elif isinstance(value, list):
-            lines.append(f"{key} = [{', '.join(f'{v!r}'.replace(chr(39), chr(34)) for v in value)}]")
+            lines.append(
+                f"{key} = [{', '.join(f'{v!r}'.replace(chr(39), chr(34)) for v in value)}]"
+            )
         elif isinstance(value, int):
             lines.append(f"{key} = {value}")
         else:
@@ -219,11 +241,14 @@ LEDGER = Ledger()
 class World:
     """One simulated workspace, one bot process, and the bookkeeping of what was submitted."""
 
+    sim: FaultSim
+
     def __init__(self, sim: FaultSim, bot: BotProcess, session: aiohttp.ClientSession) -> None:
         self.sim = sim
         self.bot = bot
         self.session = session
         self.submitted: list[Submitted] = []
+        self.secrets: set[str] = {"Fault User", "Sato Hana", "Tanaka Ken"}
         self._users = 0
         self.scenario = "start"
 
@@ -263,19 +288,23 @@ class World:
                 await self.sim.accept_connections()
         raise AssertionError(f"{self.scenario}: the report form never opened")
 
-    def values(self, narrative: str = "The customer shouted.", **form: Any) -> dict[str, Any]:
+    def values(self, narrative: str, **form: Any) -> dict[str, Any]:
         return report_values(
-            occurred_at=None,
+            occurred_at=datetime.now(UTC) - timedelta(minutes=10),
             contact="phone",
             categories=["verbal_abuse"],
             danger="over",
             narrative=narrative,
             **form,
-        ) | {"occurred_at": {"value": {"selected_date_time": int(time.time()) - 600}}}
+        )
 
     async def submit(
         self, user: str, view: dict[str, Any], headers: dict[str, str] | None = None, **form: Any
     ) -> Reply:
+        # Text that must never reach the process's logs (checked at the end of every test).
+        form.setdefault("narrative", f"顧客が怒鳴った secret-narrative-{view['id']}")
+        form.setdefault("demand", f"secret-demand-{view['id']}")
+        self.secrets.update((form["narrative"], form["demand"]))
         values = self.values(**form)
         submitted = {**view, "state": {"values": values}, "team_id": "T0SIM", "app_id": "A0SIM"}
         payload = {
@@ -289,8 +318,8 @@ class World:
         reply = await self.slack.interact(payload, headers)
         case_no = None
         if reply.status == 200 and (reply.json() or {}).get("response_action") == "update":
-            text = str(reply.json()["view"])
-            case_no = next((w for w in text.split("'") if w.startswith("CH-")), None)
+            found = CASE_NO.search(json.dumps(reply.json()["view"]))
+            case_no = found.group(0) if found else None
         self.submitted.append(Submitted(self.scenario, user, str(view["id"]), case_no))
         return reply
 
@@ -371,10 +400,19 @@ class World:
 
     async def scenario_done(self, name: str, start: int) -> None:
         """Settle, check, and count one scenario; faults are cleared for the next one."""
+        try:
+            await self.sim.wait_for(lambda s: not s.faults_pending(), timeout=15)
+        except TimeoutError:
+            raise AssertionError(f"{name}: the injected fault was never hit") from None
         self.sim.clear_faults()
-        self.sim._nth = None  # type: ignore[attr-defined]
         await self.sim.accept_connections()
         await self.settle()
         LEDGER.scenarios += 1
         self.check(self.submitted[start:])
         assert not LEDGER.problems, LEDGER.problems
+
+    def leaked(self) -> list[str]:
+        """Report text, names or view state found in the process's logs."""
+        logs = self.bot.logs()
+        found = [s for s in self.secrets if s in logs]
+        return found + [w for w in ('"state"', "private_metadata", "secret-") if w in logs]

@@ -1,0 +1,148 @@
+"""What every responder action shares: who may act, private answers, the card refresh.
+
+Who may act: members of the responders channel and HR. The employee who reported
+may not act on their own case (they talk to the team through the private messages),
+and nothing but Reopen, Timeline and View details acts on a closed case.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlite_utils
+from slack_sdk.errors import SlackApiError
+
+from bot.context import AppContext
+from bot.domain.case import Case
+from bot.domain.handling import Handling
+from bot.flows.details import Refused
+from bot.i18n import t
+from bot.views.case_card import build_card, parse_action_value, repeat_line
+from bot.views.thread import build_thread_reply
+from db.cases import earlier_cases, find_case_no, get_case
+from db.handling import load_handling
+
+log = logging.getLogger(__name__)
+
+
+class Declined(Refused):
+    """A refusal or a "nothing to do" answer, with parameters for its message."""
+
+    def __init__(self, key: str, **params: Any) -> None:
+        super().__init__(key)
+        self.params = params
+
+
+@dataclass(frozen=True)
+class Press:
+    """Who pressed a button, and where: private answers go to the same thread."""
+
+    user_id: str
+    channel: str | None = None
+    thread_ts: str | None = None
+    trigger_id: str = ""
+
+
+@dataclass
+class Done:
+    """What a modal submission answers in its ack, and what follows it."""
+
+    errors: dict[str, str] | None = None
+    case_id: int | None = None  # refresh this case's card and checklist after the ack
+    deliveries: bool = False  # something was queued for the delivery loop
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+async def case_to_act_on(
+    ctx: AppContext, user_id: str, case_no: str | None, *, closed_ok: bool = False
+) -> Case:
+    case = await ctx.store.run(find_case_no, case_no or "") if case_no else None
+    if case is None:
+        raise Declined("refuse.unknown_case")
+    if case.reporter_id == user_id:
+        raise Declined("act.refuse.own_case")
+    if not await ctx.people.may_see_cases(user_id):
+        raise Declined("act.refuse.not_allowed")
+    if case.status == "closed" and not closed_ok:
+        raise Declined("act.refuse.closed", case_no=case.case_no)
+    return case
+
+
+async def case_from_value(
+    ctx: AppContext, user_id: str, value: Any, *, closed_ok: bool = False
+) -> tuple[Case, dict[str, Any]]:
+    case_no, extra = parse_action_value(value)
+    return await case_to_act_on(ctx, user_id, case_no, closed_ok=closed_ok), extra
+
+
+async def answer(ctx: AppContext, press: Press, key: str, **params: Any) -> None:
+    """An ephemeral answer in the thread the button was in (a DM if there is none)."""
+    lang = await ctx.people.lang(press.user_id)
+    text = t(lang, key, **params)
+    try:
+        if press.channel:
+            args: dict[str, Any] = {"channel": press.channel, "user": press.user_id, "text": text}
+            if press.thread_ts:
+                args["thread_ts"] = press.thread_ts
+            await ctx.client.chat_postEphemeral(**args)
+        else:
+            await ctx.client.chat_postMessage(channel=press.user_id, text=text)
+    except SlackApiError as e:
+        log.warning("could not answer privately: %s", e.response.get("error"))
+
+
+async def submission_refusal(ctx: AppContext, user_id: str, r: Refused, block: str) -> Done:
+    """A submitted modal whose action is refused: the reason shows on the modal."""
+    lang = await ctx.people.lang(user_id)
+    params = r.params if isinstance(r, Declined) else {}
+    return Done(errors={block: t(lang, r.key, **params)})
+
+
+def _revision(db: sqlite_utils.Database, case_id: int) -> int:
+    row = db.execute("SELECT MAX(id) FROM timeline WHERE case_id = ?", [case_id]).fetchone()
+    return int(row[0] or 0)
+
+
+def _load(db: sqlite_utils.Database, case_id: int, window: Any) -> tuple[Any, ...]:
+    case = get_case(db, case_id)
+    return case, earlier_cases(db, case, window), load_handling(db, case_id), _revision(db, case_id)
+
+
+async def refresh_case(ctx: AppContext, case_id: int) -> None:
+    """Update the card and the checklist in place from the stored state.
+
+    Two refreshes can cross (two people acting at once), and the one that reaches
+    Slack last might carry the older state. Every change adds a timeline entry, so
+    after updating we look at the newest entry again and redo the update if the case
+    moved on meanwhile: the last update sent always carries the latest state."""
+    for _ in range(3):
+        case, earlier, handling, rev = await ctx.store.run(_load, case_id, ctx.config.repeat_window)
+        await _update_messages(ctx, case, earlier, handling)
+        if await ctx.store.run(_revision, case_id) == rev:
+            return
+
+
+async def _update_messages(ctx: AppContext, case: Case, earlier: Any, handling: Handling) -> None:
+    lang = ctx.config.language
+    repeat = repeat_line(lang, case, earlier, ctx.workspace_url, ctx.config.repeat_window.days)
+    channel, card_ts = case.card_channel, case.card_ts
+    if not (channel and card_ts):
+        return  # not posted yet: the delivery loop renders the current state when it posts
+    text, blocks = build_card(lang, case, ctx.policy, ctx.config.timezone, repeat, handling)
+    updates = [(card_ts, text, blocks)]
+    if case.thread_ts:
+        text, blocks = build_thread_reply(lang, case, ctx.policy, repeat, handling)
+        updates.append((case.thread_ts, text, blocks))
+    for ts, text, blocks in updates:
+        try:
+            await ctx.client.chat_update(channel=channel, ts=ts, text=text, blocks=blocks)
+        except SlackApiError as e:
+            log.warning(
+                "card update failed: case=%s error=%s", case.case_no, e.response.get("error")
+            )
+
+
+def handling_of(db: sqlite_utils.Database, case_id: int) -> Handling:
+    return load_handling(db, case_id)

@@ -1,0 +1,69 @@
+"""The daily digest of open cases in the responders channel.
+
+Each day's digest is a reminder row keyed by its local date, scheduled ahead: if the
+bot is down at digest time it goes out when it is back, and it never goes twice.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import sqlite_utils
+
+from bot.context import AppContext
+from bot.flows.escalation import Post, done_steps
+from bot.reminder_settings import ReminderSettings
+from bot.views.reminders import DIGEST_MAX_CASES, DigestLine, build_digest
+from db import reminders
+from db.reminders import Reminder
+
+
+def schedule_next_digest(
+    db: sqlite_utils.Database, now: datetime, ctx: AppContext, s: ReminderSettings
+) -> None:
+    if s.digest_time is None:
+        return
+    tz = ctx.config.timezone
+    today = now.astimezone(tz).date()
+    at = datetime.combine(today, s.digest_time, tzinfo=tz)
+    if at <= now:  # today's has gone (or its row exists already): plan tomorrow's
+        at = datetime.combine(today + timedelta(days=1), s.digest_time, tzinfo=tz)
+    reminders.schedule(db, f"digest:{at.date().isoformat()}", "digest", at, now)
+
+
+def _open_cases(
+    db: sqlite_utils.Database, now: datetime, ctx: AppContext
+) -> tuple[list[DigestLine], int]:
+    total = db.execute("SELECT COUNT(*) FROM cases WHERE status != 'closed'").fetchone()[0]
+    rows = db.execute(
+        "SELECT id, case_no, severity, status, reported_at, lead FROM cases"
+        " WHERE status != 'closed' ORDER BY reported_at LIMIT ?",
+        [DIGEST_MAX_CASES],
+    ).fetchall()
+    lines = []
+    for cid, no, sev, status, reported, lead in rows:
+        opened = datetime.fromisoformat(reported)
+        done = done_steps(db, cid)
+        overdue = sum(
+            1
+            for step in ctx.policy.steps
+            if step.id not in done and opened + step.remind_after <= now
+        )
+        lines.append(DigestLine(no, sev, status, now - opened, lead, overdue))
+    return lines, int(total)
+
+
+def claim_digest(
+    db: sqlite_utils.Database, r: Reminder, now: datetime, ctx: AppContext, s: ReminderSettings
+) -> Post | None:
+    with db.atomic():
+        quiet = s.quiet_until(now, ctx.config.timezone)
+        if quiet is not None:
+            reminders.defer(db, r.id, quiet)
+            return None
+        lines, total = _open_cases(db, now, ctx)
+        # Nothing open: the day's digest is done, silently.
+        if not reminders.fire(db, r.id, now, "sent" if total else "skipped") or not total:
+            return None
+    text, blocks = build_digest(ctx.config.language, lines, total)
+    return Post((r.id,), {"channel": ctx.config.responders_channel, "text": text, "blocks": blocks})

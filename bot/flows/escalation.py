@@ -1,0 +1,229 @@
+"""Reminders in the case thread: escalation when nobody acknowledges, open policy
+steps, and pings when a shift changes while a case waits for acknowledgement.
+
+Each decision (skip, defer for quiet hours, claim and schedule the next one) is one
+transaction on the store's thread; only a claimed reminder is posted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+import sqlite_utils
+
+from bot.context import AppContext
+from bot.flows.reminder_send import BOT_ACTOR, escalation_list, on_duty_now, send
+from bot.reminder_settings import ReminderSettings
+from bot.views.reminders import build_escalation, build_shift_ping, build_step_reminder
+from db import overrides, reminders, timeline
+from db.reminders import Reminder
+from db.rows import iso
+
+NOT_POSTED_YET = timedelta(minutes=1)  # the card is still in the outbox: look again soon
+
+
+@dataclass(frozen=True)
+class CaseRow:
+    id: int
+    case_no: str
+    severity: str
+    status: str
+    acknowledged: bool
+    channel: str | None
+    ts: str | None
+    reported_at: datetime
+    lead: str | None
+    pinged: tuple[str, ...]  # legal and counseling people pinged when it was filed
+
+
+def case_row(db: sqlite_utils.Database, case_id: int | None) -> CaseRow | None:
+    row = db.execute(
+        "SELECT id, case_no, severity, status, acknowledged_at, card_channel, card_ts,"
+        " reported_at, lead, legal_on_duty, counseling_on_duty FROM cases WHERE id = ?",
+        [case_id],
+    ).fetchone()
+    if row is None:
+        return None
+    cid, no, sev, status, acked, ch, ts, rep, lead, legal, couns = row
+    return CaseRow(
+        cid,
+        no,
+        sev,
+        status,
+        bool(acked),
+        ch,
+        ts,
+        datetime.fromisoformat(rep),
+        lead,
+        (legal or "", couns or ""),
+    )
+
+
+@dataclass(frozen=True)
+class Post:
+    ids: tuple[int, ...]  # the reminders this message fires
+    args: dict[str, Any]
+
+
+def _hold(
+    db: sqlite_utils.Database,
+    rs: Sequence[Reminder],
+    case: CaseRow,
+    now: datetime,
+    ctx: AppContext,
+    s: ReminderSettings,
+) -> bool:
+    """Defer when the thread is not in Slack yet, or for quiet hours (urgent cases
+    never wait). True if deferred."""
+    until = None if case.ts else now + NOT_POSTED_YET
+    if until is None and case.severity != "urgent":
+        until = s.quiet_until(now, ctx.config.timezone)
+    if until is None:
+        return False
+    for r in rs:
+        reminders.defer(db, r.id, until)
+    return True
+
+
+def claim_ack(
+    db: sqlite_utils.Database, r: Reminder, now: datetime, ctx: AppContext, s: ReminderSettings
+) -> Post | None:
+    with db.atomic():
+        case = case_row(db, r.case_id)
+        if case is None or case.acknowledged or case.status != "new":
+            reminders.fire(db, r.id, now, "skipped")
+            return None
+        if _hold(db, [r], case, now, ctx, s) or not reminders.fire(db, r.id, now, "sent"):
+            return None
+        interval = s.ack_after.get(case.severity)
+        if interval is not None and r.attempt < s.max_escalations:
+            n = r.attempt + 1
+            reminders.schedule(
+                db, f"ack:{case.id}:{n}", "ack", now + interval, now, case_id=case.id, attempt=n
+            )
+        who = escalation_list(db, ctx.config, now)
+        timeline.add(db, case.id, now, BOT_ACTOR, "escalated", attempt=r.attempt, notified=who)
+    lang = ctx.config.language
+    text, blocks = build_escalation(
+        lang, case.case_no, now - case.reported_at, r.attempt, s.max_escalations, who
+    )
+    args = {"channel": case.channel, "thread_ts": case.ts, "text": text, "blocks": blocks}
+    return Post((r.id,), args)
+
+
+def done_steps(db: sqlite_utils.Database, case_id: int) -> set[str]:
+    # case_steps belongs to the thread actions (a row = done; undo deletes it).
+    if not db.table("case_steps").exists():
+        return set()
+    rows = db.execute("SELECT step_id FROM case_steps WHERE case_id = ?", [case_id]).fetchall()
+    return {r[0] for r in rows}
+
+
+def claim_steps(
+    db: sqlite_utils.Database,
+    rs: Sequence[Reminder],
+    now: datetime,
+    ctx: AppContext,
+    s: ReminderSettings,
+) -> Post | None:
+    """One message for a case's steps that fall due together; snoozing it snoozes them."""
+    steps = {step.id: step for step in ctx.policy.steps}
+    with db.atomic():
+        case = case_row(db, rs[0].case_id)
+        done = done_steps(db, case.id) if case else set()
+        live = []
+        for r in rs:
+            if case is None or case.status == "closed" or r.chain in done or r.chain not in steps:
+                reminders.fire(db, r.id, now, "skipped")
+            else:
+                live.append(r)
+        if case is None or not live or _hold(db, live, case, now, ctx, s):
+            return None
+        live = [r for r in live if reminders.fire(db, r.id, now, "sent")]
+        for r in live:
+            if r.attempt < s.max_step_reminders:
+                n = r.attempt + 1
+                reminders.schedule(
+                    db,
+                    f"step:{case.id}:{r.chain}:{n}",
+                    "step",
+                    now + steps[r.chain].remind_after,
+                    now,
+                    case_id=case.id,
+                    chain=r.chain,
+                    attempt=n,
+                )
+        who = [case.lead] if case.lead else on_duty_now(db, ctx.config, now)
+        timeline.add(
+            db,
+            case.id,
+            now,
+            BOT_ACTOR,
+            "steps_reminded",
+            steps=[r.chain for r in live],
+            notified=who,
+        )
+    if not live:
+        return None
+    lang = ctx.config.language
+    titles = [steps[r.chain].title.get(lang) for r in live]
+    ids = [r.id for r in live]
+    text, blocks = build_step_reminder(lang, case.case_no, titles, who, ids)
+    args = {"channel": case.channel, "thread_ts": case.ts, "text": text, "blocks": blocks}
+    return Post(tuple(ids), args)
+
+
+def claim_shift_pings(db: sqlite_utils.Database, now: datetime, ctx: AppContext) -> list[Post]:
+    """Notice rotations whose person on duty changed since the last tick (or since the
+    last run), and ping the new person in every thread still waiting for an
+    acknowledgement. Costs O(rotations) when nothing changed."""
+    with db.atomic():
+        changed = []
+        for name, rotation in ctx.config.rotations.items():
+            member = overrides.on_duty(db, rotation, now)
+            seen = overrides.seen_duty(db, name)
+            if seen != member:
+                overrides.record_duty(db, name, member, now)
+                if seen is not None:  # the first run has nothing to compare with
+                    changed.append((name, member))
+        if not changed:
+            return []
+        waiting = db.execute(
+            "SELECT id FROM cases WHERE status = 'new' AND acknowledged_at IS NULL"
+            " AND card_ts IS NOT NULL"
+        ).fetchall()
+        posts = []
+        for (case_id,) in waiting:
+            case = case_row(db, case_id)
+            assert case is not None
+            for name, member in changed:
+                key = f"shift:{case.id}:{name}:{member}:{iso(now)}"
+                if member in case.pinged or not reminders.schedule(
+                    db, key, "shift", now, now, case_id=case.id, chain=name
+                ):
+                    continue
+                rid = db.execute("SELECT id FROM reminders WHERE key = ?", [key]).fetchone()[0]
+                reminders.fire(db, rid, now, "sent")
+                timeline.add(
+                    db, case.id, now, BOT_ACTOR, "shift_pinged", rotation=name, notified=[member]
+                )
+                text, blocks = build_shift_ping(ctx.config.language, case.case_no, name, member)
+                args = {
+                    "channel": case.channel,
+                    "thread_ts": case.ts,
+                    "text": text,
+                    "blocks": blocks,
+                }
+                posts.append(Post((rid,), args))
+        return posts
+
+
+async def deliver(ctx: AppContext, posts: Sequence[Post | None], now: datetime) -> int:
+    sent = 0
+    for p in posts:
+        if p is not None and await send(ctx, p.ids, now, **p.args):
+            sent += 1
+    return sent

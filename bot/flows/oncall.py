@@ -1,0 +1,129 @@
+"""Rotations: who is on duty (overrides applied), `/ch-oncall`, and HR's overrides."""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import sqlite_utils
+
+from bot.context import AppContext
+from bot.domain.policy import parse_duration
+from bot.flows.details import Refused
+from bot.i18n import t
+from bot.views.common import Block, section
+from bot.views.mrkdwn import user
+from bot.views.oncall import RotationDuty, build_oncall
+from bot.views.reminders import local, rotation_label
+from db import overrides
+
+log = logging.getLogger(__name__)
+MAX_OVERRIDE = timedelta(days=90)
+# Slack turns "@person" into "<@U123|name>" (should_escape); a bare "<@U123>" is fine too.
+_OVERRIDE = re.compile(
+    r"^override\s+(?P<rotation>\S+)\s+<@(?P<member>[UW][A-Z0-9]+)(?:\|[^>]*)?>"
+    r"\s+until\s+(?P<until>.+)$",
+    re.IGNORECASE,
+)
+
+
+async def on_duty(ctx: AppContext, rotation: str, when: datetime) -> str:
+    """Who is on duty for `rotation` at `when`: an HR override beats the schedule."""
+    return await ctx.store.run(overrides.on_duty, ctx.config.rotations[rotation], when)
+
+
+def parse_until(text: str, now: datetime, tz: ZoneInfo) -> datetime | None:
+    """A duration ("12h", "2d"), an ISO date-time, or "YYYY-MM-DD HH:MM" local time."""
+    text = text.strip()
+    try:
+        return now + parse_duration(text)
+    except ValueError:
+        pass
+    try:
+        when = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return when.replace(tzinfo=tz) if when.tzinfo is None else when
+
+
+@dataclass(frozen=True)
+class OverrideRequest:
+    rotation: str
+    member: str
+    until: datetime
+
+
+def parse_override(
+    text: str, now: datetime, tz: ZoneInfo, rotations: dict[str, object]
+) -> OverrideRequest:
+    """Parse "override <rotation> <@U…> until <time>"; Refused names what is wrong."""
+    m = _OVERRIDE.match(text.strip())
+    if not m:
+        raise Refused("oncall.usage")
+    rotation = m["rotation"].lower()
+    if rotation not in rotations:
+        raise Refused("oncall.unknown_rotation")
+    until = parse_until(m["until"], now, tz)
+    if until is None:
+        raise Refused("oncall.bad_time")
+    if until <= now:
+        raise Refused("oncall.past")
+    if until - now > MAX_OVERRIDE:
+        raise Refused("oncall.too_far")
+    return OverrideRequest(rotation, m["member"], until)
+
+
+def _duties(db: sqlite_utils.Database, ctx: AppContext, now: datetime) -> list[RotationDuty]:
+    out = []
+    for name, rotation in ctx.config.rotations.items():
+        d = overrides.duty_at(db, rotation, now)
+        nxt = overrides.next_duty(db, rotation, now)
+        out.append(RotationDuty(name, d.member, d.until, d.override, nxt.member))
+    return out
+
+
+async def show_oncall(ctx: AppContext, user_id: str) -> tuple[str, list[Block]]:
+    if not await ctx.people.may_see_cases(user_id):
+        raise Refused("oncall.refused")
+    lang = await ctx.people.lang(user_id)
+    duties = await ctx.store.run(_duties, ctx, ctx.clock.now())
+    return build_oncall(lang, duties, ctx.config.timezone)
+
+
+async def set_override(ctx: AppContext, user_id: str, text: str) -> tuple[str, list[Block]]:
+    """HR puts someone on duty until a time; stored, announced, and used everywhere."""
+    if not await ctx.people.is_hr(user_id):
+        if await ctx.people.may_see_cases(user_id):
+            raise Refused("oncall.hr_only")
+        raise Refused("oncall.refused")
+    now = ctx.clock.now()
+    req = parse_override(text, now, ctx.config.timezone, dict(ctx.config.rotations))
+    await ctx.store.run(overrides.add_override, req.rotation, req.member, now, req.until, user_id)
+    log.info("rotation override set: rotation=%s", req.rotation)
+    team = ctx.config.language
+    notice = t(
+        team,
+        "oncall.override_notice",
+        by=user(user_id),
+        member=user(req.member),
+        rotation=rotation_label(team, req.rotation),
+        until=local(req.until, ctx.config.timezone),
+    )
+    # The record everyone sees: the team learns who to expect, the person that they are on.
+    await ctx.client.chat_postMessage(
+        channel=ctx.config.responders_channel,
+        text=notice,
+        blocks=[section(f":arrows_counterclockwise: {notice}")],
+    )
+    lang = await ctx.people.lang(user_id)
+    reply = t(
+        lang,
+        "oncall.override_set",
+        member=user(req.member),
+        rotation=rotation_label(lang, req.rotation),
+        until=local(req.until, ctx.config.timezone),
+    )
+    return reply, [section(reply)]

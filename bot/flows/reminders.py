@@ -1,0 +1,140 @@
+"""The reminder loop: one background task sends whatever reminders are due.
+
+Reminders are rows (db/reminders.py), so they survive restarts; each tick asks SQLite
+only for what is due (`WHERE fired_at IS NULL AND due_at <= now`, a partial index),
+so a tick costs O(due), not O(open cases). Tests and benchmarks call `tick(now)`.
+
+Per tick: notice shift changes (and ping waiting cases), plan the next daily digest,
+give recently closed cases a welfare check-in if their close did not, then send what
+is due: escalations, open-step reminders, digests, check-ins.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections import defaultdict
+from datetime import datetime
+
+import sqlite_utils
+
+from bot.context import AppContext
+from bot.flows.digest import claim_digest, schedule_next_digest
+from bot.flows.escalation import (
+    Post,
+    case_row,
+    claim_ack,
+    claim_shift_pings,
+    claim_steps,
+    deliver,
+)
+from bot.flows.welfare import claim_checkin, schedule_missing
+from bot.reminder_settings import ReminderSettings, reminder_settings
+from bot.views.reminders import build_shift_ping
+from db import reminders
+from db.reminders import CasePlan, Reminder
+
+log = logging.getLogger(__name__)
+BATCH = 500  # reminders handled per tick; the rest wait for the next tick
+
+
+def case_plan(ctx: AppContext, s: ReminderSettings | None = None) -> CasePlan:
+    """What to schedule for a new case: passed to db.cases.file_case, which calls it
+    inside the transaction that files the case."""
+    s = s or reminder_settings(ctx.config)
+    ack = dict(s.ack_after) if s.max_escalations > 0 else {}
+    steps = (
+        ()
+        if s.max_step_reminders == 0
+        else tuple((step.id, step.remind_after) for step in ctx.policy.steps)
+    )
+    return CasePlan(ack, steps)
+
+
+def _housekeeping(
+    db: sqlite_utils.Database, now: datetime, ctx: AppContext, s: ReminderSettings
+) -> None:
+    with db.atomic():
+        schedule_next_digest(db, now, ctx, s)
+        schedule_missing(db, now, s)
+
+
+def _retry_shift(
+    db: sqlite_utils.Database, r: Reminder, now: datetime, ctx: AppContext
+) -> Post | None:
+    """A shift ping Slack refused earlier: send it again if the case still waits."""
+    with db.atomic():
+        case = case_row(db, r.case_id)
+        if case is None or case.acknowledged or case.status != "new":
+            reminders.fire(db, r.id, now, "skipped")
+            return None
+        if not reminders.fire(db, r.id, now, "sent"):
+            return None
+    member = r.key.split(":")[3]
+    text, blocks = build_shift_ping(ctx.config.language, case.case_no, r.chain, member)
+    return Post(
+        (r.id,), {"channel": case.channel, "thread_ts": case.ts, "text": text, "blocks": blocks}
+    )
+
+
+class ReminderLoop:
+    def __init__(self, ctx: AppContext, settings: ReminderSettings | None = None) -> None:
+        self.ctx = ctx
+        self.settings = settings or reminder_settings(ctx.config)
+        self._lock = asyncio.Lock()  # the background task and a test's tick never overlap
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+        self._stopping = False
+
+    def start(self) -> None:
+        self._stopping = False
+        self._task = asyncio.create_task(self._run(), name="reminders")
+
+    async def stop(self) -> None:
+        self._stopping = True
+        self._wake.set()
+        if self._task:
+            await self._task
+            self._task = None
+
+    async def _run(self) -> None:
+        while not self._stopping:
+            try:
+                await self.tick()
+            except Exception:
+                log.exception("reminder tick failed; trying again next tick")
+            self._wake.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), timeout=self.settings.tick_seconds)
+
+    async def tick(self, now: datetime | None = None) -> int:
+        """Send everything due at `now` (default: the clock); returns messages posted."""
+        async with self._lock:
+            ctx, s = self.ctx, self.settings
+            now = now or ctx.clock.now()
+            store = ctx.store
+            sent = await deliver(ctx, await store.run(claim_shift_pings, now, ctx), now)
+            await store.run(_housekeeping, now, ctx, s)
+            due = await store.run(reminders.due, now, BATCH)
+            steps: dict[int | None, list[Reminder]] = defaultdict(list)
+            posts: list[Post | None] = []
+            for r in due:
+                if r.kind == "ack":
+                    posts.append(await store.run(claim_ack, r, now, ctx, s))
+                elif r.kind == "step":
+                    steps[r.case_id].append(r)
+                elif r.kind == "welfare":
+                    posts.append(await store.run(claim_checkin, r, now, ctx, s))
+                elif r.kind == "digest":
+                    posts.append(await store.run(claim_digest, r, now, ctx, s))
+                elif r.kind == "shift":
+                    posts.append(await store.run(_retry_shift, r, now, ctx))
+                else:
+                    await store.run(reminders.fire, r.id, now, "skipped")
+            for rs in steps.values():
+                posts.append(await store.run(claim_steps, rs, now, ctx, s))
+            sent += await deliver(ctx, posts, now)
+            if due:
+                log.info("reminders: due=%d posted=%d", len(due), sent)
+            return sent

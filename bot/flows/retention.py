@@ -1,0 +1,99 @@
+"""Retention: the scheduled purge, and legal holds set and released by HR.
+
+The purge runs at start and then every `check_hours`; each (case, rule) is one short
+transaction so the bot keeps answering Slack while it works.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import re
+
+from bot.context import AppContext
+from bot.flows.details import Refused
+from bot.retention_settings import RULES, Retention, retention_settings
+from db import retention
+from db.cases import find_case_no
+
+log = logging.getLogger(__name__)
+_CASE_NO = re.compile(r"^CH-\d{4}-\d{4,6}$")
+MAX_REASON = 1000
+
+
+async def purge_due(ctx: AppContext, settings: Retention | None = None) -> int:
+    """Apply every retention rule that is due; returns how many (case, rule) were purged."""
+    settings = settings or retention_settings(ctx.config)
+    done = 0
+    for rule in RULES:
+        while True:
+            now = ctx.clock.now()
+            due = await ctx.store.run(retention.due, rule, settings.periods[rule], now)
+            purged = 0
+            for case_id, case_no in due:
+                if await ctx.store.run(retention.purge, case_id, rule, now):
+                    purged += 1
+                    log.info("retention purge: case=%s rule=%s", case_no, rule)
+            done += purged
+            if len(due) < 100 or purged == 0:
+                break
+    return done
+
+
+class RetentionLoop:
+    def __init__(self, ctx: AppContext) -> None:
+        self.ctx = ctx
+        self.settings = retention_settings(ctx.config)
+        self._task: asyncio.Task[None] | None = None
+        self._stop = asyncio.Event()
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self._run(), name="retention")
+
+    async def stop(self) -> None:
+        self._stop.set()
+        if self._task is not None:
+            await self._task
+
+    async def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                await purge_due(self.ctx, self.settings)
+            except Exception as e:  # a failed run is retried at the next tick
+                log.error("retention purge failed: %s", type(e).__name__)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._stop.wait(), self.settings.check_every.total_seconds())
+
+
+def parse_hold_command(text: str) -> tuple[str, str, str] | None:
+    """`set CH-2026-0001 reason…` / `release CH-2026-0001` -> (verb, case no, reason)."""
+    parts = text.strip().split(maxsplit=2)
+    if len(parts) < 2 or parts[0].lower() not in ("set", "release"):
+        return None
+    verb, case_no = parts[0].lower(), parts[1].upper()
+    reason = parts[2].strip() if len(parts) > 2 else ""
+    if not _CASE_NO.match(case_no) or (verb == "set" and not reason) or len(reason) > MAX_REASON:
+        return None
+    return verb, case_no, reason
+
+
+async def hold_command(ctx: AppContext, user_id: str, text: str) -> tuple[str, dict[str, str]]:
+    """(i18n key, params) of the answer; refuses anyone who is not HR."""
+    if not await ctx.people.is_hr(user_id):
+        raise Refused("trust.hold_not_hr")
+    parsed = parse_hold_command(text)
+    if parsed is None:
+        return "trust.hold_usage", {}
+    verb, case_no, reason = parsed
+    case = await ctx.store.run(find_case_no, case_no)
+    if case is None:
+        raise Refused("refuse.unknown_case")
+    now = ctx.clock.now()
+    if verb == "set":
+        changed = await ctx.store.run(retention.set_hold, case.id, user_id, reason, now)
+        log.info("legal hold set: case=%s changed=%s", case_no, changed)
+        return ("trust.hold_set" if changed else "trust.hold_already"), {"case_no": case_no}
+    changed = await ctx.store.run(retention.release_hold, case.id, user_id, now)
+    log.info("legal hold released: case=%s changed=%s", case_no, changed)
+    return ("trust.hold_released" if changed else "trust.hold_none"), {"case_no": case_no}

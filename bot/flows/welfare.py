@@ -1,0 +1,165 @@
+"""The welfare check-in: some days after a case closes the employee is asked, privately,
+whether they are all right, whether they would like counseling, and whether they have
+been treated worse since they reported. That last answer reaches HR at once.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlite_utils
+from slack_sdk.errors import SlackApiError
+
+from bot.context import AppContext
+from bot.flows.details import Refused
+from bot.flows.escalation import Post
+from bot.flows.reminder_send import BOT_ACTOR
+from bot.i18n import t
+from bot.reminder_settings import ReminderSettings
+from bot.views.common import section
+from bot.views.mrkdwn import user
+from bot.views.welfare import ANSWERS, build_checkin, parse_welfare_value
+from db import overrides, reminders, timeline
+from db.reminders import Reminder
+from db.rows import iso, open_reporter
+
+log = logging.getLogger(__name__)
+
+
+def schedule_missing(db: sqlite_utils.Database, now: datetime, s: ReminderSettings) -> None:
+    """Cases closed recently whose close scheduled no check-in get one (idempotent:
+    the key names the close, so a check-in scheduled by the close itself is kept)."""
+    if s.welfare_after is None:
+        return
+    for case_id, closed_at in reminders.recently_closed(db, now - s.welfare_after):
+        reminders.schedule_welfare(db, case_id, closed_at, s.welfare_after)
+
+
+def claim_checkin(
+    db: sqlite_utils.Database, r: Reminder, now: datetime, ctx: AppContext, s: ReminderSettings
+) -> Post | None:
+    with db.atomic():
+        row = db.execute(
+            "SELECT case_no, status, closed_at, reporter_id, reporter_lang FROM cases WHERE id = ?",
+            [r.case_id],
+        ).fetchone()
+        # Reopened since (or closed again later: that close has its own check-in).
+        closed = r.case_id is not None and row is not None and row[1] == "closed" and row[2]
+        if (
+            not closed
+            or r.case_id is None
+            or r.key != f"welfare:{r.case_id}:{iso(datetime.fromisoformat(row[2]))}"
+        ):
+            reminders.fire(db, r.id, now, "skipped")
+            return None
+        quiet = s.quiet_until(now, ctx.config.timezone)
+        if quiet is not None:
+            reminders.defer(db, r.id, quiet)
+            return None
+        if not reminders.fire(db, r.id, now, "sent"):
+            return None
+        timeline.add(db, r.case_id, now, BOT_ACTOR, "welfare_checkin_sent")
+        case_no, _, closed_at, stored, lang = row
+        reporter = open_reporter(db, stored)
+    days = (now - datetime.fromisoformat(closed_at)).days
+    text, blocks = build_checkin(lang or ctx.config.language, case_no, days, r.id)
+    return Post((r.id,), {"channel": reporter, "text": text, "blocks": blocks})
+
+
+@dataclass(frozen=True)
+class Answered:
+    case_id: int
+    case_no: str
+    lang: str
+    days: int
+    answers: frozenset[str]
+    new: bool
+
+
+def _record_answer(
+    db: sqlite_utils.Database, reminder_id: int, user_id: str, answer: str, now: datetime
+) -> Answered:
+    with db.atomic():
+        r = reminders.get(db, reminder_id)
+        row = None
+        if r is not None and r.kind == "welfare":
+            row = db.execute(
+                "SELECT case_no, reporter_id, reporter_lang, closed_at, show_name FROM cases"
+                " WHERE id = ?",
+                [r.case_id],
+            ).fetchone()
+        if r is None or r.case_id is None or row is None:
+            raise Refused("refuse.unknown_case")
+        if open_reporter(db, row[1]) != user_id:
+            raise Refused("welfare.not_yours")
+        new = bool(
+            db.execute(
+                "INSERT OR IGNORE INTO welfare_answers (reminder_id, answer, at) VALUES (?, ?, ?)",
+                [reminder_id, answer, iso(now)],
+            ).rowcount
+        )
+        if new:
+            # The timeline is plain text: a confidential reporter is not named there.
+            actor = user_id if row[4] else "reporter"
+            timeline.add(db, r.case_id, now, actor, "welfare_answered", answer=answer)
+            if answer == "worse":
+                # A flagged item: possible retaliation against someone who reported.
+                timeline.add(db, r.case_id, now, actor, "retaliation_reported", flagged=True)
+        answers = frozenset(
+            a
+            for (a,) in db.execute(
+                "SELECT answer FROM welfare_answers WHERE reminder_id = ?", [reminder_id]
+            ).fetchall()
+        )
+        closed = datetime.fromisoformat(row[3]) if row[3] else now
+        return Answered(r.case_id, row[0], row[2] or "en", (r.due_at - closed).days, answers, new)
+
+
+async def _hr_people(ctx: AppContext) -> list[str]:
+    people = list(ctx.config.hr_users)
+    for group in ctx.config.hr_groups:
+        try:
+            resp = await ctx.client.usergroups_users_list(usergroup=group)
+        except SlackApiError as e:
+            log.warning("HR group members unavailable: %s", e.response.get("error"))
+            continue
+        people += [u for u in resp.get("users") or [] if u not in people]
+    return people
+
+
+async def _dm(ctx: AppContext, to: str, key: str, **params: str) -> None:
+    text = t(await ctx.people.lang(to), key, **params)
+    try:
+        await ctx.client.chat_postMessage(channel=to, text=text, blocks=[section(text)])
+    except SlackApiError as e:
+        log.warning("welfare notice not delivered: %s", e.response.get("error"))
+
+
+async def answer_checkin(
+    ctx: AppContext,
+    user_id: str,
+    action_id: str,
+    value: object,
+    channel: str | None,
+    ts: str | None,
+) -> None:
+    rid = parse_welfare_value(value)
+    answer = ANSWERS.get(action_id)  # type: ignore[call-overload]
+    if rid is None or answer is None:
+        raise Refused("refuse.unknown_case")
+    now = ctx.clock.now()
+    a = await ctx.store.run(_record_answer, rid, user_id, answer, now)
+    if a.new and answer == "worse":
+        for hr in await _hr_people(ctx):
+            await _dm(ctx, hr, "welfare.hr_retaliation", case_no=a.case_no)
+        log.info("retaliation reported: case=%s", a.case_no)
+    if a.new and answer == "counseling":
+        counselor = await ctx.store.run(overrides.on_duty, ctx.config.rotations["counseling"], now)
+        await _dm(
+            ctx, counselor, "welfare.counseling_request", case_no=a.case_no, employee=user(user_id)
+        )
+    if channel and ts:
+        text, blocks = build_checkin(a.lang, a.case_no, a.days, rid, a.answers)
+        await ctx.client.chat_update(channel=channel, ts=ts, text=text, blocks=blocks)

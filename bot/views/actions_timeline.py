@@ -1,0 +1,102 @@
+"""The case timeline as a modal for responders: who did what, when. Pure."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any, Protocol
+from zoneinfo import ZoneInfo
+
+from bot.domain.case import Case
+from bot.domain.policy import Policy
+from bot.i18n import catalogue, t
+from bot.views.common import Block, context, header, modal, section
+from bot.views.ids import Callback
+from bot.views.mrkdwn import escape, truncate, user
+
+
+class Entry(Protocol):
+    """A timeline entry (db.timeline.Entry has this shape; views do not import db)."""
+
+    @property
+    def at(self) -> datetime: ...
+    @property
+    def actor(self) -> str: ...
+    @property
+    def event(self) -> str: ...
+    @property
+    def detail(self) -> dict[str, Any]: ...
+
+
+MAX_SECTIONS = 90  # Slack allows 100 blocks in a modal; leave room for header and notes
+SECTION_CHARS = 2800  # a section's text may hold 3000 characters
+TEXT_SHOWN = 300  # free text (reasons, messages) is cut in the overview
+
+
+def _event(lang: str, event: str) -> str:
+    key = f"act.event.{event}"
+    # Events written by other parts of the bot (reminders, ...) may have no label yet.
+    return t(lang, key) if key in catalogue("en") else escape(event)
+
+
+def _step(policy: Policy, lang: str, step_id: Any) -> str:
+    try:
+        return escape(policy.step(str(step_id)).title.get(lang))
+    except KeyError:
+        return escape(str(step_id))
+
+
+def _detail(lang: str, policy: Policy, e: Entry) -> str:
+    d = e.detail
+    parts: list[str] = []
+    if "step" in d:
+        parts.append(_step(policy, lang, d["step"]))
+    if "to" in d:
+        parts.append("→ " + user(str(d["to"])))
+    if d.get("via") == "reply":  # acknowledged by replying rather than by the button
+        parts.append(t(lang, "act.timeline.via_reply"))
+    if "conclusion" in d:
+        label = next((o.label.get(lang) for o in policy.conclusions if o.id == d["conclusion"]), "")
+        parts.append(f"v{d.get('version', '?')} {escape(label)}")
+    if "kind" in d:
+        parts.append(t(lang, f"act.measure.{d['kind']}"))
+    if "lawyer" in d:
+        parts.append(t(lang, f"act.measure.lawyer_{d['lawyer']}"))
+    if isinstance(d.get("police_no"), str):
+        parts.append(t(lang, "act.measure.police_no") + ": " + escape(d["police_no"]))
+    if d.get("awaiting_confirmation"):
+        parts.append(t(lang, "act.timeline.awaiting"))
+    if d.get("signed"):
+        parts.append(t(lang, "act.timeline.signed"))
+    # Free text was unsealed by the caller; it is user text: escape it.
+    for key in ("note", "reason", "detail", "text", "summary"):
+        value = d.get(key)
+        if isinstance(value, str) and value:
+            parts.append("> " + escape(truncate(value, TEXT_SHOWN)).replace("\n", "\n> "))
+    return "\n".join(parts)
+
+
+def timeline_modal(
+    lang: str, case: Case, policy: Policy, tz: ZoneInfo, entries: Sequence[Entry]
+) -> dict[str, Any]:
+    lines = []
+    for e in entries:
+        when = e.at.astimezone(tz).strftime("%Y-%m-%d %H:%M")
+        actor = user(e.actor) if e.actor.startswith(("U", "W")) else escape(e.actor)
+        line = f"`{when}` {actor} *{_event(lang, e.event)}*"
+        detail = _detail(lang, policy, e)
+        lines.append(f"{line}\n{detail}" if detail else line)
+    sections: list[str] = []
+    for line in lines:
+        line = truncate(line, SECTION_CHARS)
+        if sections and len(sections[-1]) + len(line) + 1 <= SECTION_CHARS:
+            sections[-1] += "\n" + line
+        else:
+            sections.append(line)
+    blocks: list[Block] = [header(case.case_no)]
+    if len(sections) > MAX_SECTIONS:
+        blocks.append(context(t(lang, "act.timeline.truncated")))
+        sections = sections[-MAX_SECTIONS:]  # the most recent history matters most
+    blocks += [section(s) for s in sections]
+    blocks.append(context(t(lang, "act.timeline.audited")))
+    return modal(Callback.TIMELINE, t(lang, "act.timeline.title"), blocks, close=t(lang, "close"))

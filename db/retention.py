@@ -1,0 +1,144 @@
+"""Retention: purging what is due after a case closes, legal holds, and the deletion record.
+
+Each rule empties a set of columns of one case (the case row, its number, dates,
+categories and the bare timeline stay: HR's statistics and the proof that the case was
+handled outlive the sensitive content). A `deletions` row records what went, when and
+under which rule; a rule already recorded for a case is not applied again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import sqlite_utils
+
+from db import timeline
+from db.rows import immediate, iso
+from db.sealed import seal, unseal
+
+TIMELINE_TEXT = timeline.TEXT
+# rule -> (table, column, value after purge, key column naming the case). Tables from
+# other features are purged when they exist, so a rule covers what they store too.
+TARGETS: dict[str, tuple[tuple[str, str, str | None, str], ...]] = {
+    "narrative": (
+        ("cases", "narrative", None, "id"),
+        ("cases", "demand", None, "id"),
+        ("cases", "closing_summary", None, "id"),
+        ("assessments", "reason", None, "case_id"),
+        ("measures", "detail", None, "case_id"),
+        ("case_steps", "note", None, "case_id"),
+    ),
+    "evidence": (
+        ("cases", "evidence_links", None, "id"),
+        ("cases", "evidence_files", None, "id"),
+    ),
+    "identity": (
+        ("cases", "reporter_id", "(deleted)", "id"),
+        ("cases", "reporter_ref", None, "id"),
+        ("outbox", "channel", None, "case_id"),
+    ),
+    "timeline": (("timeline", "detail", "{}", "case_id"),),
+}
+
+
+@dataclass(frozen=True)
+class Hold:
+    case_id: int
+    reason: str
+    set_by: str
+    set_at: str
+
+
+def _columns(db: sqlite_utils.Database, table: str) -> set[str]:
+    return {c.name for c in db.table(table).columns} if db.table(table).exists() else set()
+
+
+def due(
+    db: sqlite_utils.Database, rule: str, period: timedelta, now: datetime
+) -> list[tuple[int, str]]:
+    """(case id, case no) closed before now - period, not held, rule not yet applied."""
+    rows = db.execute(
+        """
+        SELECT c.id, c.case_no FROM cases c
+        WHERE c.closed_at IS NOT NULL AND c.closed_at <= ?
+          AND NOT EXISTS (SELECT 1 FROM legal_holds h WHERE h.case_id = c.id)
+          AND NOT EXISTS (SELECT 1 FROM deletions d WHERE d.case_id = c.id AND d.rule = ?)
+        ORDER BY c.closed_at LIMIT 100
+        """,
+        [iso(now - period), rule],
+    ).fetchall()
+    return [(int(i), str(n)) for i, n in rows]
+
+
+def purge(db: sqlite_utils.Database, case_id: int, rule: str, now: datetime) -> bool:
+    """Apply one rule to one case in one transaction; False if a hold came in between."""
+    with immediate(db):
+        if db.execute("SELECT 1 FROM legal_holds WHERE case_id = ?", [case_id]).fetchone():
+            return False
+        case_no = db.execute("SELECT case_no FROM cases WHERE id = ?", [case_id]).fetchone()[0]
+        for table, column, value, key in TARGETS[rule]:
+            if column not in _columns(db, table):
+                continue
+            db.execute(f"UPDATE [{table}] SET [{column}] = ? WHERE [{key}] = ?", [value, case_id])
+            db.table("deletions").insert(
+                {
+                    "case_id": case_id,
+                    "case_no": case_no,
+                    "what": f"{table}.{column}",
+                    "rule": rule,
+                    "at": iso(now),
+                }
+            )
+        if rule == "identity":
+            db.execute("DELETE FROM case_customers WHERE case_id = ?", [case_id])
+            # A reporter who agreed to be named is the actor of the "reported" entry.
+            db.execute(
+                "UPDATE timeline SET actor = 'reporter' WHERE case_id = ? AND event = 'reported'",
+                [case_id],
+            )
+            db.table("deletions").insert(
+                {
+                    "case_id": case_id,
+                    "case_no": case_no,
+                    "what": "case_customers",
+                    "rule": rule,
+                    "at": iso(now),
+                }
+            )
+        timeline.add(db, case_id, now, "retention", "purged", rule=rule)
+    return True
+
+
+def set_hold(db: sqlite_utils.Database, case_id: int, by: str, reason: str, at: datetime) -> bool:
+    """True if newly held; the reason is sealed (it may describe the litigation)."""
+    with immediate(db):
+        if db.execute("SELECT 1 FROM legal_holds WHERE case_id = ?", [case_id]).fetchone():
+            return False
+        db.table("legal_holds").insert(
+            {
+                "case_id": case_id,
+                "reason": seal(db, "legal_holds.reason", reason),
+                "set_by": by,
+                "set_at": iso(at),
+            }
+        )
+        timeline.add(db, case_id, at, by, "legal_hold_set", reason=seal(db, TIMELINE_TEXT, reason))
+    return True
+
+
+def release_hold(db: sqlite_utils.Database, case_id: int, by: str, at: datetime) -> bool:
+    with immediate(db):
+        gone = db.execute("DELETE FROM legal_holds WHERE case_id = ?", [case_id]).rowcount
+        if gone:
+            timeline.add(db, case_id, at, by, "legal_hold_released")
+    return bool(gone)
+
+
+def get_hold(db: sqlite_utils.Database, case_id: int) -> Hold | None:
+    row = db.execute(
+        "SELECT reason, set_by, set_at FROM legal_holds WHERE case_id = ?", [case_id]
+    ).fetchone()
+    if row is None:
+        return None
+    return Hold(case_id, unseal(db, "legal_holds.reason", row[0]) or "", row[1], row[2])

@@ -1,0 +1,92 @@
+"""Responders' buttons and modals on a case: ack first, then the flow, then the card."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from slack_bolt.async_app import AsyncAck, AsyncApp
+
+from bot.context import AppContext
+from bot.flows import case_actions as flows
+from bot.flows import decisions, employee_messages
+from bot.flows.case_guard import Declined, Done, Press, answer, refresh_case
+from bot.flows.details import Refused
+from bot.views.ids import Action, Callback
+
+ButtonFlow = Callable[[AppContext, Press, Any], Awaitable[None]]
+ViewFlow = Callable[[AppContext, str, dict[str, Any]], Awaitable[Done]]
+
+BUTTONS: dict[Action, ButtonFlow] = {
+    Action.ACK: flows.acknowledge,
+    Action.TAKE_LEAD: flows.take_lead,
+    Action.HAND_LEAD: flows.open_hand_lead,
+    Action.STEP_DONE: flows.step_done,
+    Action.STEP_UNDO: flows.step_undo,
+    Action.ASSESSMENT: decisions.open_assessment,
+    Action.MEASURE: decisions.open_measure,
+    Action.CONFIRM_MEASURE: decisions.confirm_measure,
+    Action.MESSAGE_EMPLOYEE: employee_messages.open_message,
+    Action.CLOSE: flows.open_close,
+    Action.REOPEN: flows.reopen,
+    Action.TIMELINE: flows.show_timeline,
+}
+
+SUBMISSIONS: dict[Callback, ViewFlow] = {
+    Callback.HAND_LEAD: flows.submit_hand_lead,
+    Callback.STEP_NOTE: flows.submit_step_note,
+    Callback.ASSESSMENT: decisions.submit_assessment,
+    Callback.MEASURE: decisions.submit_measure,
+    Callback.MESSAGE_EMPLOYEE: employee_messages.submit_message,
+    Callback.CLOSE: flows.submit_close,
+}
+
+
+def press_of(body: dict[str, Any]) -> Press:
+    channel = body.get("channel") or {}
+    message = body.get("message") or {}
+    return Press(
+        user_id=body["user"]["id"],
+        channel=channel.get("id") if isinstance(channel, dict) else None,
+        # A button in the checklist reply answers in that thread, one on the card too.
+        thread_ts=message.get("thread_ts") or message.get("ts"),
+        trigger_id=str(body.get("trigger_id") or ""),
+    )
+
+
+def _button(ctx: AppContext, flow: ButtonFlow) -> Callable[..., Awaitable[None]]:
+    async def listener(ack: AsyncAck, body: dict[str, Any], action: dict[str, Any]) -> None:
+        await ack()  # within 3 s, before any Web API call
+        press = press_of(body)
+        try:
+            await flow(ctx, press, action.get("value"))
+        except Declined as d:
+            await answer(ctx, press, d.key, **d.params)
+        except Refused as r:
+            await answer(ctx, press, r.key)
+
+    return listener
+
+
+def _submission(ctx: AppContext, flow: ViewFlow) -> Callable[..., Awaitable[None]]:
+    async def listener(ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]) -> None:
+        # Errors can only travel in the ack, so the (fast, local) checks and the
+        # commit come first; the card update follows the ack.
+        done = await flow(ctx, body["user"]["id"], view)
+        if done.errors:
+            await ack(response_action="errors", errors=done.errors)
+            return
+        await ack()
+        if done.deliveries:
+            ctx.kick_deliveries()
+        if done.case_id is not None:
+            await refresh_case(ctx, done.case_id)
+
+    return listener
+
+
+def register(app: AsyncApp, ctx: AppContext) -> None:
+    for action_id, flow in BUTTONS.items():
+        app.action(action_id)(_button(ctx, flow))
+    for callback_id, view_flow in SUBMISSIONS.items():
+        app.view(callback_id)(_submission(ctx, view_flow))

@@ -1,0 +1,35 @@
+"""`/ch-oncall`: who is on duty; HR's `override <rotation> @person until <time>`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
+
+from bot.context import AppContext
+from bot.flows.details import Refused
+from bot.flows.oncall import set_override, show_oncall
+from bot.i18n import t
+from bot.views.ids import Command
+
+
+def register(app: AsyncApp, ctx: AppContext) -> None:
+    @app.command(Command.ONCALL)
+    async def oncall(ack: AsyncAck, command: dict[str, Any], respond: AsyncRespond) -> None:
+        # Ack first: the membership check may call Slack, and the ack must come within 3 s.
+        await ack()
+        user_id = command["user_id"]
+        text = str(command.get("text") or "").strip()
+        try:
+            if text.lower().startswith("override"):
+                reply, blocks = await set_override(ctx, user_id, text)
+            elif text:
+                raise Refused("oncall.usage")
+            else:
+                reply, blocks = await show_oncall(ctx, user_id)
+        except Refused as r:
+            lang = await ctx.people.lang(user_id)
+            names = ", ".join(ctx.config.rotations)
+            await respond(text=t(lang, r.key, names=names))
+            return
+        await respond(text=reply, blocks=blocks)

@@ -1,0 +1,37 @@
+"""Fixtures of the fault suite: a simulated Slack and the real bot process against it."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import aiohttp
+import pytest
+
+from bot.simulator.harness import populate
+from tests.faults.world import LEDGER, BotProcess, FaultSim, World
+
+
+@pytest.fixture
+async def world(tmp_path: Path) -> AsyncIterator[World]:
+    sim = FaultSim()
+    await sim.start()
+    populate(sim)
+    bot = BotProcess(sim, tmp_path)
+    try:
+        async with aiohttp.ClientSession() as session:
+            await bot.start()
+            w = World(sim, bot, session)
+            yield w
+            assert w.leaked() == [], "the bot logged report text, names or view state"
+    finally:
+        if bot.proc is not None and bot.proc.poll() is None:
+            bot.proc.kill()
+            bot.proc.wait()
+        await sim.stop()
+        print(LEDGER.line())
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    if LEDGER.scenarios:
+        terminalreporter.write_line(LEDGER.line())

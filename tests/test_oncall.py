@@ -1,0 +1,135 @@
+"""`/ch-oncall`: who is on duty, who may ask, and HR's overrides beating the schedule."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.clock import FixedClock
+from bot.flows.details import Refused
+from bot.flows.oncall import parse_override
+from bot.i18n import t
+from bot.simulator.harness import RESPONDERS, Harness
+from bot.simulator.server import Ephemeral
+from tests.conftest import T0
+from tests.test_reminders import bot_replies, escalations, file_case, tick
+
+TOKYO = ZoneInfo("Asia/Tokyo")
+ROTATIONS: dict[str, object] = {"legal": object(), "counseling": object()}
+
+
+async def oncall(h: Harness, user_id: str, text: str = "") -> Ephemeral:
+    """Type the command; returns the private answer (sent through the response_url)."""
+    before = len(h.sim.ephemerals(user_id))
+    reply = await h.slash("/ch-oncall", user_id, text)
+    assert reply.status == 200
+    await h.sim.wait_for(lambda s: len(s.ephemerals(user_id)) > before)
+    answer: Ephemeral = h.sim.ephemerals(user_id)[before]
+    return answer
+
+
+async def test_responders_see_who_is_on_duty_now_and_next(h: Harness) -> None:
+    legal = h.bot.ctx.config.rotations["legal"]
+    counseling = h.bot.ctx.config.rotations["counseling"]
+    answer = await oncall(h, h.cast.responder)
+    text = answer.text or ""
+    assert f"<@{legal.on_duty(T0)}>" in text and f"<@{legal.next_shift(T0).member}>" in text
+    assert f"<@{counseling.on_duty(T0)}>" in text
+    assert f"<@{counseling.next_shift(T0).member}>" in text
+    hr_answer = await oncall(h, h.cast.hr_group_member)  # HR through the user group
+    assert f"<@{legal.on_duty(T0)}>" in (hr_answer.text or "")
+
+
+async def test_others_get_a_polite_refusal(h: Harness) -> None:
+    answer = await oncall(h, h.cast.outsider)
+    assert answer.text == t("en", "oncall.refused")
+    assert "U0LEGAL" not in str(answer.blocks) + (answer.text or "")
+
+
+async def test_only_hr_may_override(h: Harness) -> None:
+    text = f"override legal <@{h.cast.legal[2]}|legal.mori> until 12h"
+    refused = await oncall(h, h.cast.responder, text)
+    assert refused.text == t("ja", "oncall.hr_only")
+    refused = await oncall(h, h.cast.outsider, text)
+    assert refused.text == t("en", "oncall.refused")
+    answer = await oncall(h, h.cast.responder)
+    scheduled = h.bot.ctx.config.rotations["legal"].on_duty(T0)
+    assert f"<@{scheduled}>" in (answer.text or "") and "臨時変更" not in (answer.text or "")
+
+
+async def test_an_override_beats_the_schedule_everywhere(h: Harness, clock: FixedClock) -> None:
+    mori = h.cast.legal[2]
+    assert h.bot.ctx.config.rotations["legal"].on_duty(T0) != mori
+    _, waiting = await file_case(h)  # filed before the override: still unacknowledged
+    await tick(h, clock, T0)
+
+    answer = await oncall(h, h.cast.hr, f"override legal <@{mori}|legal.mori> until 12h")
+    assert f"<@{mori}>" in (answer.text or "") and "22:00" in (answer.text or "")
+    notice = h.sim.messages(RESPONDERS)[-1]
+    assert f"<@{mori}>" in (notice.text or "") and f"<@{h.cast.hr}>" in (notice.text or "")
+
+    shown = await oncall(h, h.cast.responder)
+    assert f"<@{mori}>" in (shown.text or "") and "臨時変更" in (shown.text or "")
+
+    # The waiting case's thread hears about the new person at the next tick.
+    await tick(h, clock, T0 + timedelta(minutes=1))
+    pings = [m for m in bot_replies(h, waiting) if "当番交代" in (m.text or "")]
+    assert len(pings) == 1 and f"<@{mori}>" in (pings[0].text or "")
+
+    # A new case pings the override, and so does its escalation.
+    _, card = await file_case(h, danger="ongoing")
+    checklist = h.sim.replies(RESPONDERS, card.ts)[0]
+    assert f"<@{mori}>" in (checklist.text or "")
+    await tick(h, clock, T0 + timedelta(minutes=11))
+    [escalation] = escalations(h, card)
+    assert f"<@{mori}>" in (escalation.text or "")
+
+    # When the override ends, the schedule is back.
+    later = T0 + timedelta(hours=13)
+    clock.set(later)
+    shown = await oncall(h, h.cast.responder)
+    assert f"<@{h.bot.ctx.config.rotations['legal'].on_duty(later)}>" in (shown.text or "")
+    assert "臨時変更" not in (shown.text or "")
+
+
+NOW = datetime(2026, 11, 27, 1, 0, tzinfo=ZoneInfo("UTC"))
+
+
+@pytest.mark.parametrize(
+    ("text", "member", "until"),
+    [
+        ("override legal <@U0LEGAL003> until 12h", "U0LEGAL003", NOW + timedelta(hours=12)),
+        ("override legal <@U0LEGAL003|mori> until 2d", "U0LEGAL003", NOW + timedelta(days=2)),
+        (
+            "override counseling <@U0COUNS002|ono> until 2026-11-28 09:00",
+            "U0COUNS002",
+            datetime(2026, 11, 28, 9, 0, tzinfo=TOKYO),
+        ),
+        (
+            "Override Legal <@U0LEGAL003> until 2026-11-28T09:00:00+00:00",
+            "U0LEGAL003",
+            datetime(2026, 11, 28, 9, 0, tzinfo=ZoneInfo("UTC")),
+        ),
+    ],
+)
+def test_override_forms_slack_may_send(text: str, member: str, until: datetime) -> None:
+    req = parse_override(text, NOW, TOKYO, ROTATIONS)
+    assert (req.member, req.until) == (member, until)
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("override legal @mori until 12h", "oncall.usage"),  # not turned into a mention
+        ("override payroll <@U0LEGAL003> until 12h", "oncall.unknown_rotation"),
+        ("override legal <@U0LEGAL003> until next tuesday", "oncall.bad_time"),
+        ("override legal <@U0LEGAL003> until 2026-11-27 09:00", "oncall.past"),
+        ("override legal <@U0LEGAL003> until 120d", "oncall.too_far"),
+    ],
+)
+def test_override_mistakes_are_named(text: str, key: str) -> None:
+    with pytest.raises(Refused) as refused:
+        parse_override(text, NOW, TOKYO, ROTATIONS)
+    assert refused.value.key == key

@@ -1,0 +1,216 @@
+"""Escalation and open-step reminders through the real bot, driven by a fixed clock.
+
+The loop's `tick(now)` is called directly instead of sleeping; everything else (filing
+reports, snooze buttons) goes through signed requests to the real endpoint.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+import sqlite_utils
+
+from bot.clock import FixedClock
+from bot.simulator.harness import RESPONDERS, Harness
+from bot.simulator.server import Message
+from bot.views.ids import Action
+from db.rows import iso
+from tests.conftest import T0
+
+TEAM = "ja"  # the simulated company's team language
+
+
+async def file_case(h: Harness, **form: Any) -> tuple[int, Message]:
+    """Report through the form; returns (case id, the card that heads the thread)."""
+    before = len(h.sim.messages(RESPONDERS))
+    reply = await h.report(h.cast.employee, **form)
+    assert reply.status == 200, reply
+    await h.settle()
+    card = h.sim.messages(RESPONDERS)[before]
+    case_id = await h.bot.ctx.store.run(
+        lambda db: db.execute("SELECT MAX(id) FROM cases").fetchone()[0]
+    )
+    return int(case_id), card
+
+
+def bot_replies(h: Harness, card: Message) -> list[Message]:
+    """What the reminder loop said in the thread (the checklist reply left out)."""
+    return h.sim.replies(RESPONDERS, card.ts)[1:]
+
+
+def escalations(h: Harness, card: Message) -> list[Message]:
+    return [m for m in bot_replies(h, card) if "エスカレーション" in (m.text or "")]
+
+
+def step_reminders(h: Harness, card: Message) -> list[Message]:
+    return [m for m in bot_replies(h, card) if "対応ステップ" in (m.text or "")]
+
+
+async def sql(h: Harness, query: str, *params: object) -> None:
+    """Set up case state the thread actions would set (acknowledged, lead, step done)."""
+
+    def run(db: sqlite_utils.Database) -> None:
+        db.execute(query, list(params))
+
+    await h.bot.ctx.store.run(run)
+
+
+async def acknowledge(h: Harness, case_id: int, at: datetime) -> None:
+    await sql(
+        h,
+        "UPDATE cases SET acknowledged_at = ?, status = 'acknowledged' WHERE id = ?",
+        iso(at),
+        case_id,
+    )
+
+
+async def tick(h: Harness, clock: FixedClock, at: datetime) -> int:
+    clock.set(at)
+    assert h.bot.reminders is not None
+    return await h.bot.reminders.tick(at)
+
+
+def title(h: Harness, step_id: str) -> str:
+    return h.bot.ctx.policy.step(step_id).title.get(TEAM)
+
+
+async def test_unacknowledged_case_escalates_a_bounded_number_of_times(
+    h: Harness, clock: FixedClock
+) -> None:
+    _, card = await file_case(h, danger="ongoing")  # urgent: 10 minutes
+    await tick(h, clock, T0 + timedelta(minutes=9))
+    assert escalations(h, card) == []
+
+    await tick(h, clock, T0 + timedelta(minutes=10))
+    [first] = escalations(h, card)
+    cast, now = h.cast, T0 + timedelta(minutes=10)
+    rotations = h.bot.ctx.config.rotations
+    legal, counseling = rotations["legal"], rotations["counseling"]
+    expected = [
+        legal.on_duty(now),
+        counseling.on_duty(now),
+        legal.next_shift(now).member,
+        counseling.next_shift(now).member,
+        cast.hr,
+    ]
+    for person in expected:
+        assert f"<@{person}>" in (first.text or ""), person
+    assert f"<!subteam^{cast.hr_group}>" in (first.text or "")
+    assert "1/3" in (first.text or "")
+
+    await tick(h, clock, T0 + timedelta(minutes=10))  # same moment again: nothing new
+    assert len(escalations(h, card)) == 1
+    for minutes in (20, 30, 40, 50, 60):
+        await tick(h, clock, T0 + timedelta(minutes=minutes))
+    texts = [m.text or "" for m in escalations(h, card)]
+    assert len(texts) == 3 and "2/3" in texts[1] and "3/3" in texts[2]
+
+
+async def test_acknowledged_case_does_not_escalate(h: Harness, clock: FixedClock) -> None:
+    case_id, card = await file_case(h, categories=["threat"])  # high: 30 minutes
+    await acknowledge(h, case_id, T0 + timedelta(minutes=5))
+    await tick(h, clock, T0 + timedelta(hours=2))
+    assert escalations(h, card) == []
+    assert step_reminders(h, card), "open steps are still reminded"
+
+
+async def test_step_reminders_mention_the_lead_and_skip_done_steps(
+    h: Harness, clock: FixedClock
+) -> None:
+    case_id, card = await file_case(h)
+    await acknowledge(h, case_id, T0)
+    await sql(h, "UPDATE cases SET lead = ? WHERE id = ?", h.cast.responder2, case_id)
+    await sql(
+        h,
+        "INSERT INTO case_steps (case_id, step_id, done_at, done_by) VALUES (?, ?, ?, ?)",
+        case_id,
+        "safety",
+        iso(T0),
+        h.cast.responder,
+    )
+    await tick(h, clock, T0 + timedelta(minutes=15))
+    assert step_reminders(h, card) == []  # "safety" was done: no reminder
+
+    await tick(h, clock, T0 + timedelta(hours=1))
+    [reminder] = step_reminders(h, card)
+    assert f"<@{h.cast.responder2}>" in (reminder.text or "")
+    body = str(reminder.blocks)
+    assert title(h, "limited_first_response") in body and title(h, "report_to_team") in body
+    assert title(h, "safety") not in body
+    buttons = [
+        e["action_id"] for b in reminder.blocks if b["type"] == "actions" for e in b["elements"]
+    ]
+    assert buttons == [Action.SNOOZE_1H, Action.SNOOZE_4H, Action.SNOOZE_1D]
+
+
+async def test_snooze_from_the_reminder_delays_it(h: Harness, clock: FixedClock) -> None:
+    case_id, card = await file_case(h)
+    await acknowledge(h, case_id, T0)
+    await tick(h, clock, T0 + timedelta(hours=1))
+    reminder = next(
+        m for m in step_reminders(h, card) if title(h, "report_to_team") in str(m.blocks)
+    )
+    button = next(
+        e
+        for b in reminder.blocks
+        if b["type"] == "actions"
+        for e in b["elements"]
+        if e["action_id"] == Action.SNOOZE_4H
+    )
+
+    # Someone outside the team cannot snooze; nothing changes.
+    reply = await h.slack.click(
+        h.cast.outsider,
+        Action.SNOOZE_4H,
+        button["value"],
+        channel=RESPONDERS,
+        message_ts=reminder.ts,
+        thread_ts=card.ts,
+    )
+    assert reply.status == 200
+    await h.sim.wait_for(lambda s: s.ephemerals(h.cast.outsider))
+    assert reminder.update_count == 0
+
+    reply = await h.slack.click(
+        h.cast.responder,
+        Action.SNOOZE_4H,
+        button["value"],
+        channel=RESPONDERS,
+        message_ts=reminder.ts,
+        thread_ts=card.ts,
+    )
+    assert reply.status == 200
+    await h.sim.wait_for(lambda s: reminder.update_count == 1)
+    assert not [b for b in reminder.blocks if b["type"] == "actions"], "buttons replaced"
+    assert f"<@{h.cast.responder}>" in str(reminder.blocks) and "15:00" in str(reminder.blocks)
+
+    # The next reminder would have come an hour later; snoozed, it comes at 15:00 JST.
+    count = len(step_reminders(h, card))
+    await tick(h, clock, T0 + timedelta(hours=2))
+    assert not [
+        m for m in step_reminders(h, card)[count:] if title(h, "report_to_team") in str(m.blocks)
+    ]
+    await tick(h, clock, T0 + timedelta(hours=5))
+    again = [
+        m for m in step_reminders(h, card)[count:] if title(h, "report_to_team") in str(m.blocks)
+    ]
+    assert len(again) == 1
+
+
+async def test_quiet_hours_hold_non_urgent_reminders_but_not_urgent_ones(
+    h: Harness, clock: FixedClock
+) -> None:
+    evening = datetime.fromisoformat("2026-11-27T21:50:00+09:00")
+    clock.set(evening)
+    _, calm = await file_case(h)  # medium
+    _, urgent = await file_case(h, danger="ongoing")
+
+    await tick(h, clock, evening + timedelta(minutes=20))  # 22:10, quiet
+    assert escalations(h, urgent) and step_reminders(h, urgent)
+    assert bot_replies(h, calm) == []
+
+    await tick(h, clock, datetime.fromisoformat("2026-11-28T06:59:00+09:00"))
+    assert bot_replies(h, calm) == []
+    await tick(h, clock, datetime.fromisoformat("2026-11-28T07:00:00+09:00"))
+    assert step_reminders(h, calm) and escalations(h, calm)
