@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 import tempfile
 from functools import partial
 from pathlib import Path
 
 import aiohttp
 
-from bench.process import bot_process, floor_process, rss_kib, settled_rss
+from bench.process import ROOT, bot_process, floor_process, rss_kib, settled_rss
 from bench.results import MISSED, Section
 from bench.stats import fmt_ratio
 from bench.workload import Forms, add_employees, bounded, submit, wait_until
@@ -36,6 +39,45 @@ async def _reports(sim: SlackSimulator, slack: SlackRequests, users: list[str], 
 async def _slashes(sim: SlackSimulator, slack: SlackRequests, users: list[str], n: int) -> None:
     forms = Forms(sim, slack)
     await bounded(10, [partial(forms.open, users[i % len(users)]) for i in range(n)])
+
+
+HEAVY = ("matplotlib", "numpy", "PIL", "pandas")
+_PROBE = """
+import json, sys
+from pathlib import Path
+def rss():
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+before = rss()
+{imports}
+print(json.dumps([before, rss(), [m for m in {heavy!r} if m in sys.modules]]))
+"""
+
+
+def _probe(imports: str) -> tuple[float, float, list[str]]:
+    code = _PROBE.format(imports=imports, heavy=HEAVY)
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True
+    )
+    before, after, heavy = json.loads(out.stdout.strip().splitlines()[-1])
+    return float(before), float(after), list(heavy)
+
+
+def _why_heavy() -> list[str]:
+    """Which heavy libraries the bot imports at start, and what they cost on their own."""
+    _, bot_rss, heavy = _probe("import bot.serve, bot.app, bot.cli")
+    if not heavy:
+        return [f"Importing the bot alone takes {bot_rss:.0f} MiB; no heavy library found."]
+    _, lib_rss, _ = _probe("\n".join(f"import {m}" for m in heavy))
+    _, plain, _ = _probe("pass")
+    return [
+        f"Why: importing the bot (`bot.serve`, `bot.app`) takes {bot_rss:.0f} MiB and pulls "
+        f"in {', '.join(heavy)} at start; those alone take {lib_rss - plain:.0f} MiB over a "
+        "bare interpreter (measured in this run), before anyone asks for a chart.",
+        "What would fix it: import them where they are used (inside the function that "
+        "draws the HR chart), so only a process that draws a chart pays for them.",
+    ]
 
 
 async def measure(n: int) -> Section:
@@ -83,4 +125,5 @@ async def measure(n: int) -> Section:
     section.notes.append(f"The database file after {n:,} reports: {db_mib:.1f} MiB on disk.")
     if b_idle > IDLE_RATIO * f_idle or b_after - b_idle > GROWTH_MIB:
         section.verdict = MISSED
+        section.notes += _why_heavy()
     return section

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from bot.clock import FixedClock, SystemClock
 from bot.config import parse_config
+from bot.demo_handling import responders_act
 from bot.demo_output import Printer
 from bot.simulator.forms import report_values
 from bot.simulator.harness import RESPONDERS, Cast, Harness, running_bot, sample_config
@@ -24,7 +25,7 @@ log = logging.getLogger(__name__)
 
 async def _first_report(h: Harness, out: Printer) -> str:
     cast = h.cast
-    out.scene("1. An employee is shouted at on the phone and reports it")
+    out.scene("An employee is shouted at on the phone and reports it")
     out.say(
         "Sato Hana (customer support, reads Japanese) types "
         "`/report-ch 電話で30分以上怒鳴られました` in Slack."
@@ -62,7 +63,7 @@ async def _first_report(h: Harness, out: Printer) -> str:
 
 async def _urgent_repeat(h: Harness, out: Printer) -> None:
     cast = h.cast
-    out.scene("3. Two weeks later the same customer calls another employee, right now")
+    out.scene("Two weeks later the same customer calls another employee, right now")
     clock = h.bot.ctx.clock
     assert isinstance(clock, FixedClock)
     clock.advance(timedelta(days=14))
@@ -86,7 +87,7 @@ async def _urgent_repeat(h: Harness, out: Printer) -> None:
 
 async def _view_details(h: Harness, out: Printer, card_ts: str) -> None:
     cast = h.cast
-    out.scene("2. A responder opens the details; an outsider cannot")
+    out.scene("A responder opens the details; an outsider cannot")
     card = h.sim.find_message(RESPONDERS, card_ts)
     assert card is not None
     value = next(
@@ -125,6 +126,7 @@ async def run_demo(lang: str = "en") -> int:
         async with running_bot(Path(tmp) / "demo.db", clock=clock, config=config) as h:
             card_ts = await _first_report(h, out)
             await _view_details(h, out, card_ts)
+            await responders_act(h, "CH-2026-0001", out)
             await _urgent_repeat(h, out)
             out.scene("The end")
             calls = len(h.sim.calls)

@@ -26,13 +26,6 @@ async def _audit_rows(h: Harness) -> int:
     return await h.bot.ctx.store.run(n)
 
 
-def _no_data_calls(h: Harness) -> None:
-    assert h.sim.files == [] and h.sim.views_opened == []
-    assert not [c for c in h.sim.calls if c.method == "chat.postMessage"
-                and c.args.get("channel") in (h.cast.outsider, h.cast.responder,
-                                              h.sim.dm_channel(h.cast.outsider))]  # fmt: skip
-
-
 @pytest.mark.parametrize(
     ("who", "lang"), [("outsider", "en"), ("responder", "ja"), ("employee", "ja")]
 )

@@ -46,6 +46,7 @@ class SlackRequests:
     def sign(self, body: str, timestamp: int | None = None) -> dict[str, str]:
         ts = str(timestamp if timestamp is not None else int(time.time()))
         sig = SignatureVerifier(self.secret).generate_signature(timestamp=ts, body=body)
+        assert sig is not None  # generate_signature only returns None for a None secret
         return {"X-Slack-Request-Timestamp": ts, "X-Slack-Signature": sig}
 
     async def post(
