@@ -161,19 +161,14 @@ async def measure(n: int) -> Section:
     section.notes += [
         f"Ratio to the theoretical minimum: {fmt_ratio(total / minimum)}. Every message "
         "arrived once, and the time is at the limit's floor.",
-        "But the delivery loop herds: each 429 reschedules only its own row for "
-        "Retry-After, so every waiting card and reply retries in the same second and all "
-        "but one are refused again (peak above). A retry also counts as a second attempt, "
-        "so before re-posting it looks the message up with conversations.history or "
-        "conversations.replies (Tier 3, about 50 a minute in real Slack), one look-up per "
-        "429, although a 429 proves nothing was posted. Against real Slack the look-ups "
-        "would be rate-limited in turn.",
-        "Proposed fix (bot/flows/delivery.py, small, not made here: another engineer owns "
-        "the fault handling there): on a 429 remember `paused_until[channel]` and have "
-        "run_once skip deliveries to that channel until then, releasing one at a time; "
-        "and do not count a 429 as an attempt that needs a look-up (no side effect).",
-        "The employee's confirmation waits for the card and thread reply of their case "
-        "(outbox order), so under the limit it arrives late (row above); the form's "
-        '"recorded" screen is immediate, as it travels in the submission\'s ack.',
+        f"429 answers: {len(refused)}; look-ups: {len(lookups)}. After a 429 "
+        "the loop pauses that channel until Retry-After and then releases its posts one per "
+        "second for a minute (bot/flows/pacing.py), so a burst drains at Slack's pace "
+        "instead of retrying together. A 429 proves nothing was posted, so no look-up "
+        "(conversations.history/replies) precedes the re-post; look-ups happen only after "
+        "a timeout or a crash, when Slack may have posted.",
+        "The employee's confirmation goes to their DM, a different channel, so the "
+        "responders channel's limit does not hold it back (row above); the form's "
+        '"recorded" screen is immediate in any case, as it travels in the submission\'s ack.',
     ]
     return section

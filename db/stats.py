@@ -39,10 +39,13 @@ def where(column: str, period: Range) -> tuple[str, list[Any]]:
     return " AND ".join(parts), params
 
 
-def _seconds(column: str) -> str:
-    # julianday() is a float of days: rounded to the millisecond, 10 minutes is 600.0
-    # (not 599.99998), so a case acknowledged exactly at its target counts as met.
-    return f"ROUND((julianday({column}) - julianday(reported_at)) * 86400.0, 3)"
+# Durations are the generated columns cases.ack_secs / close_secs (m030): seconds,
+# rounded to the millisecond, so 10 minutes is 600.0 (not 599.99998) and a case
+# acknowledged exactly at its target counts as met.
+DURATION_INDEX = {"ack_secs": "idx_cases_ack", "close_secs": "idx_cases_close"}
+# Below this many cases a period is read by reported_at and sorted; above it, walking
+# the duration index in order (no sort) over the whole table is cheaper.
+SORT_LIMIT = 50_000
 
 
 def _has(db: sqlite_utils.Database, table: str) -> bool:
@@ -53,14 +56,17 @@ def counts(
     db: sqlite_utils.Database, period: Range, targets: Mapping[str, timedelta] = DEFAULT_ACK_AFTER
 ) -> S.Counts:
     cond, params = where("reported_at", period)
-    secs = _seconds("acknowledged_at")
+    # A short period is found by reported_at and sorted; a long one is read in group
+    # order from idx_cases_hr_scan, which needs no sort at all.
+    n = db.execute(
+        f"SELECT COUNT(*) FROM cases INDEXED BY idx_cases_reported_at WHERE {cond}", params
+    ).fetchone()[0]
+    how = "idx_cases_hr_scan" if n > SORT_LIMIT else "idx_cases_reported_at"
     rows = db.execute(
         f"""
-        SELECT status, severity, contact_channel, categories, COUNT(*),
-               COUNT(acknowledged_at),
-               SUM(acknowledged_at IS NOT NULL AND {secs} <= {S.ack_target_sql(targets)}),
-               COUNT(closed_at), SUM(counseling_ok)
-        FROM cases INDEXED BY idx_cases_hr_scan WHERE {cond}
+        SELECT status, severity, contact_channel, categories, COUNT(*), COUNT(ack_secs),
+               SUM(ack_secs <= {S.ack_target_sql(targets)}), COUNT(closed_at), SUM(counseling_ok)
+        FROM cases INDEXED BY {how} WHERE {cond}
         GROUP BY status, severity, contact_channel, categories
         """,
         params,
@@ -68,26 +74,23 @@ def counts(
     return S.fold(rows)
 
 
-def durations(db: sqlite_utils.Database, period: Range, column: str) -> S.Durations:
-    """Median and p90 of seconds from report to `column` (nearest rank, one sort)."""
-    assert column in ("acknowledged_at", "closed_at")
-    cond, params = where("reported_at", period)
-    row = db.execute(
-        f"""
-        WITH d AS (
-          SELECT {_seconds(column)} AS s
-          FROM cases INDEXED BY idx_cases_hr_scan WHERE {cond} AND {column} IS NOT NULL),
-        r AS (SELECT s, ROW_NUMBER() OVER (ORDER BY s) AS k, COUNT(*) OVER () AS n FROM d)
-        SELECT MAX(n),
-               MAX(CASE WHEN k = MAX(1, (n * 50 + 99) / 100) THEN s END),
-               MAX(CASE WHEN k = MAX(1, (n * 90 + 99) / 100) THEN s END)
-        FROM r
-        """,
-        params,
-    ).fetchone()
-    if not row or not row[0]:
+def durations(db: sqlite_utils.Database, period: Range, column: str, n: int) -> S.Durations:
+    """Median and p90 (nearest rank) of `column` ("ack_secs" or "close_secs") over the
+    period's `n` cases that have it (n comes from counts()): ORDER BY + OFFSET."""
+    index = DURATION_INDEX[column]
+    if n == 0:
         return S.Durations()
-    return S.Durations(int(row[0]), row[1], row[2])
+    cond, params = where("reported_at", period)
+    how = f"INDEXED BY {index}" if n > SORT_LIMIT else "INDEXED BY idx_cases_reported_at"
+    sql = (
+        f"SELECT {column} FROM cases {how} WHERE {column} IS NOT NULL AND {cond} "
+        f"ORDER BY {column} LIMIT 1 OFFSET ?"
+    )
+
+    def at(p: float) -> float:
+        return float(db.execute(sql, [*params, S.rank(p, n) - 1]).fetchone()[0])
+
+    return S.Durations(n, at(0.5), at(0.9))
 
 
 def conclusions(db: sqlite_utils.Database, period: Range) -> dict[str, int]:
@@ -95,11 +98,13 @@ def conclusions(db: sqlite_utils.Database, period: Range) -> dict[str, int]:
     if not _has(db, "assessments"):
         return {}
     cond, params = where("c.reported_at", period)
+    # Without a period the join to cases (a lookup per assessment) is not needed.
+    join = "JOIN cases c ON c.id = a.case_id" if params else ""
     rows = db.execute(
         f"""
-        SELECT a.conclusion, COUNT(*) FROM cases c JOIN assessments a ON a.case_id = c.id
-        WHERE {cond} AND a.version = (
-          SELECT MAX(version) FROM assessments b WHERE b.case_id = a.case_id)
+        SELECT a.conclusion, COUNT(*) FROM assessments a {join}
+        WHERE {cond} AND NOT EXISTS (
+          SELECT 1 FROM assessments b WHERE b.case_id = a.case_id AND b.version > a.version)
         GROUP BY a.conclusion
         """,
         params,
@@ -147,28 +152,42 @@ def events(db: sqlite_utils.Database, period: Range, event: str) -> int:
 
 
 def repeat(db: sqlite_utils.Database, period: Range, top: int = S.REPEAT_TOP) -> S.Repeat:
+    """Identifiers (keyed hashes) named in 2+ of the period's cases. GROUP BY hash walks
+    idx_case_customers_hr in order (no sort), reading period and case from the index."""
     cond, params = where("reported_at", period)
-    rows = db.execute(
-        f"""
-        SELECT group_concat(case_id) FROM (
-          SELECT DISTINCT hash, case_id FROM case_customers INDEXED BY idx_case_customers_hr
-          WHERE {cond})
-        GROUP BY hash HAVING COUNT(*) >= 2
-        """,
-        params,
-    ).fetchall()
-    # One customer often appears under two identifiers (phone and order) in the same
-    # cases: identical case sets are one customer.
-    groups = {frozenset(int(x) for x in r[0].split(",")) for r in rows}
-    if not groups:
+    cc_cond, cc_params = where("cc.reported_at", period)
+    scan = "case_customers INDEXED BY idx_case_customers_hr"
+    rep = (
+        f"WITH rep AS MATERIALIZED (SELECT hash, COUNT(DISTINCT case_id) AS n FROM {scan} "
+        f"WHERE {cond} GROUP BY hash HAVING n >= 2) "
+    )
+    customers, cases = db.execute(
+        rep + f"SELECT (SELECT COUNT(*) FROM rep), (SELECT COUNT(DISTINCT cc.case_id) "
+        "FROM rep JOIN case_customers cc INDEXED BY idx_case_customers_hr "
+        f"ON cc.hash = rep.hash WHERE {cc_cond})",
+        [*params, *cc_params],
+    ).fetchone()
+    if not customers:
         return S.Repeat()
-    every = set().union(*groups)
-    ranked = sorted(groups, key=lambda g: (-len(g), -max(g)))[:top]
+    # A customer known by two identifiers (phone and order) in the same cases is one
+    # customer in the list: identical case sets merge. 5x headroom for merging.
+    hashes = [h for (h,) in db.execute(
+        rep + "SELECT hash FROM rep ORDER BY n DESC, hash LIMIT ?", [*params, top * 5]
+    ).fetchall()]  # fmt: skip
+    marks = ",".join("?" * len(hashes))
+    sets: dict[str, set[int]] = {}
+    for h, case_id in db.execute(
+        f"SELECT hash, case_id FROM {scan} WHERE hash IN ({marks}) AND {cond}",
+        [*hashes, *params],
+    ):
+        sets.setdefault(h, set()).add(case_id)
+    groups = sorted({frozenset(g) for g in sets.values()}, key=lambda g: (-len(g), -max(g)))
+    ranked = groups[:top]
     refs = _refs(db, set().union(*ranked))
     listed = tuple(
         (len(g), tuple(refs[i] for i in sorted(g, reverse=True)[:10] if i in refs)) for g in ranked
     )
-    return S.Repeat(len(groups), len(every), listed)
+    return S.Repeat(int(customers), int(cases), listed)
 
 
 def _refs(db: sqlite_utils.Database, ids: set[int]) -> dict[int, S.CaseRef]:
@@ -203,13 +222,14 @@ def summary(
     previous: Range | None,
     targets: Mapping[str, timedelta] = DEFAULT_ACK_AFTER,
 ) -> S.Summary:
+    now = counts(db, period, targets)
     return S.Summary(
         period=key,
-        counts=counts(db, period, targets),
+        counts=now,
         previous=counts(db, previous, targets) if previous else None,
         by_conclusion=conclusions(db, period),
-        ack=durations(db, period, "acknowledged_at"),
-        close=durations(db, period, "closed_at"),
+        ack=durations(db, period, "ack_secs", now.acknowledged),
+        close=durations(db, period, "close_secs", now.closed),
         measures=measures(db, period),
         care_done=care_done(db, period),
         welfare_answered=welfare_answered(db, period),

@@ -11,7 +11,6 @@ import sqlite_utils
 
 from db.rows import iso
 
-
 # The column name used as authenticated data for sealed strings inside `detail` JSON
 # (reasons, notes, messages, added information): `seal(db, TEXT, value)`.
 TEXT = "timeline.text"

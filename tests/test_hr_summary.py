@@ -104,3 +104,17 @@ async def test_default_is_30_days_and_bad_period_is_explained(
 
 async def _dm_texts(h: Harness) -> list[str]:
     return [render_message(m, {}) for m in h.sim.dms(h.cast.hr) if m.blocks]
+
+
+async def test_demo_scene_returns_when_summary_arrived(h: Harness, clock: FixedClock) -> None:
+    import io
+
+    from bot.demo_hr import hr_asks
+    from bot.demo_output import Printer
+
+    await seed_known_cases(h, clock)
+    out = io.StringIO()
+    await hr_asks(h, Printer(h.cast.names(), out))
+    [summary] = [m for m in h.sim.dms(h.cast.hr) if m.blocks]
+    assert "Cases: the last 30 days" in render_message(summary, {})
+    assert len(h.sim.files) == 1 and "/ch-cases summary 30d" in out.getvalue()

@@ -76,8 +76,9 @@ class CaseRef:
 
 @dataclass(frozen=True)
 class Repeat:
-    """Customers named in 2+ cases of the period. A customer known by two identifiers
-    (a phone and an order) in the same cases counts once: identical case sets merge."""
+    """Customers named in 2+ cases of the period. `customers` counts identifiers; in
+    `top`, a customer known by two identifiers (a phone and an order) in the same cases
+    is listed once: identical case sets merge."""
 
     customers: int = 0
     cases: int = 0  # distinct cases naming one of them

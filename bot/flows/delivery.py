@@ -23,6 +23,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.clock import Clock, SystemClock
 from bot.context import AppContext
+from bot.flows.pacing import ChannelPacer
 from bot.flows.render import NotReady, Outgoing, render
 from db import cases, outbox
 
@@ -65,6 +66,8 @@ class Deliverer:
         self.clock = clock or SystemClock()  # real time: retries wait real seconds
         self.backoff = backoff or Backoff()
         self._wake = asyncio.Event()
+        self._stop_event = asyncio.Event()
+        self.pacer = ChannelPacer()
         self._sem = asyncio.Semaphore(concurrency)
         self._in_flight: set[int] = set()
         self._task: asyncio.Task[None] | None = None
@@ -80,6 +83,7 @@ class Deliverer:
     async def stop(self) -> None:
         """Let in-flight posts finish; what is still pending stays in the outbox."""
         self._stopping = True
+        self._stop_event.set()
         self._wake.set()
         if self._task:
             await self._task
@@ -99,7 +103,9 @@ class Deliverer:
             await asyncio.gather(*tasks, return_exceptions=True)
 
     async def _seconds_until_next(self) -> float:
-        nxt = await self.ctx.store.run(outbox.next_due_at)
+        # Rows in flight are excluded: otherwise a delivery waiting on Slack (or on a
+        # paced channel) would look overdue and spin the loop.
+        nxt = await self.ctx.store.run(outbox.next_due_at, set(self._in_flight))
         if nxt is None:
             return 30.0
         return max(0.01, min(30.0, (nxt - self.clock.now()).total_seconds()))
@@ -136,22 +142,28 @@ class Deliverer:
 
     async def _deliver(self, d: outbox.Delivery) -> None:
         try:
+            try:
+                msg = await render(self.ctx, d.case_id, d.kind)
+            except NotReady:
+                await self.ctx.store.run(
+                    outbox.retry_later, d.id, self._later(1), "waiting for card"
+                )
+                return
+            # Wait for a rate-limited channel's turn outside the semaphore, so DMs and
+            # other channels keep flowing meanwhile.
+            if not await self.pacer.wait_turn(msg.channel, self._stop_event):
+                return  # stopping: the row stays pending for the next start
             async with self._sem:
-                await self._attempt(d)
+                await self._attempt(d, msg)
         finally:
             self._in_flight.discard(d.id)
             self._wake.set()  # a finished card unblocks its thread reply
 
-    async def _attempt(self, d: outbox.Delivery) -> None:
+    async def _attempt(self, d: outbox.Delivery, msg: Outgoing) -> None:
         store = self.ctx.store
+        attempts, uncertain = await store.run(outbox.begin_attempt, d.id)
         try:
-            msg = await render(self.ctx, d.case_id, d.kind)
-        except NotReady:
-            await store.run(outbox.retry_later, d.id, self._later(1), "waiting for card")
-            return
-        attempts = await store.run(outbox.begin_attempt, d.id)
-        try:
-            found = await self._already_posted(d, msg) if attempts > 1 else None
+            found = await self._already_posted(d, msg) if uncertain else None
             if found:
                 channel, ts = found
                 log.info("delivery found already posted: id=%s kind=%s", d.id, d.kind)
@@ -162,9 +174,17 @@ class Deliverer:
                 )
                 channel, ts = str(resp["channel"]), str(resp["ts"])
         except SlackApiError as e:
-            await self._failed(d, attempts, e)
+            # Slack answered: the message was not posted by this attempt.
+            await store.run(outbox.not_posted, d.id, uncertain)
+            await self._failed(d, attempts, e, msg.channel)
+            return
+        except aiohttp.ClientConnectorError as e:
+            # Never reached Slack (connection refused, DNS): certainly not posted.
+            await store.run(outbox.not_posted, d.id, uncertain)
+            await self._retry(d, attempts, type(e).__name__)
             return
         except (aiohttp.ClientError, TimeoutError, OSError) as e:
+            # A timeout or a dropped connection: Slack may have posted; stay uncertain.
             await self._retry(d, attempts, type(e).__name__)
             return
 
@@ -206,12 +226,16 @@ class Deliverer:
         )
         await self.ctx.store.run(outbox.retry_later, d.id, self._later(delay), why)
 
-    async def _failed(self, d: outbox.Delivery, attempts: int, e: SlackApiError) -> None:
+    async def _failed(
+        self, d: outbox.Delivery, attempts: int, e: SlackApiError, channel: str
+    ) -> None:
         status = e.response.status_code
         error = str(e.response.get("error") or f"http_{status}")
         if status == 429:
-            retry_after = float(e.response.headers.get("Retry-After", "1") or 1)
-            await self._retry(d, attempts, "ratelimited", after=max(1.0, retry_after))
+            retry_after = max(1.0, float(e.response.headers.get("Retry-After", "1") or 1))
+            self.pacer.rate_limited(channel, retry_after)
+            # Due again at once: the pacer, not the clock, decides when it goes.
+            await self._retry(d, attempts, "ratelimited", after=0.0)
         elif error in PERMANENT:
             log.error(
                 "delivery refused by Slack, needs a fix: id=%s kind=%s error=%s",

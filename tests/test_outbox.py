@@ -1,0 +1,51 @@
+"""The outbox's ordering rules, on a real SQLite file."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from bot.simulator.harness import DATA_KEY
+from db import outbox
+from db.sealed import Sealer, install
+from db.store import open_database
+
+NOW = datetime(2026, 11, 27, 1, 0, tzinfo=UTC)
+
+
+def test_employee_is_not_held_back_by_a_stuck_card(tmp_path: Path) -> None:
+    db = open_database(tmp_path / "o.db")
+    install(db, Sealer((DATA_KEY,)))  # DM channel IDs are sealed when recorded
+    db.execute("PRAGMA foreign_keys=OFF")  # outbox rows only; no case needed here
+    card = outbox.enqueue(db, 1, "card", NOW)
+    thread = outbox.enqueue(db, 1, "thread", NOW)
+    confirmation = outbox.enqueue(db, 1, "confirmation", NOW)
+    message = outbox.enqueue(db, 1, "employee_message:9", NOW)
+    note = outbox.enqueue(db, 1, "employee_message_note:9", NOW)
+    # The responders channel is rate-limited: the card waits a minute.
+    outbox.retry_later(db, card, NOW + timedelta(minutes=1), "ratelimited")
+    assert [d.id for d in outbox.due(db, NOW)] == [confirmation]
+    outbox.done(db, confirmation, "D1", "1.1", NOW)
+    assert [d.id for d in outbox.due(db, NOW)] == [message]
+    # Later the card goes; the thread reply and the note follow it in order.
+    outbox.done(db, card, "C1", "2.2", NOW)
+    assert [d.id for d in outbox.due(db, NOW)] == [thread, message]
+    outbox.done(db, thread, "C1", "2.3", NOW)
+    assert note in [d.id for d in outbox.due(db, NOW)]
+
+
+def test_uncertainty_survives_a_crash_and_clears_on_a_definite_failure(tmp_path: Path) -> None:
+    db = open_database(tmp_path / "o.db")
+    db.execute("PRAGMA foreign_keys=OFF")
+    d = outbox.enqueue(db, 1, "card", NOW)
+    assert outbox.begin_attempt(db, d) == (1, False)
+    # The process died mid-call: the next attempt must look before posting.
+    assert outbox.begin_attempt(db, d) == (2, True)
+    # Slack answered 429 to the third: certainty stays what it was (uncertain).
+    _, was = outbox.begin_attempt(db, d)
+    outbox.not_posted(db, d, was)
+    assert outbox.begin_attempt(db, d)[1] is True
+    e = outbox.enqueue(db, 2, "card", NOW)
+    _, was = outbox.begin_attempt(db, e)
+    outbox.not_posted(db, e, was)  # a plain 503: nothing was posted, no look-up needed
+    assert outbox.begin_attempt(db, e) == (2, False)
