@@ -16,6 +16,6 @@ async def hr_asks(h: Harness, out: Printer) -> None:
     reply = await h.slash("/ch-cases", hr, "summary 30d")
     assert reply.status == 200, reply
     await h.sim.wait_for(lambda s: len([m for m in s.dms(hr)[messages:] if m.blocks]) > 0, 20)
-    summary = [m for m in h.sim.dms(hr)[messages:] if m.blocks][0]
+    summary = next(m for m in h.sim.dms(hr)[messages:] if m.blocks)
     if "No cases" not in str(summary.blocks):
         await h.sim.wait_for(lambda s: len(s.files) > files, 20)

@@ -186,9 +186,7 @@ def m020_reminders(db: sqlite_utils.Database) -> None:
     db.table("reminders").create_index(["case_id", "kind", "chain"])
     # Only pending rows are indexed by due time: the loop's query costs O(due), however
     # many reminders already fired.
-    db.execute(
-        "CREATE INDEX reminders_pending_due ON reminders(due_at) WHERE fired_at IS NULL"
-    )
+    db.execute("CREATE INDEX reminders_pending_due ON reminders(due_at) WHERE fired_at IS NULL")
     # The loop looks for recently closed cases that lack a welfare check-in.
     db.table("cases").create_index(["closed_at"], if_not_exists=True)
 
@@ -210,9 +208,7 @@ def m020_reminders(db: sqlite_utils.Database) -> None:
 
     # Who the loop last saw on duty per rotation, so a shift change is noticed once,
     # also across restarts.
-    db.table("duty_seen").create(
-        {"rotation": str, "member": str, "since": str}, pk="rotation"
-    )
+    db.table("duty_seen").create({"rotation": str, "member": str, "since": str}, pk="rotation")
 
     # Answers to a welfare check-in: each answer counts once per check-in.
     db.table("welfare_answers").create(
@@ -277,9 +273,13 @@ def m030_hr(db: sqlite_utils.Database) -> None:
     # Percentiles walk these in order of the duration (no sort), filtering the period.
     db.table("cases").create_index(["ack_secs", "reported_at"], index_name="idx_cases_ack")
     db.table("cases").create_index(["close_secs", "reported_at"], index_name="idx_cases_close")
-    # Repeat customers: grouped by hash in index order, period and case from the index.
+    # Repeat customers: a long period is grouped by hash in index order (no sort); a
+    # short one is found by time and sorted. Both covering.
     db.table("case_customers").create_index(
         ["hash", "reported_at", "case_id"], index_name="idx_case_customers_hr"
+    )
+    db.table("case_customers").create_index(
+        ["reported_at", "hash", "case_id"], index_name="idx_case_customers_period"
     )
     db.table("timeline").create_index(["event", "case_id"], index_name="idx_timeline_event")
 

@@ -1,9 +1,12 @@
-"""HR's figures, computed by SQLite: GROUP BY and window functions, never rows in Python.
+"""HR's figures, computed by SQLite (GROUP BY; ORDER BY + OFFSET), never rows in Python.
 
 Every query is bounded by the period on an indexed time column:
-- cases: `idx_cases_hr_scan` (reported_at + the grouped columns, m030) covers the main
-  scan, so the sealed narratives in the table pages are never read;
-- case_customers: `idx_case_customers_hr` (reported_at, hash, case_id, m030);
+- cases: short periods by `idx_cases_reported_at`; long ones walk `idx_cases_hr_scan`
+  (the grouped columns first, then reported_at and the counted ones: covering, no sort),
+  and the percentiles walk `idx_cases_ack` / `idx_cases_close` (duration, reported_at)
+  over the generated columns ack_secs / close_secs (m030) in order: no sort;
+- case_customers: `idx_case_customers_hr` (hash, reported_at, case_id) for long periods,
+  `idx_case_customers_period` (reported_at, hash, case_id) for short ones (m030);
 - timeline: `idx_timeline_event` (event, case_id, m030) for retaliation reports;
 - reminders: (case_id, kind, chain); welfare_answers: its primary key (reminder_id, ...);
 - assessments, case_steps: their primary keys (case_id, ...); measures: (case_id).
@@ -43,8 +46,8 @@ def where(column: str, period: Range) -> tuple[str, list[Any]]:
 # rounded to the millisecond, so 10 minutes is 600.0 (not 599.99998) and a case
 # acknowledged exactly at its target counts as met.
 DURATION_INDEX = {"ack_secs": "idx_cases_ack", "close_secs": "idx_cases_close"}
-# Below this many cases a period is read by reported_at and sorted; above it, walking
-# the duration index in order (no sort) over the whole table is cheaper.
+# Below this many rows a period is found by time and sorted; above it, walking an index
+# in group order (no sort) over the whole table is cheaper.
 SORT_LIMIT = 50_000
 
 
@@ -81,9 +84,10 @@ def durations(db: sqlite_utils.Database, period: Range, column: str, n: int) -> 
     if n == 0:
         return S.Durations()
     cond, params = where("reported_at", period)
-    how = f"INDEXED BY {index}" if n > SORT_LIMIT else "INDEXED BY idx_cases_reported_at"
+    # Walking the duration index in order and skipping cases outside the period reads
+    # only index entries; finding the period's cases by time would read table pages.
     sql = (
-        f"SELECT {column} FROM cases {how} WHERE {column} IS NOT NULL AND {cond} "
+        f"SELECT {column} FROM cases INDEXED BY {index} WHERE {column} IS NOT NULL AND {cond} "
         f"ORDER BY {column} LIMIT 1 OFFSET ?"
     )
 
@@ -156,7 +160,12 @@ def repeat(db: sqlite_utils.Database, period: Range, top: int = S.REPEAT_TOP) ->
     idx_case_customers_hr in order (no sort), reading period and case from the index."""
     cond, params = where("reported_at", period)
     cc_cond, cc_params = where("cc.reported_at", period)
-    scan = "case_customers INDEXED BY idx_case_customers_hr"
+    n = db.execute(
+        f"SELECT COUNT(*) FROM case_customers INDEXED BY idx_case_customers_period WHERE {cond}",
+        params,
+    ).fetchone()[0]
+    index = "idx_case_customers_hr" if n > SORT_LIMIT else "idx_case_customers_period"
+    scan = f"case_customers INDEXED BY {index}"
     rep = (
         f"WITH rep AS MATERIALIZED (SELECT hash, COUNT(DISTINCT case_id) AS n FROM {scan} "
         f"WHERE {cond} GROUP BY hash HAVING n >= 2) "

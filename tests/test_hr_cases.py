@@ -54,7 +54,8 @@ async def test_show_rejects_a_short_purpose_and_unknown_case(h: Harness, clock: 
     ids = await seed_known_cases(h, clock)
     answer, _ = await _show(h, ids["A"], "x")
     assert answer == {"response_action": "errors",
-                      "errors": {"purpose": "Please state the purpose in 5 to 300 characters."}}  # fmt: skip
+                      "errors": {"purpose":
+                                 "Please state the purpose in 5 to 300 characters."}}  # fmt: skip
     answer, _ = await _show(h, "CH-2026-0999", "Checking a number someone gave me")
     assert answer["errors"] == {"purpose": "That case could not be found."}
     assert await _audit(h) == []

@@ -71,7 +71,8 @@ async def seed_known_cases(h: Harness, clock: FixedClock) -> dict[str, str]:
         db.table("measures").insert({"case_id": cc["id"], "kind": "police_report",
                                      "needs_confirmation": 1, "recorded_at": iso(rc)})  # fmt: skip
         db.table("case_steps").insert({"case_id": ca["id"], "step_id": "care",
-                                       "done_at": iso(ra), "done_by": h.cast.responder})  # fmt: skip
+                                       "done_at": iso(ra),
+                                       "done_by": h.cast.responder})  # fmt: skip
         db.table("timeline").insert({"case_id": cc["id"], "at": iso(rc), "actor": h.cast.employee,
                                      "event": "retaliation_reported", "detail": "{}"})  # fmt: skip
         rid = (

@@ -230,7 +230,9 @@ class Deliverer:
         self, d: outbox.Delivery, attempts: int, e: SlackApiError, channel: str
     ) -> None:
         status = e.response.status_code
-        error = str(e.response.get("error") or f"http_{status}")
+        # A 5xx from a proxy or an outage page has a plain-text body, not JSON.
+        data = e.response.data
+        error = str((data.get("error") if isinstance(data, dict) else None) or f"http_{status}")
         if status == 429:
             retry_after = max(1.0, float(e.response.headers.get("Retry-After", "1") or 1))
             self.pacer.rate_limited(channel, retry_after)

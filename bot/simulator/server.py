@@ -546,7 +546,8 @@ class SlackSimulator:
     async def _read_args(request: web.Request) -> Args:
         """Merge query string and body (JSON, urlencoded or multipart); body wins."""
         args: Args = dict(request.query)
-        if request.can_read_body:
+        # body_exists, not can_read_body: the body may have been read (and cached) already.
+        if request.body_exists:
             if request.content_type == "application/json":
                 raw = await request.text()
                 body = json.loads(raw) if raw.strip() else {}

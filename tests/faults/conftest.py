@@ -24,6 +24,8 @@ async def world(tmp_path: Path) -> AsyncIterator[World]:
             w = World(sim, bot, session)
             yield w
             assert w.leaked() == [], "the bot logged report text, names or view state"
+            # A task that died of an unexpected error leaves a traceback: none may.
+            assert "Traceback" not in bot.logs(), "the bot crashed inside a task"
     finally:
         if bot.proc is not None and bot.proc.poll() is None:
             bot.proc.kill()

@@ -50,10 +50,17 @@ class FaultSim(SlackSimulator):
     def __init__(self) -> None:
         super().__init__(token=BOT_TOKEN)
         self.nth: list[Any] | None = None
+        self.post_fault: tuple[str, int | str] | None = None
 
     def on_nth(self, method: str, n: int, fault: int | str) -> None:
         """Fault ("stall" past the client timeout, or an HTTP status) on call n of method."""
         self.nth = [method, n, fault]
+
+    def on_post(self, kind: str, fault: int | str) -> None:
+        """Fault on the next chat.postMessage of one kind: "card", "thread" or
+        "confirmation". By kind, not by count: the bot posts to the employee's DM and
+        to the responders channel independently, so their order is not fixed."""
+        self.post_fault = (kind, fault)
 
     def inject(self, method: str, fault: int | str, times: int = 1) -> None:
         if fault == "stall":
@@ -65,11 +72,16 @@ class FaultSim(SlackSimulator):
     def clear_faults(self) -> None:
         super().clear_faults()
         self.nth = None
+        self.post_fault = None
 
     def faults_pending(self) -> bool:
         """An injected fault has not been hit yet (the scenario is not over)."""
         rules = [*self._failures, *self._stalls]
-        return self.nth is not None or any(r.remaining > 0 for r in rules)
+        return (
+            self.nth is not None
+            or self.post_fault is not None
+            or any(r.remaining > 0 for r in rules)
+        )
 
     async def _handle_api(self, request: web.Request) -> web.StreamResponse:
         nth = self.nth
@@ -78,7 +90,22 @@ class FaultSim(SlackSimulator):
             if nth[1] == 0:
                 self.nth = None
                 self.inject(nth[0], nth[2])
+        if self.post_fault is not None and request.match_info["method"] == "chat.postMessage":
+            try:
+                args = await request.json()
+            except ValueError:
+                args = {}
+            if post_kind(args) == self.post_fault[0]:
+                fault, self.post_fault = self.post_fault[1], None
+                self.inject("chat.postMessage", fault)
         return await super()._handle_api(request)
+
+
+def post_kind(args: dict[str, Any]) -> str:
+    """Which of a new case's three posts a chat.postMessage call is."""
+    if args.get("thread_ts"):
+        return "thread"
+    return "card" if args.get("channel") == RESPONDERS else "confirmation"
 
 
 def _toml(data: dict[str, Any], prefix: str = "") -> str:
