@@ -15,6 +15,7 @@ from pathlib import Path
 from bot.clock import FixedClock, SystemClock
 from bot.config import parse_config
 from bot.demo_handling import responders_act
+from bot.demo_hr import hr_asks
 from bot.demo_output import Printer
 from bot.simulator.forms import report_values
 from bot.simulator.harness import RESPONDERS, Cast, Harness, running_bot, sample_config
@@ -111,6 +112,17 @@ async def _view_details(h: Harness, out: Printer, card_ts: str) -> None:
     out.message(cast.outsider, "an only-visible-to-you note", eph)
 
 
+async def _hr_looks(h: Harness, out: Printer) -> None:
+    hr = h.cast.hr
+    out.scene("HR asks how the consultation system is doing")
+    before = len(h.sim.dms(hr))
+    await hr_asks(h, out)
+    summary = next(m for m in h.sim.dms(hr)[before:] if m.blocks)
+    out.message(hr, "a private message from the bot", summary)
+    for f in h.sim.files:
+        out.say(f"… with a chart attached: {f.title or f.filename} ({f.length:,} bytes of PNG).")
+
+
 async def run_demo(lang: str = "en") -> int:
     logging.getLogger().setLevel(logging.WARNING)  # the story is the output
     cast = Cast()
@@ -125,9 +137,11 @@ async def run_demo(lang: str = "en") -> int:
     with tempfile.TemporaryDirectory(prefix="ch-demo-") as tmp:
         async with running_bot(Path(tmp) / "demo.db", clock=clock, config=config) as h:
             card_ts = await _first_report(h, out)
+            clock.advance(timedelta(minutes=4))  # a responder picks it up a few minutes later
             await _view_details(h, out, card_ts)
             await responders_act(h, "CH-2026-0001", out)
             await _urgent_repeat(h, out)
+            await _hr_looks(h, out)
             out.scene("The end")
             calls = len(h.sim.calls)
             out.say(

@@ -14,11 +14,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
 
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.dates import date2num
-from matplotlib.figure import Figure
-from matplotlib.font_manager import fontManager
-
+# matplotlib (with numpy and PIL) costs about 34 MiB of resident memory: it is imported
+# when the first chart is drawn, not when the bot starts (see BENCHMARKS.md, memory).
 MAX_SERIES = 8  # more lines than this are unreadable: the rest are summed as "other"
 
 
@@ -31,6 +28,8 @@ class Chart:
 
 @cache
 def _has_cjk_font() -> bool:
+    from matplotlib.font_manager import fontManager
+
     names = {f.name for f in fontManager.ttflist}
     return any(n in names for n in ("Noto Sans CJK JP", "IPAexGothic", "IPAGothic", "TakaoGothic"))
 
@@ -72,6 +71,10 @@ def weekly_series(
 def build_chart(
     weeks: list[date], series: dict[str, list[int]], labels: dict[str, str], title: str
 ) -> Chart:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.dates import date2num
+    from matplotlib.figure import Figure
+
     fig = Figure(figsize=(9, 4.5), dpi=100)
     FigureCanvasAgg(fig)
     ax = fig.add_subplot()
