@@ -13,7 +13,7 @@ import sqlite_utils
 
 from bot.domain.stats import Access
 from db import timeline
-from db.rows import insert, iso
+from db.rows import immediate, insert, iso
 from db.sealed import seal, unseal
 from db.stats import Range, where
 
@@ -30,7 +30,7 @@ def record(
 ) -> int:
     """Log one access; a case view also goes on the case's own timeline (without the
     purpose, which stays sealed here), so responders see that HR looked."""
-    with db.atomic():
+    with immediate(db):
         audit_id = insert(
             db,
             "audit",

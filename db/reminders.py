@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 import sqlite_utils
 
 from bot.domain.case import Case
-from db.rows import iso
+from db.rows import immediate, iso
 
 DEFAULT_WELFARE_AFTER = timedelta(days=14)
 
@@ -112,7 +112,7 @@ def release(
     db: sqlite_utils.Database, ids: Iterable[int], until: datetime, max_failures: int = 5
 ) -> None:
     """Slack refused the post: un-claim to try again later, or give up after a few."""
-    with db.atomic():
+    with immediate(db):
         for rid in ids:
             db.execute(
                 "UPDATE reminders SET failures = failures + 1,"
@@ -124,7 +124,7 @@ def release(
 
 
 def set_message(db: sqlite_utils.Database, ids: Iterable[int], channel: str, ts: str) -> None:
-    with db.atomic():
+    with immediate(db):
         for rid in ids:
             db.execute("UPDATE reminders SET channel = ?, ts = ? WHERE id = ?", [channel, ts, rid])
 
@@ -193,7 +193,7 @@ def snooze(
     """Push the next reminder of each chain in `ids` to `until` (scheduling one when the
     chain had run out). Returns the (case id, chain) pairs snoozed."""
     done: list[tuple[int, str]] = []
-    with db.atomic():
+    with immediate(db):
         for rid in ids:
             r = get(db, rid)
             if r is None or r.case_id is None or (r.case_id, r.chain) in done:

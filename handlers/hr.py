@@ -8,10 +8,10 @@ from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 
 from bot.context import AppContext
 from bot.flows import hr_command
-from bot.flows.details import Refused, tell_privately
 from bot.flows.hr_access import dm_teller
 from bot.flows.hr_cases import submit_purpose
 from bot.views.ids import Action, Callback, Command
+from handlers.submissions import answer
 
 HOME_BUTTONS = {Action.HR_SUMMARY: "summary", Action.HR_EXPORT: "export", Action.HR_AUDIT: "audit"}
 
@@ -37,16 +37,7 @@ def register(app: AsyncApp, ctx: AppContext) -> None:
     @app.view(Callback.HR_PURPOSE)
     async def purpose(ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]) -> None:
         user_id = body["user"]["id"]
-        try:
-            errors, case_view = await submit_purpose(ctx, user_id, view)
-        except Refused as r:
-            await ack()
-            await tell_privately(ctx, user_id, None, r.key)
-            return
-        if errors:
-            await ack(response_action="errors", errors=errors)
-        else:
-            await ack(response_action="update", view=case_view)
+        await answer(ack, ctx, user_id, submit_purpose(ctx, user_id, view))
 
     def home_button(sub: str) -> Any:
         # Bolt passes listener arguments by name, so the sub-command is bound by closure.

@@ -7,9 +7,10 @@ from typing import Any
 from slack_bolt.async_app import AsyncAck, AsyncApp
 
 from bot.context import AppContext
-from bot.flows.details import Refused, submit_add_info, tell_privately
+from bot.flows.details import submit_add_info
 from bot.flows.report import submit_report
 from bot.views.ids import Callback
+from handlers.submissions import answer
 
 
 def register(app: AsyncApp, ctx: AppContext) -> None:
@@ -26,13 +27,4 @@ def register(app: AsyncApp, ctx: AppContext) -> None:
     @app.view(Callback.ADD_INFO)
     async def info_added(ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]) -> None:
         user_id = body["user"]["id"]
-        try:
-            errors, thanks = await submit_add_info(ctx, user_id, view)
-        except Refused as r:
-            await ack()
-            await tell_privately(ctx, user_id, None, r.key)
-            return
-        if errors:
-            await ack(response_action="errors", errors=errors)
-        else:
-            await ack(response_action="update", view=thanks)
+        await answer(ack, ctx, user_id, submit_add_info(ctx, user_id, view))

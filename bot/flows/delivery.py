@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import sqlite3
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -26,6 +27,7 @@ from bot.context import AppContext
 from bot.flows.pacing import ChannelPacer
 from bot.flows.render import NotReady, Outgoing, render
 from db import cases, outbox
+from db.rows import immediate
 
 log = logging.getLogger(__name__)
 EVENT_TYPE = "ch_delivery"
@@ -91,12 +93,17 @@ class Deliverer:
     async def _run(self) -> None:
         tasks: set[asyncio.Task[None]] = set()
         while not self._stopping:
+            # Cleared before looking, not after: a kick (or stop) that arrives while we
+            # look must not be lost, or a new report would wait for the next timeout.
+            self._wake.clear()
             try:
                 await self.run_once(tasks)
+                wait = await self._seconds_until_next()
             except Exception:
                 log.exception("delivery loop tick failed; retrying")
-            wait = await self._seconds_until_next()
-            self._wake.clear()
+                wait = 1.0
+            if self._stopping:
+                break
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), timeout=wait)
         if tasks:
@@ -155,6 +162,10 @@ class Deliverer:
                 return  # stopping: the row stays pending for the next start
             async with self._sem:
                 await self._attempt(d, msg)
+        except sqlite3.OperationalError as e:
+            # The database stayed locked past busy_timeout (another process): the row is
+            # still pending and, if a post went out, marked uncertain; the next tick retries.
+            log.warning("delivery paused, database busy: id=%s error=%s", d.id, e)
         finally:
             self._in_flight.discard(d.id)
             self._wake.set()  # a finished card unblocks its thread reply
@@ -254,6 +265,6 @@ def _record_delivered(
     db: sqlite_utils.Database, d: outbox.Delivery, channel: str, ts: str, now: datetime
 ) -> None:
     # One transaction: the case learns its card's ts exactly when the row is done.
-    with db.atomic():
+    with immediate(db):
         cases.set_posted(db, d.case_id, d.kind, channel, ts)
         outbox.done(db, d.id, channel, ts, now)

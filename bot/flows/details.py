@@ -16,6 +16,7 @@ from bot.views.case_card import build_details_modal, parse_case_value
 from bot.views.confirmation import build_add_info_modal, build_thanks_view
 from db import outbox, timeline
 from db.cases import find_case_no
+from db.rows import immediate
 from db.sealed import seal, unseal
 
 log = logging.getLogger(__name__)
@@ -39,8 +40,9 @@ def _view_details(
     timeline.add(db, case.id, at, user_id, "details_viewed")
     added = [e for e in timeline.entries(db, case.id) if e.event == "info_added"]
     return case, [
-        timeline.Entry(e.at, e.actor, e.event,
-                       {"text": unseal(db, timeline.TEXT, e.detail.get("text")) or ""})
+        timeline.Entry(
+            e.at, e.actor, e.event, {"text": unseal(db, timeline.TEXT, e.detail.get("text")) or ""}
+        )
         for e in added
     ]
 
@@ -82,7 +84,7 @@ async def open_add_info(ctx: AppContext, user_id: str, button_value: Any, trigge
 
 
 def _add_info(db: sqlite_utils.Database, case: Case, user_id: str, text: str, at: Any) -> None:
-    with db.atomic():
+    with immediate(db):
         # Sealed like every free text; a confidential reporter is "reporter", not their ID.
         actor = user_id if case.show_name else "reporter"
         timeline.add(db, case.id, at, actor, "info_added", text=seal(db, timeline.TEXT, text))
@@ -91,16 +93,16 @@ def _add_info(db: sqlite_utils.Database, case: Case, user_id: str, text: str, at
 
 async def submit_add_info(
     ctx: AppContext, user_id: str, view: dict[str, Any]
-) -> tuple[dict[str, str] | None, dict[str, Any]]:
+) -> tuple[dict[str, str] | None, dict[str, Any] | None]:
     """(errors, None) or (None, thanks view)."""
     case = await _reporters_case(ctx, user_id, view.get("private_metadata"))
     values = (view.get("state") or {}).get("values") or {}
     text = ((values.get("addition") or {}).get("value") or {}).get("value") or ""
     lang = case.reporter_lang
     if not isinstance(text, str) or not text.strip():
-        return {"addition": t(lang, "error.required")}, {}
+        return {"addition": t(lang, "error.required")}, None
     if len(text) > MAX_NARRATIVE:
-        return {"addition": t(lang, "error.too_long")}, {}
+        return {"addition": t(lang, "error.too_long")}, None
     await ctx.store.run(_add_info, case, user_id, text, ctx.clock.now())
     ctx.kick_deliveries()
     log.info("information added: case=%s", case.case_no)

@@ -16,6 +16,7 @@ from bot.reminder_settings import ReminderSettings
 from bot.views.reminders import DIGEST_MAX_CASES, DigestLine, build_digest
 from db import reminders
 from db.reminders import Reminder
+from db.rows import immediate
 
 
 def schedule_next_digest(
@@ -56,7 +57,7 @@ def _open_cases(
 def claim_digest(
     db: sqlite_utils.Database, r: Reminder, now: datetime, ctx: AppContext, s: ReminderSettings
 ) -> Post | None:
-    with db.atomic():
+    with immediate(db):
         quiet = s.quiet_until(now, ctx.config.timezone)
         if quiet is not None:
             reminders.defer(db, r.id, quiet)

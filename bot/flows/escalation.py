@@ -20,7 +20,7 @@ from bot.reminder_settings import ReminderSettings
 from bot.views.reminders import build_escalation, build_shift_ping, build_step_reminder
 from db import overrides, reminders, timeline
 from db.reminders import Reminder
-from db.rows import iso
+from db.rows import immediate, iso
 
 NOT_POSTED_YET = timedelta(minutes=1)  # the card is still in the outbox: look again soon
 
@@ -91,7 +91,7 @@ def _hold(
 def claim_ack(
     db: sqlite_utils.Database, r: Reminder, now: datetime, ctx: AppContext, s: ReminderSettings
 ) -> Post | None:
-    with db.atomic():
+    with immediate(db):
         case = case_row(db, r.case_id)
         if case is None or case.acknowledged or case.status != "new":
             reminders.fire(db, r.id, now, "skipped")
@@ -131,7 +131,7 @@ def claim_steps(
 ) -> Post | None:
     """One message for a case's steps that fall due together; snoozing it snoozes them."""
     steps = {step.id: step for step in ctx.policy.steps}
-    with db.atomic():
+    with immediate(db):
         case = case_row(db, rs[0].case_id)
         done = done_steps(db, case.id) if case else set()
         live = []
@@ -180,7 +180,7 @@ def claim_shift_pings(db: sqlite_utils.Database, now: datetime, ctx: AppContext)
     """Notice rotations whose person on duty changed since the last tick (or since the
     last run), and ping the new person in every thread still waiting for an
     acknowledgement. Costs O(rotations) when nothing changed."""
-    with db.atomic():
+    with immediate(db):
         changed = []
         for name, rotation in ctx.config.rotations.items():
             member = overrides.on_duty(db, rotation, now)

@@ -34,6 +34,7 @@ from bot.reminder_settings import ReminderSettings, reminder_settings
 from bot.views.reminders import build_shift_ping
 from db import reminders
 from db.reminders import CasePlan, Reminder
+from db.rows import immediate
 
 log = logging.getLogger(__name__)
 BATCH = 500  # reminders handled per tick; the rest wait for the next tick
@@ -55,7 +56,7 @@ def case_plan(ctx: AppContext, s: ReminderSettings | None = None) -> CasePlan:
 def _housekeeping(
     db: sqlite_utils.Database, now: datetime, ctx: AppContext, s: ReminderSettings
 ) -> None:
-    with db.atomic():
+    with immediate(db):
         schedule_next_digest(db, now, ctx, s)
         schedule_missing(db, now, s)
 
@@ -64,7 +65,7 @@ def _retry_shift(
     db: sqlite_utils.Database, r: Reminder, now: datetime, ctx: AppContext
 ) -> Post | None:
     """A shift ping Slack refused earlier: send it again if the case still waits."""
-    with db.atomic():
+    with immediate(db):
         case = case_row(db, r.case_id)
         if case is None or case.acknowledged or case.status != "new":
             reminders.fire(db, r.id, now, "skipped")
@@ -100,11 +101,15 @@ class ReminderLoop:
 
     async def _run(self) -> None:
         while not self._stopping:
+            # Cleared before the tick, not after: a wake-up (or stop) that arrives
+            # during the tick must not be lost, or stopping would wait a whole tick.
+            self._wake.clear()
             try:
                 await self.tick()
             except Exception:
                 log.exception("reminder tick failed; trying again next tick")
-            self._wake.clear()
+            if self._stopping:
+                break
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), timeout=self.settings.tick_seconds)
 

@@ -15,7 +15,7 @@ from bot.flows.reminder_send import on_duty_now
 from bot.views.ids import Action
 from bot.views.reminders import SNOOZES, build_step_reminder, parse_snooze_value, snoozed_blocks
 from db import reminders, timeline
-from db.rows import iso
+from db.rows import immediate, iso
 
 log = logging.getLogger(__name__)
 
@@ -29,7 +29,7 @@ def _snooze(
     ctx: AppContext,
 ) -> tuple[str, list[str], list[str]] | None:
     """Snooze the step reminders `ids`; returns (case no, step titles, who) to redraw."""
-    with db.atomic():
+    with immediate(db):
         rows = [r for r in (reminders.get(db, i) for i in ids) if r and r.kind == "step"]
         case = case_row(db, rows[0].case_id) if rows else None
         if case is None:

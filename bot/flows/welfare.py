@@ -23,7 +23,7 @@ from bot.views.mrkdwn import user
 from bot.views.welfare import ANSWERS, build_checkin, parse_welfare_value
 from db import overrides, reminders, timeline
 from db.reminders import Reminder
-from db.rows import iso, open_reporter
+from db.rows import immediate, iso, open_reporter
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +40,7 @@ def schedule_missing(db: sqlite_utils.Database, now: datetime, s: ReminderSettin
 def claim_checkin(
     db: sqlite_utils.Database, r: Reminder, now: datetime, ctx: AppContext, s: ReminderSettings
 ) -> Post | None:
-    with db.atomic():
+    with immediate(db):
         row = db.execute(
             "SELECT case_no, status, closed_at, reporter_id, reporter_lang FROM cases WHERE id = ?",
             [r.case_id],
@@ -81,7 +81,7 @@ class Answered:
 def _record_answer(
     db: sqlite_utils.Database, reminder_id: int, user_id: str, answer: str, now: datetime
 ) -> Answered:
-    with db.atomic():
+    with immediate(db):
         r = reminders.get(db, reminder_id)
         row = None
         if r is not None and r.kind == "welfare":
