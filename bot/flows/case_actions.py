@@ -31,6 +31,7 @@ from bot.views.actions_modals import (
     step_note_modal,
     submitted_text,
     submitted_user,
+    text_problem,
 )
 from bot.views.actions_timeline import timeline_modal
 from bot.views.case_card import parse_action_value
@@ -132,10 +133,8 @@ async def submit_step_note(ctx: AppContext, user_id: str, view: dict[str, Any]) 
         return await submission_refusal(ctx, user_id, r, "note")
     lang = await ctx.people.lang(user_id)
     note = submitted_text(view, "note")
-    if not note:
-        return Done(errors={"note": t(lang, "error.required")})
-    if len(note) > MAX_NOTE:
-        return Done(errors={"note": t(lang, "error.too_long")})
+    if problem := text_problem(note, MAX_NOTE):
+        return Done(errors={"note": t(lang, problem)})
     outcome = await ctx.store.run(
         handling.complete_step, case.id, step.id, ctx.clock.now(), user_id, note
     )
@@ -184,10 +183,8 @@ async def submit_close(ctx: AppContext, user_id: str, view: dict[str, Any]) -> D
         return await submission_refusal(ctx, user_id, r, "summary")
     lang = await ctx.people.lang(user_id)
     summary = submitted_text(view, "summary")
-    if not summary:
-        return Done(errors={"summary": t(lang, "error.required")})
-    if len(summary) > MAX_SUMMARY:
-        return Done(errors={"summary": t(lang, "error.too_long")})
+    if problem := text_problem(summary, MAX_SUMMARY):
+        return Done(errors={"summary": t(lang, problem)})
     view_id = view.get("id") if isinstance(view.get("id"), str) else None
     outcome, missing = await ctx.store.run(
         _close, case.id, ctx.clock.now(), user_id, summary, view_id

@@ -18,7 +18,7 @@ from bot.flows.case_guard import Done, Press, case_from_value
 from bot.flows.case_guard import submission_refusal as refusal
 from bot.flows.details import Refused
 from bot.i18n import t
-from bot.views.actions_modals import message_modal, submitted, submitted_text
+from bot.views.actions_modals import message_modal, submitted, submitted_text, text_problem
 from bot.views.common import Block, context, section
 from bot.views.mrkdwn import escape, user
 from db import conversation
@@ -41,10 +41,8 @@ async def submit_message(ctx: AppContext, user_id: str, view: dict[str, Any]) ->
         return await refusal(ctx, user_id, r, "text")
     lang = await ctx.people.lang(user_id)
     text = submitted_text(view, "text")
-    if not text:
-        return Done(errors={"text": t(lang, "error.required")})
-    if len(text) > MAX_MESSAGE:
-        return Done(errors={"text": t(lang, "error.too_long")})
+    if problem := text_problem(text, MAX_MESSAGE):
+        return Done(errors={"text": t(lang, problem)})
     chosen = submitted(view, "sign").get("selected_options") or []
     signed = any(isinstance(o, dict) and o.get("value") == "sign" for o in chosen)
     view_id = view.get("id") if isinstance(view.get("id"), str) else None

@@ -123,6 +123,13 @@ def submitted_text(view: dict[str, Any], block_id: str) -> str:
     return value.strip() if isinstance(value, str) else ""
 
 
+def text_problem(text: str, limit: int) -> str | None:
+    """The i18n key of what is wrong with a required free text, or None if it is fine."""
+    if not text:
+        return "error.required"
+    return "error.too_long" if len(text) > limit else None
+
+
 def submitted_choice(view: dict[str, Any], block_id: str) -> str:
     selected = submitted(view, block_id).get("selected_option")
     value = selected.get("value") if isinstance(selected, dict) else None
