@@ -8,7 +8,7 @@ import time
 from bot.i18n import t
 from bot.simulator.harness import RESPONDERS, Harness
 from bot.views.ids import Action
-from tests.test_case_actions_kit import (
+from tests.case_kit import (
     card_text,
     checklist_text,
     complete_step,

@@ -6,7 +6,7 @@ from bot.i18n import t
 from bot.simulator.harness import Harness
 from bot.simulator.render import render_message
 from bot.views.ids import Action
-from tests.test_case_actions_kit import (
+from tests.case_kit import (
     assessment_values,
     card_text,
     choice,

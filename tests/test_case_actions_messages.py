@@ -10,7 +10,7 @@ from bot.simulator.render import render_message
 from bot.simulator.server import Message
 from bot.views.ids import Action
 from db.timeline import entries
-from tests.test_case_actions_kit import Filed, events_of, file_case, press_and_open, text
+from tests.case_kit import Filed, events_of, file_case, press_and_open, text
 
 
 async def message_employee(h: Harness, user: str, filed: Filed, body: str, sign: bool) -> Message:

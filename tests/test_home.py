@@ -8,7 +8,7 @@ from bot.clock import FixedClock
 from bot.simulator.harness import Harness
 from bot.simulator.render import render_view
 from bot.views.ids import Action
-from tests.test_hr_common import seed_known_cases
+from tests.hr_common import seed_known_cases
 
 
 async def _home(h: Harness, user: str) -> tuple[dict[str, Any], str]:

@@ -12,7 +12,7 @@ from bot.i18n import t
 from bot.simulator.harness import Harness
 from bot.views.hr_cases import build_purpose_modal
 from bot.views.ids import Action
-from tests.test_hr_common import ask, ephemeral_texts, seed_known_cases
+from tests.hr_common import ask, ephemeral_texts, seed_known_cases
 
 REFUSAL = "Sorry, only HR can use this."
 COMMANDS = ["", "summary 2026-11", "show CH-2026-0001", "customer 090-1234-5678", "export",

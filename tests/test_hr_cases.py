@@ -7,7 +7,7 @@ import sqlite_utils
 from bot.clock import FixedClock
 from bot.simulator.harness import Harness
 from bot.simulator.render import render_view
-from tests.test_hr_common import PHONE, ask, ephemeral_texts, seed_known_cases
+from tests.hr_common import PHONE, ask, ephemeral_texts, seed_known_cases
 
 
 async def _audit(h: Harness) -> list[tuple[str, str, str, str | None]]:

@@ -8,7 +8,7 @@ import io
 from bot.clock import FixedClock
 from bot.flows.hr_export import COLUMNS, TEXT_COLUMNS
 from bot.simulator.harness import Harness
-from tests.test_hr_common import ask, ephemeral_texts, jst, report_at, seed_known_cases
+from tests.hr_common import ask, ephemeral_texts, jst, report_at, seed_known_cases
 
 
 async def _export(h: Harness, text: str) -> tuple[str, list[dict[str, str]]]:

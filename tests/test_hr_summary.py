@@ -11,7 +11,7 @@ from bot.reminder_settings import DEFAULT_ACK_AFTER
 from bot.simulator.harness import Harness
 from bot.simulator.render import render_message
 from db import stats
-from tests.test_hr_common import TZ, ask, seed_known_cases
+from tests.hr_common import TZ, ask, seed_known_cases
 
 PNG = b"\x89PNG\r\n\x1a\n"
 

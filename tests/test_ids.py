@@ -8,7 +8,7 @@ from typing import Any
 
 from bot.simulator.harness import Harness
 from bot.views.ids import Action
-from tests.test_case_actions_kit import (
+from tests.case_kit import (
     choice,
     complete_step,
     file_case,

@@ -11,7 +11,7 @@ from bot.i18n import t
 from bot.simulator.harness import Harness
 from bot.views.case_card import action_value
 from bot.views.ids import Action, Callback
-from tests.test_case_actions_kit import (
+from tests.case_kit import (
     assessment_values,
     events_of,
     file_case,
