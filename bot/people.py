@@ -16,6 +16,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.config import Config
+from bot.flows.slack_errors import error_name
 from bot.i18n import lang_of_locale
 
 log = logging.getLogger(__name__)
@@ -60,7 +61,7 @@ class People:
             try:
                 resp = await self.client.users_info(user=user_id, include_locale=True)
             except SlackApiError as e:
-                log.warning("users.info failed: %s", e.response.get("error"))
+                log.warning("users.info failed: %s", error_name(e))
                 return {}
             user = resp.get("user") or {}
             profile = user.get("profile") or {}

@@ -7,12 +7,13 @@ reports, snooze buttons) goes through signed requests to the real endpoint.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import sqlite_utils
 
 from bot.clock import FixedClock
-from bot.simulator.harness import RESPONDERS, Harness
+from bot.simulator.harness import RESPONDERS, Harness, running_bot
 from bot.simulator.server import Message
 from bot.views.ids import Action
 from db.rows import iso
@@ -214,3 +215,27 @@ async def test_quiet_hours_hold_non_urgent_reminders_but_not_urgent_ones(
     assert bot_replies(h, calm) == []
     await tick(h, clock, datetime.fromisoformat("2026-11-28T07:00:00+09:00"))
     assert step_reminders(h, calm) and escalations(h, calm)
+
+
+async def test_a_reminder_slack_answers_late_is_not_posted_twice(
+    tmp_path: Path, clock: FixedClock
+) -> None:
+    # Slack posts the escalation but answers after the client gave up: it must not be
+    # sent again at a later tick (reminders fire at most once).
+    async with running_bot(tmp_path / "db", clock=clock, client_timeout=1) as h:
+        _, card = await file_case(h, danger="ongoing")
+        h.sim.stall("chat.postMessage", seconds=1.5, times=1)
+        await tick(h, clock, T0 + timedelta(minutes=10))
+        for minutes in (13, 16, 19):  # later ticks, before the next escalation is due
+            await tick(h, clock, T0 + timedelta(minutes=minutes))
+        assert len(escalations(h, card)) == 1
+
+
+async def test_a_reminder_slack_refuses_is_retried(h: Harness, clock: FixedClock) -> None:
+    _, card = await file_case(h, danger="ongoing")
+    # Three 503s: more than the Web API client's own two retries.
+    h.sim.fail("chat.postMessage", status=503, times=3)
+    await tick(h, clock, T0 + timedelta(minutes=10))
+    assert escalations(h, card) == []
+    await tick(h, clock, T0 + timedelta(minutes=13))  # retried after two minutes
+    assert len(escalations(h, card)) == 1

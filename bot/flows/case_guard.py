@@ -18,6 +18,7 @@ from bot.context import AppContext
 from bot.domain.case import Case
 from bot.domain.handling import Handling
 from bot.flows.details import Refused
+from bot.flows.slack_errors import error_name
 from bot.i18n import t
 from bot.views.case_card import build_card, parse_action_value, repeat_line
 from bot.views.thread import build_thread_reply
@@ -90,7 +91,7 @@ async def answer(ctx: AppContext, press: Press, key: str, **params: Any) -> None
         else:
             await ctx.client.chat_postMessage(channel=press.user_id, text=text)
     except SlackApiError as e:
-        log.warning("could not answer privately: %s", e.response.get("error"))
+        log.warning("could not answer privately: %s", error_name(e))
 
 
 async def submission_refusal(ctx: AppContext, user_id: str, r: Refused, block: str) -> Done:
@@ -140,7 +141,7 @@ async def _update_messages(ctx: AppContext, case: Case, earlier: Any, handling: 
             await ctx.client.chat_update(channel=channel, ts=ts, text=text, blocks=blocks)
         except SlackApiError as e:
             log.warning(
-                "card update failed: case=%s error=%s", case.case_no, e.response.get("error")
+                "card update failed: case=%s error=%s", case.case_no, error_name(e)
             )
 
 

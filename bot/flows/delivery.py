@@ -26,6 +26,7 @@ from bot.clock import Clock, SystemClock
 from bot.context import AppContext
 from bot.flows.pacing import ChannelPacer
 from bot.flows.render import NotReady, Outgoing, render
+from bot.flows.slack_errors import error_name
 from db import cases, outbox
 from db.rows import immediate
 
@@ -241,9 +242,7 @@ class Deliverer:
         self, d: outbox.Delivery, attempts: int, e: SlackApiError, channel: str
     ) -> None:
         status = e.response.status_code
-        # A 5xx from a proxy or an outage page has a plain-text body, not JSON.
-        data = e.response.data
-        error = str((data.get("error") if isinstance(data, dict) else None) or f"http_{status}")
+        error = error_name(e)
         if status == 429:
             retry_after = max(1.0, float(e.response.headers.get("Retry-After", "1") or 1))
             self.pacer.rate_limited(channel, retry_after)

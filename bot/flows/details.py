@@ -11,6 +11,7 @@ from slack_sdk.errors import SlackApiError
 from bot.context import AppContext
 from bot.domain.case import Case
 from bot.domain.report import MAX_NARRATIVE
+from bot.flows.slack_errors import error_name
 from bot.i18n import t
 from bot.views.case_card import build_details_modal, parse_case_value
 from bot.views.confirmation import build_add_info_modal, build_thanks_view
@@ -118,4 +119,4 @@ async def tell_privately(ctx: AppContext, user_id: str, channel_id: str | None, 
         else:
             await ctx.client.chat_postMessage(channel=user_id, text=t(lang, key))
     except SlackApiError as e:
-        log.warning("could not tell user: %s", e.response.get("error"))
+        log.warning("could not tell user: %s", error_name(e))

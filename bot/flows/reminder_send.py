@@ -13,6 +13,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.config import Config
 from bot.context import AppContext
+from bot.flows.slack_errors import error_name
 from db import overrides, reminders
 
 log = logging.getLogger(__name__)
@@ -27,10 +28,16 @@ async def send(
     update it. If Slack refuses, un-claim it to be tried again at a later tick."""
     try:
         resp = await ctx.client.chat_postMessage(unfurl_links=False, unfurl_media=False, **args)
-    except (SlackApiError, aiohttp.ClientError, TimeoutError) as e:
-        error = e.response.get("error") if isinstance(e, SlackApiError) else type(e).__name__
+    except (SlackApiError, aiohttp.ClientConnectorError) as e:
+        # Slack answered with an error, or was never reached: nothing was posted.
+        error = error_name(e) if isinstance(e, SlackApiError) else type(e).__name__
         log.warning("reminder not posted (%s); will retry", error)
         await ctx.store.run(reminders.release, list(reminder_ids), now + RETRY_AFTER)
+        return None
+    except (aiohttp.ClientError, TimeoutError) as e:
+        # No answer: Slack may have posted it. Reminders never fire twice, so this one
+        # counts as sent (at most once); the next reminder of the case follows as usual.
+        log.warning("reminder may not have been posted (%s); not retried", type(e).__name__)
         return None
     ts = str(resp.get("ts") or "")
     await ctx.store.run(reminders.set_message, list(reminder_ids), str(resp.get("channel")), ts)

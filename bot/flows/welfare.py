@@ -16,6 +16,7 @@ from bot.context import AppContext
 from bot.flows.details import Refused
 from bot.flows.escalation import Post
 from bot.flows.reminder_send import BOT_ACTOR
+from bot.flows.slack_errors import error_name
 from bot.i18n import t
 from bot.reminder_settings import ReminderSettings
 from bot.views.common import section
@@ -123,7 +124,7 @@ async def _hr_people(ctx: AppContext) -> list[str]:
         try:
             resp = await ctx.client.usergroups_users_list(usergroup=group)
         except SlackApiError as e:
-            log.warning("HR group members unavailable: %s", e.response.get("error"))
+            log.warning("HR group members unavailable: %s", error_name(e))
             continue
         people += [u for u in resp.get("users") or [] if u not in people]
     return people
@@ -134,7 +135,7 @@ async def _dm(ctx: AppContext, to: str, key: str, **params: str) -> None:
     try:
         await ctx.client.chat_postMessage(channel=to, text=text, blocks=[section(text)])
     except SlackApiError as e:
-        log.warning("welfare notice not delivered: %s", e.response.get("error"))
+        log.warning("welfare notice not delivered: %s", error_name(e))
 
 
 async def answer_checkin(
