@@ -158,13 +158,21 @@ def build(
         # avoids Bolt's auth.test on the first request.
         return AuthorizeResult(enterprise_id=None, team_id=None, bot_token=settings.bot_token)
 
-    with _without_oauth_env():
-        app = AsyncApp(
-            client=client,
-            signing_secret=settings.signing_secret,
-            authorize=authorize,
-            logger=logging.getLogger("slack_bolt"),
-        )
+    bolt_log = logging.getLogger("slack_bolt")
+    level = bolt_log.level
+    # Bolt warns that the client's token is unused in favour of `authorize`; both are
+    # the same bot token here, so the warning would only alarm an admin reading logs.
+    bolt_log.setLevel(logging.ERROR)
+    try:
+        with _without_oauth_env():
+            app = AsyncApp(
+                client=client,
+                signing_secret=settings.signing_secret,
+                authorize=authorize,
+                logger=bolt_log,
+            )
+    finally:
+        bolt_log.setLevel(level)
     register_all(app, ctx)
     deliverer = Deliverer(ctx, delivery_client, backoff=backoff)
     ctx.deliverer = deliverer
