@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from pathlib import Path
 
@@ -117,3 +118,33 @@ async def test_a_failed_button_press_is_explained_to_the_person(h: Harness) -> N
     assert "Nothing was lost" in h.sim.ephemerals(h.cast.responder2)[-1].text
     assert all(c.args["view"].get("callback_id") != "case.details"
                for c in h.sim.calls_to("views.open"))
+
+
+async def test_a_slow_database_still_answers_slack_in_time_and_loses_nothing(
+    h: Harness,
+) -> None:
+    import sqlite3
+    import threading
+
+    from bot.simulator.forms import report_values
+
+    view = await h.open_form(h.cast.employee_en)
+    values = report_values(occurred_at=h.bot.ctx.clock.now(), contact="phone",
+                           categories=["verbal_abuse"], danger="ongoing", narrative="slow db")
+    # Another process (a backup, an admin's query) holds the write lock for 3.5 s.
+    other = sqlite3.connect(str(h.bot.ctx.store.path), check_same_thread=False)
+    other.execute("BEGIN EXCLUSIVE")
+    release = threading.Timer(3.5, other.rollback)
+    release.start()
+    reply = await h.slack.submit_view(h.cast.employee_en, view, values)
+    # Answered while the database was still locked: not waiting for the commit, which
+    # would have taken Slack past its 3 s.
+    assert reply.status == 200 and release.is_alive()
+    screen = str(reply.json()["view"])
+    assert "being recorded" in screen and "Safety first" in screen
+    await asyncio.sleep(3.6)
+    await h.settle()
+    release.join()
+    other.close()
+    assert counts(h) == (1, 1, 1)
+    assert "CH-2026-0001" in h.sim.dms(h.cast.employee_en)[0].text

@@ -24,9 +24,9 @@ from bot.views.ids import Action, Callback
 from bot.views.mrkdwn import escape
 
 
-def safety_blocks(lang: str, case: Case, policy: Policy) -> list[Block]:
+def safety_blocks(lang: str, contact_channel: str, policy: Policy) -> list[Block]:
     """Safety first, and the stop-the-response script for how the customer is in contact."""
-    script = policy.stop_scripts.get(case.contact_channel) or policy.stop_scripts["other"]
+    script = policy.stop_scripts.get(contact_channel) or policy.stop_scripts["other"]
     return [
         header(t(lang, "confirm.safety_title")),
         section(escape(policy.safety_advice.get(lang))),
@@ -36,7 +36,9 @@ def safety_blocks(lang: str, case: Case, policy: Policy) -> list[Block]:
 
 
 def build_confirmation(lang: str, case: Case, policy: Policy) -> tuple[str, list[Block]]:
-    blocks: list[Block] = safety_blocks(lang, case, policy) if case.happening_now else []
+    blocks: list[Block] = (
+        safety_blocks(lang, case.contact_channel, policy) if case.happening_now else []
+    )
     identity = t(lang, "confirm.name_shown" if case.show_name else "confirm.confidential")
     counseling = t(
         lang, "confirm.counseling_yes" if case.counseling_ok else "confirm.counseling_no"
@@ -62,11 +64,26 @@ def build_confirmation(lang: str, case: Case, policy: Policy) -> tuple[str, list
 def build_recorded_view(lang: str, case: Case, policy: Policy) -> dict[str, Any]:
     """Replaces the form on submit (response_action "update"): the employee sees the
     case ID at once, even if Slack's Web API is down and the messages come later."""
-    blocks: list[Block] = safety_blocks(lang, case, policy) if case.happening_now else []
+    blocks: list[Block] = (
+        safety_blocks(lang, case.contact_channel, policy) if case.happening_now else []
+    )
     blocks += [
         section(t(lang, "confirm.recorded", case_no=case.case_no)),
         section(t(lang, "confirm.recorded_next")),
     ]
+    return modal(Callback.REPORT_RECORDED, t(lang, "confirm.title"), blocks, close=t(lang, "close"))
+
+
+def build_recording_view(
+    lang: str, policy: Policy, happening_now: bool, contact_channel: str | None
+) -> dict[str, Any]:
+    """The answer when storing the report takes longer than Slack lets the form wait:
+    the report is still being written, and its number follows privately. Safety first
+    all the same when it is happening now."""
+    blocks: list[Block] = (
+        safety_blocks(lang, contact_channel or "other", policy) if happening_now else []
+    )
+    blocks.append(section(t(lang, "confirm.recording")))
     return modal(Callback.REPORT_RECORDED, t(lang, "confirm.title"), blocks, close=t(lang, "close"))
 
 
