@@ -24,6 +24,7 @@ from bench.stats import Spread, fmt_ratio
 from bench.workload import Forms, add_employees, bounded, submit, wait_until
 from bot.flows.delivery import Backoff
 from bot.simulator.harness import BOT_TOKEN, RESPONDERS, populate, running_bot
+from bot.simulator.requests import SlackRequests
 from bot.simulator.server import Call, SlackSimulator
 
 TARGET_RATE = 10.0  # reports/s end to end
@@ -84,6 +85,14 @@ def _reached(sim: SlackSimulator, count: int) -> bool:
     return len(sim.all_messages) >= count
 
 
+async def _submit(slack: SlackRequests, user: str, view: dict[str, Any], i: int) -> float | None:
+    """Seconds to the ack, or None when the bot did not ack in time (Bolt's 404)."""
+    try:
+        return await submit(slack, user, view, i)
+    except RuntimeError:
+        return None
+
+
 async def measure(n: int, repeats: int, concurrency: int = 10) -> Section:
     section = Section(
         "reports",
@@ -104,6 +113,7 @@ async def measure(n: int, repeats: int, concurrency: int = 10) -> Section:
     rates, floors, acks = [], [], []
     calls: Counter[str] = Counter()
     reports_total = 0
+    rejected = 0  # submissions Slack would have shown as an error (no ack within 3 s)
     with tempfile.TemporaryDirectory() as tmp:
         sim = SlackSimulator(token=BOT_TOKEN)
         await sim.start()
@@ -122,10 +132,13 @@ async def measure(n: int, repeats: int, concurrency: int = 10) -> Section:
                     views = await bounded(concurrency, [partial(forms.open, u) for u in who])
                     start, before = len(sim.calls), len(sim.all_messages)
                     t0 = time.monotonic()
-                    ack = await bounded(
+                    results = await bounded(
                         concurrency,
-                        [partial(submit, h.slack, who[i], views[i], i) for i in range(size)],
+                        [partial(_submit, h.slack, who[i], views[i], i) for i in range(size)],
                     )
+                    ack = [a for a in results if a is not None]
+                    if rep:
+                        rejected += len(results) - len(ack)
                     target = before + 3 * size
                     await wait_until(partial(_reached, sim, target), 60 + size, "reports")
                     await h.settle()
@@ -152,6 +165,18 @@ async def measure(n: int, repeats: int, concurrency: int = 10) -> Section:
         "–",
         "–",
     )
+    section.add(
+        f"submissions not acknowledged within Slack's 3 s (of {reports_total})", rejected, "–", "–"
+    )
+    if rejected:
+        section.notes.append(
+            f"{rejected} submissions got Bolt's 404 (no ack within 3 s), although the report "
+            "handler acks after at most 2 s (then with a 'being recorded' screen): the event "
+            "loop, shared here by the load generator, the simulator and the bot, was too busy "
+            "to run it in time. Each such report was still stored and delivered (the message "
+            "count above includes them); Slack would have shown the employee an error, and a "
+            "second press of Submit is recognised as the same report."
+        )
     section.notes.append(
         "Web API calls per report, from the simulator's call log: "
         + "; ".join(
@@ -162,6 +187,6 @@ async def measure(n: int, repeats: int, concurrency: int = 10) -> Section:
         "report in an hour adds one `users.info`. The floor makes only the 3 messages: "
         "it has no form to show."
     )
-    if r.median < TARGET_RATE or per_report > TARGET_CALLS + 0.01:
+    if r.median < TARGET_RATE or per_report > TARGET_CALLS + 0.01 or rejected:
         section.verdict = MISSED
     return section
