@@ -7,7 +7,8 @@ from typing import Any
 from slack_bolt.async_app import AsyncAck, AsyncApp
 
 from bot.context import AppContext
-from bot.flows.details import Refused, open_add_info, show_details, tell_privately
+from bot.flows.details import open_add_info, show_details
+from bot.flows.privately import Refused, tell_privately
 from bot.views.ids import Action
 
 

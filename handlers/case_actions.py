@@ -11,7 +11,7 @@ from bot.context import AppContext
 from bot.flows import case_actions as flows
 from bot.flows import decisions, employee_messages
 from bot.flows.case_guard import Declined, Done, Press, answer, refresh_case
-from bot.flows.details import Refused
+from bot.flows.privately import Refused
 from bot.views.ids import Action, Callback
 
 ButtonFlow = Callable[[AppContext, Press, Any], Awaitable[None]]

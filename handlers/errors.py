@@ -14,7 +14,7 @@ from typing import Any
 from slack_bolt.async_app import AsyncApp
 
 from bot.context import AppContext
-from bot.flows.details import tell_privately
+from bot.flows.privately import tell_privately
 
 log = logging.getLogger("ch_responder.errors")
 

@@ -7,8 +7,8 @@ from typing import Any
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 
 from bot.context import AppContext
-from bot.flows.details import Refused
 from bot.flows.oncall import set_override, show_oncall
+from bot.flows.privately import Refused
 from bot.i18n import t
 from bot.views.ids import Command
 

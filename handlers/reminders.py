@@ -7,7 +7,7 @@ from typing import Any
 from slack_bolt.async_app import AsyncAck, AsyncApp
 
 from bot.context import AppContext
-from bot.flows.details import Refused, tell_privately
+from bot.flows.privately import Refused, tell_privately
 from bot.flows.snooze import snooze_reminder
 from bot.flows.welfare import answer_checkin
 from bot.views.reminders import SNOOZES

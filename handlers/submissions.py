@@ -12,7 +12,7 @@ from typing import Any
 from slack_bolt.async_app import AsyncAck
 
 from bot.context import AppContext
-from bot.flows.details import Refused, tell_privately
+from bot.flows.privately import Refused, tell_privately
 
 # (errors by block_id, None) or (None, the next view)
 Outcome = tuple[dict[str, str] | None, dict[str, Any] | None]

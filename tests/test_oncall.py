@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.clock import FixedClock
-from bot.flows.details import Refused
 from bot.flows.oncall import parse_override
+from bot.flows.privately import Refused
 from bot.i18n import t
 from bot.simulator.harness import RESPONDERS, Harness
 from bot.simulator.server import Ephemeral

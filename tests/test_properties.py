@@ -19,8 +19,8 @@ from bot.domain.case_ids import parse_case_no
 from bot.domain.periods import PeriodError, parse_period
 from bot.domain.policy import load_policy
 from bot.domain.report import MAX_DEMAND, MAX_NARRATIVE, Report, ReportDraft, validate
-from bot.flows.details import Refused
 from bot.flows.oncall import parse_override, parse_until
+from bot.flows.privately import Refused
 from bot.flows.retention import parse_hold_command
 from bot.simulator.harness import sample_config
 from bot.views.case_card import build_details_modal, parse_action_value, parse_case_value

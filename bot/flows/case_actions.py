@@ -23,7 +23,7 @@ from bot.flows.case_guard import (
     refresh_case,
     submission_refusal,
 )
-from bot.flows.details import Refused
+from bot.flows.privately import Refused
 from bot.i18n import t
 from bot.views.actions_modals import (
     close_modal,

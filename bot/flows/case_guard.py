@@ -17,7 +17,7 @@ from slack_sdk.errors import SlackApiError
 from bot.context import AppContext
 from bot.domain.case import Case
 from bot.domain.handling import Handling
-from bot.flows.details import Refused
+from bot.flows.privately import Refused
 from bot.flows.slack_errors import error_name
 from bot.i18n import t
 from bot.views.case_card import build_card, parse_action_value, repeat_line

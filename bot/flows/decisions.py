@@ -9,7 +9,7 @@ from bot.context import AppContext
 from bot.domain.handling import LAWYER_KINDS, MAX_DETAIL, MAX_REASON, MEASURE_KINDS
 from bot.flows.case_guard import Declined, Done, Press, case_from_value, refresh_case
 from bot.flows.case_guard import submission_refusal as refusal
-from bot.flows.details import Refused
+from bot.flows.privately import Refused
 from bot.i18n import t
 from bot.views.actions_decisions import assessment_modal, measure_modal
 from bot.views.actions_modals import submitted_choice, submitted_choices, submitted_text

@@ -6,12 +6,11 @@ import logging
 from typing import Any
 
 import sqlite_utils
-from slack_sdk.errors import SlackApiError
 
 from bot.context import AppContext
 from bot.domain.case import Case
 from bot.domain.report import MAX_NARRATIVE
-from bot.flows.slack_errors import error_name
+from bot.flows.privately import Refused
 from bot.i18n import t
 from bot.views.case_card import build_details_modal, parse_case_value
 from bot.views.confirmation import build_add_info_modal, build_thanks_view
@@ -21,14 +20,6 @@ from db.rows import immediate
 from db.sealed import seal, unseal
 
 log = logging.getLogger(__name__)
-
-
-class Refused(Exception):
-    """The person may not do this; the message (an i18n key) is shown to them privately."""
-
-    def __init__(self, key: str) -> None:
-        super().__init__(key)
-        self.key = key
 
 
 def _view_details(
@@ -108,15 +99,3 @@ async def submit_add_info(
     ctx.kick_deliveries()
     log.info("information added: case=%s", case.case_no)
     return None, build_thanks_view(lang, case)
-
-
-async def tell_privately(ctx: AppContext, user_id: str, channel_id: str | None, key: str) -> None:
-    """A refusal or error, seen only by the person (DM when there is no channel context)."""
-    lang = await ctx.people.lang(user_id)
-    try:
-        if channel_id:
-            await ctx.client.chat_postEphemeral(channel=channel_id, user=user_id, text=t(lang, key))
-        else:
-            await ctx.client.chat_postMessage(channel=user_id, text=t(lang, key))
-    except SlackApiError as e:
-        log.warning("could not tell user: %s", error_name(e))

@@ -16,7 +16,7 @@ from bot.domain.case import Case
 from bot.domain.handling import MAX_MESSAGE
 from bot.flows.case_guard import Done, Press, case_from_value
 from bot.flows.case_guard import submission_refusal as refusal
-from bot.flows.details import Refused
+from bot.flows.privately import Refused
 from bot.i18n import t
 from bot.views.actions_modals import message_modal, submitted, submitted_text, text_problem
 from bot.views.common import Block, context, section

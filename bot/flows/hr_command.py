@@ -12,11 +12,11 @@ from __future__ import annotations
 import logging
 
 from bot.context import AppContext
-from bot.flows.details import Refused
 from bot.flows.hr_access import Tell, require_hr
 from bot.flows.hr_cases import ask_purpose, find_customer, show_audit
 from bot.flows.hr_export import send_export
 from bot.flows.hr_summary import send_summary
+from bot.flows.privately import Refused
 from bot.i18n import t
 
 log = logging.getLogger(__name__)

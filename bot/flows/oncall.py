@@ -12,7 +12,7 @@ import sqlite_utils
 
 from bot.context import AppContext
 from bot.domain.policy import parse_duration
-from bot.flows.details import Refused
+from bot.flows.privately import Refused
 from bot.i18n import t
 from bot.views.common import Block, section
 from bot.views.mrkdwn import user

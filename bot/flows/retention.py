@@ -12,7 +12,7 @@ import logging
 import re
 
 from bot.context import AppContext
-from bot.flows.details import Refused
+from bot.flows.privately import Refused
 from bot.retention_settings import RULES, Retention, retention_settings
 from db import retention
 from db.cases import find_case_no

@@ -9,8 +9,8 @@ from typing import Any
 import sqlite_utils
 
 from bot.context import AppContext
-from bot.flows.details import Refused
 from bot.flows.escalation import case_row
+from bot.flows.privately import Refused
 from bot.flows.reminder_send import on_duty_now
 from bot.views.ids import Action
 from bot.views.reminders import SNOOZES, build_step_reminder, parse_snooze_value, snoozed_blocks

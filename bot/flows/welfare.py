@@ -13,8 +13,8 @@ import sqlite_utils
 from slack_sdk.errors import SlackApiError
 
 from bot.context import AppContext
-from bot.flows.details import Refused
 from bot.flows.escalation import Post
+from bot.flows.privately import Refused
 from bot.flows.reminder_send import BOT_ACTOR
 from bot.flows.slack_errors import error_name
 from bot.i18n import t
