@@ -30,6 +30,7 @@ from bot.flows.reminders import ReminderLoop
 from bot.flows.retention import RetentionLoop
 from bot.people import People
 from bot.settings import Settings
+from bot.slack_http import slack_route
 from db.sealed import Sealer
 from db.store import Store
 from handlers import register_all
@@ -58,7 +59,11 @@ class Bot:
     retention: RetentionLoop | None = None
 
     def web_app(self) -> web.Application:
-        web_app = self.app.web_app(path="/slack/events")
+        # Our own route, not Bolt's app.web_app(): see bot/slack_http.py for why.
+        web_app = web.Application()
+        web_app.router.add_post(
+            "/slack/events", slack_route(self.app, self.ctx.settings.signing_secret)
+        )
         web_app.router.add_get("/healthz", self._healthz)
         web_app.cleanup_ctx.append(self._lifecycle)
         return web_app
