@@ -120,7 +120,7 @@ def build(
     clock: Clock | None = None,
     store: Store | None = None,
     backoff: Backoff | None = None,
-    client_timeout: int | None = None,
+    client_timeout: float | None = None,
 ) -> Bot:
     client_timeout = client_timeout or settings.slack_timeout  # CH_SLACK_TIMEOUT
     if settings.oauth_env_present:
@@ -131,7 +131,8 @@ def build(
     client = AsyncWebClient(
         token=settings.bot_token,
         base_url=settings.api_url,
-        timeout=client_timeout,
+        # slack-sdk annotates int, but hands it to aiohttp.ClientTimeout, which takes float.
+        timeout=client_timeout,  # type: ignore[arg-type]
         retry_handlers=[
             AsyncConnectionErrorRetryHandler(),
             AsyncRateLimitErrorRetryHandler(max_retry_count=2),
@@ -143,7 +144,7 @@ def build(
     delivery_client = AsyncWebClient(
         token=settings.bot_token,
         base_url=settings.api_url,
-        timeout=client_timeout,
+        timeout=client_timeout,  # type: ignore[arg-type]
         retry_handlers=[],
     )
     policy = load_policy(config.policy_file)
