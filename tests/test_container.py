@@ -33,7 +33,7 @@ def test_the_image_runs_ch_responder_run() -> None:
     entry = [exec_form(r) for w, r in ins if w == "ENTRYPOINT"][-1]
     cmd = [exec_form(r) for w, r in ins if w == "CMD"][-1]
     assert entry + cmd == ["ch-responder", "run"]
-    assert [r for w, r in ins if w == "FROM"][0].startswith("python:3.11-slim")
+    assert next(r for w, r in ins if w == "FROM").startswith("python:3.11-slim")
 
 
 def test_the_image_runs_as_a_non_root_user_with_data_on_a_volume() -> None:

@@ -200,3 +200,13 @@ async def test_wrongly_typed_state_values_get_form_errors(
 async def test_an_override_far_out_of_range_is_refused_politely(h: Harness, until: str) -> None:
     answer = await oncall(h, h.cast.hr, f"override legal <@{h.cast.legal[0]}> until {until}")
     assert "90" in answer.text or "past" in answer.text.lower() or "time" in answer.text.lower()
+
+
+def test_socket_mode_is_not_affected_by_the_payload_word() -> None:
+    """Socket Mode hands Bolt the envelope's payload as a dict (slack_bolt.adapter.
+    socket_mode.async_internals), so parse_body never runs there."""
+    from slack_bolt.request.async_request import AsyncBoltRequest
+
+    body = {"command": "/report-ch", "text": "a payload of insults", "channel_name": "payload"}
+    req = AsyncBoltRequest(mode="socket_mode", body=body)
+    assert req.body == body
