@@ -30,6 +30,7 @@ from bot.flows.reminders import ReminderLoop
 from bot.flows.retention import RetentionLoop
 from bot.people import People
 from bot.settings import Settings
+from bot.slack_http import slack_route
 from db.sealed import Sealer
 from db.store import Store
 from handlers import register_all
@@ -58,7 +59,11 @@ class Bot:
     retention: RetentionLoop | None = None
 
     def web_app(self) -> web.Application:
-        web_app = self.app.web_app(path="/slack/events")
+        # Our own route, not Bolt's app.web_app(): see bot/slack_http.py for why.
+        web_app = web.Application()
+        web_app.router.add_post(
+            "/slack/events", slack_route(self.app, self.ctx.settings.signing_secret)
+        )
         web_app.router.add_get("/healthz", self._healthz)
         web_app.cleanup_ctx.append(self._lifecycle)
         return web_app
@@ -115,7 +120,7 @@ def build(
     clock: Clock | None = None,
     store: Store | None = None,
     backoff: Backoff | None = None,
-    client_timeout: int | None = None,
+    client_timeout: float | None = None,
 ) -> Bot:
     client_timeout = client_timeout or settings.slack_timeout  # CH_SLACK_TIMEOUT
     if settings.oauth_env_present:
@@ -126,7 +131,8 @@ def build(
     client = AsyncWebClient(
         token=settings.bot_token,
         base_url=settings.api_url,
-        timeout=client_timeout,
+        # slack-sdk annotates int, but hands it to aiohttp.ClientTimeout, which takes float.
+        timeout=client_timeout,  # type: ignore[arg-type]
         retry_handlers=[
             AsyncConnectionErrorRetryHandler(),
             AsyncRateLimitErrorRetryHandler(max_retry_count=2),
@@ -138,7 +144,7 @@ def build(
     delivery_client = AsyncWebClient(
         token=settings.bot_token,
         base_url=settings.api_url,
-        timeout=client_timeout,
+        timeout=client_timeout,  # type: ignore[arg-type]
         retry_handlers=[],
     )
     policy = load_policy(config.policy_file)

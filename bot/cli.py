@@ -37,6 +37,14 @@ def _load(require_slack: bool = True) -> tuple[Settings, Config]:
     return settings, config
 
 
+def _require_database() -> None:
+    """`backup` and `rotate-key` work on an existing database; sqlite would create an
+    empty one (rotate-key) or fail with a traceback (backup)."""
+    db_path = load_settings(require_slack=False).db_path
+    if not db_path.is_file():
+        raise SettingsError(f"CH_DB: no database at {db_path} (has the bot run here yet?)")
+
+
 def _on_duty(config: Config, now: datetime) -> list[str]:
     lines = []
     for name, rotation in config.rotations.items():
@@ -100,6 +108,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.cmd in ("new-key", "rotate-key", "backup"):
             from bot import keys
 
+            if args.cmd != "new-key":
+                _require_database()
             if args.cmd == "backup":
                 return keys.backup_command(args.path)
             return keys.new_key_command() if args.cmd == "new-key" else keys.rotate_command()

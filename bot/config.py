@@ -11,17 +11,34 @@ import tomllib
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.domain.policy import parse_duration
 from bot.domain.rotation import Rotation
+
+if TYPE_CHECKING:  # the section modules import ConfigError from here
+    from bot.reminder_settings import ReminderSettings
+    from bot.retention_settings import Retention
 
 LANGUAGES = ("ja", "en")
 REQUIRED_ROTATIONS = ("legal", "counseling")
 _CHANNEL = re.compile(r"^[CG][A-Z0-9]{6,}$")
 _USER = re.compile(r"^[UW][A-Z0-9]{6,}$")
 _GROUP = re.compile(r"^S[A-Z0-9]{6,}$")
+# Every top-level key and table; anything else is a typo that would silently do nothing.
+TOP_LEVEL = (
+    "responders_channel",
+    "hr",
+    "timezone",
+    "language",
+    "rotations",
+    "policy_file",
+    "repeat_window_days",
+    "reminders",
+    "retention",
+)
+ROTATION_KEYS = ("members", "start", "shift")
 
 
 class ConfigError(ValueError):
@@ -41,7 +58,17 @@ class Config:
     rotations: dict[str, Rotation]
     policy_file: Path | None = None
     repeat_window: timedelta = timedelta(days=180)
+    # The raw [reminders] and [retention] tables, kept for callers that parse them
+    # themselves; `reminders` and `retention` are the same, parsed once at load.
     extra: dict[str, Any] = field(default_factory=dict)
+    reminders: ReminderSettings | None = None
+    retention: Retention | None = None
+
+
+def reject_unknown(data: dict[str, Any], known: tuple[str, ...], where: str = "") -> None:
+    for key in data:
+        if key not in known:
+            raise ConfigError(f"{where}{key}", f"unknown key; known: {', '.join(known)}")
 
 
 def _require(data: dict[str, Any], key: str, kind: type, where: str = "") -> Any:
@@ -58,6 +85,7 @@ def _rotation(name: str, data: Any) -> Rotation:
     where = f"rotations.{name}."
     if not isinstance(data, dict):
         raise ConfigError(f"rotations.{name}", "must be a table")
+    reject_unknown(data, ROTATION_KEYS, where)
     members = _require(data, "members", list, where)
     if not members:
         raise ConfigError(f"{where}members", "must name at least one person")
@@ -83,6 +111,10 @@ def _rotation(name: str, data: Any) -> Rotation:
 
 
 def parse_config(data: dict[str, Any], base_dir: Path) -> Config:
+    from bot.reminder_settings import parse_reminders
+    from bot.retention_settings import parse_retention
+
+    reject_unknown(data, TOP_LEVEL)
     channel = _require(data, "responders_channel", str)
     if not _CHANNEL.match(channel):
         raise ConfigError("responders_channel", f"not a Slack channel ID: {channel!r}")
@@ -115,19 +147,13 @@ def parse_config(data: dict[str, Any], base_dir: Path) -> Config:
         policy_file = base_dir / _require(data, "policy_file", str)
         if not policy_file.is_file():
             raise ConfigError("policy_file", f"no such file: {policy_file}")
-    window = int(data.get("repeat_window_days", 180))
+    window = data.get("repeat_window_days", 180)
+    # bool is an int in Python: `true` must not read as one day, nor 1.9 as one.
+    if not isinstance(window, int) or isinstance(window, bool):
+        raise ConfigError("repeat_window_days", f"must be a whole number of days, got {window!r}")
     if window < 1:
         raise ConfigError("repeat_window_days", "must be at least 1")
-    known = {
-        "responders_channel",
-        "hr",
-        "timezone",
-        "language",
-        "rotations",
-        "policy_file",
-        "repeat_window_days",
-    }
-    extra = {k: v for k, v in data.items() if k not in known}
+    extra: dict[str, Any] = {k: data[k] for k in ("reminders", "retention") if k in data}
     return Config(
         responders_channel=channel,
         hr_users=tuple(hr_users),
@@ -138,6 +164,8 @@ def parse_config(data: dict[str, Any], base_dir: Path) -> Config:
         policy_file=policy_file,
         repeat_window=timedelta(days=window),
         extra=extra,
+        reminders=parse_reminders(data.get("reminders", {})),
+        retention=parse_retention(data.get("retention", {})),
     )
 
 

@@ -120,8 +120,10 @@ def parse_reminders(data: Any) -> ReminderSettings:
         key = f"reminders.ack_after.{sev}"
         if sev not in SEVERITIES:
             raise ConfigError(key, f"unknown severity; use {', '.join(SEVERITIES)}")
+        if not isinstance(raw, str):
+            raise ConfigError(key, f'must be a duration such as "30m", got {raw!r}')
         try:
-            ack_after[sev] = parse_duration(raw) if isinstance(raw, str) else parse_duration("")
+            ack_after[sev] = parse_duration(raw)
         except ValueError as e:
             raise ConfigError(key, str(e)) from None
     quiet: QuietHours | None = None
@@ -151,5 +153,8 @@ def parse_reminders(data: Any) -> ReminderSettings:
 
 
 def reminder_settings(config: Config) -> ReminderSettings:
-    """The `[reminders]` settings of `config` (defaults when the section is absent)."""
+    """The `[reminders]` settings of `config` (defaults when the section is absent),
+    parsed once when it was loaded."""
+    if config.reminders is not None:
+        return config.reminders
     return parse_reminders(config.extra.get("reminders", {}))

@@ -38,7 +38,13 @@ def _positive(section: dict[str, Any], key: str, default: int) -> int:
 
 
 def retention_settings(config: Config) -> Retention:
-    section = config.extra.get("retention", {})
+    """The `[retention]` settings of `config`, parsed once when it was loaded."""
+    if config.retention is not None:
+        return config.retention
+    return parse_retention(config.extra.get("retention", {}))
+
+
+def parse_retention(section: Any) -> Retention:
     if not isinstance(section, dict):
         raise ConfigError("retention", "must be a table")
     known = {f"{r}_days" for r in RULES} | {"check_hours"}

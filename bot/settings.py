@@ -29,7 +29,7 @@ class Settings:
     # Data keys for encryption at rest: the first seals, all open (key rotation).
     data_keys: tuple[bytes, ...] = ()
     # Seconds before a Web API call is given up (the outbox then looks before reposting).
-    slack_timeout: int = 10
+    slack_timeout: float = 10.0
     # Kept only to warn that they are ignored: Bolt would silently switch to OAuth.
     oauth_env_present: bool = False
 
@@ -44,13 +44,14 @@ def _port(raw: str) -> int:
     return port
 
 
-def _timeout(raw: str) -> int:
+def _timeout(raw: str) -> float:
     try:
-        seconds = int(raw)
+        seconds = float(raw)
     except ValueError:
-        raise SettingsError(f"CH_SLACK_TIMEOUT: not a whole number of seconds: {raw!r}") from None
-    if not 1 <= seconds <= 120:
-        raise SettingsError(f"CH_SLACK_TIMEOUT: must be between 1 and 120, got {seconds}")
+        raise SettingsError(f"CH_SLACK_TIMEOUT: not a number of seconds: {raw!r}") from None
+    # Fractions (0.5) make tests fast; NaN and inf fail the range check too.
+    if not 0.1 <= seconds <= 120:
+        raise SettingsError(f"CH_SLACK_TIMEOUT: must be between 0.1 and 120, got {raw}")
     return seconds
 
 

@@ -38,7 +38,8 @@ def run_cli(tmp_path: Path, config_text: str | None, *args: str,
         cfg.write_text(config_text, "utf-8")
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "CH_"))}
     env.update(SLACK_BOT_TOKEN="xoxb-1", SLACK_SIGNING_SECRET="s", CH_HASH_KEY="k" * 20,
-               CH_DATA_KEY=new_key(), CH_CONFIG=str(cfg), CH_DB=str(tmp_path / "db"))
+               CH_DATA_KEY=new_key(), CH_CONFIG=str(cfg), CH_DB=str(tmp_path / "db"),
+               PYTHONPATH=str(ROOT))  # this checkout's code, not whatever is installed
     env.update(env_over)
     return subprocess.run([sys.executable, "-m", "bot", *args], cwd=tmp_path, env=env,
                           capture_output=True, text=True, timeout=60)
@@ -82,6 +83,19 @@ CASES = [
     (no_counseling(), "rotations.counseling: missing"),
     (bad_shift(), "rotations.legal.shift"),
     ("responders_channel = [", "not valid TOML"),
+    (toml(sample_config()) + "[reminder]\nmax_escalations = 2\n", "reminder: unknown key"),
+    (broken(repeat_window_days="abc"), "repeat_window_days: must be a whole number"),
+    (broken(repeat_window_days=1.9), "repeat_window_days: must be a whole number"),
+    (broken(repeat_window_days=True), "repeat_window_days: must be a whole number"),
+    (broken(responders_chanel="C0123456789"), "responders_chanel: unknown key"),
+    (toml(sample_config()).replace('shift = "7d"', 'shift = "7d"\nmember = "x"'),
+     "rotations.legal.member: unknown key"),
+    (toml(sample_config()) + "[reminders]\nack_after = { high = 30 }\n",
+     "reminders.ack_after.high: must be a duration"),
+    (toml(sample_config()) + "[reminders]\nmax_escalation = 2\n",
+     "reminders.max_escalation: unknown key"),
+    (toml(sample_config()) + "[retention]\nnarrative_days = true\n",
+     "retention.narrative_days: must be a whole number"),
 ]
 
 
@@ -101,3 +115,28 @@ def test_missing_config_file_and_missing_secret(tmp_path: Path) -> None:
     result = run_cli(tmp_path, toml(sample_config()), "run", SLACK_SIGNING_SECRET="")
     assert result.returncode == 2 and "SLACK_SIGNING_SECRET: missing" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("command", [["backup", "copy.db"], ["rotate-key"]])
+def test_backup_and_rotate_key_without_a_database_say_so(tmp_path: Path,
+                                                         command: list[str]) -> None:
+    result = run_cli(tmp_path, toml(sample_config()), *command)
+    assert result.returncode == 2, result.stderr
+    assert "CH_DB: no database at" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert not (tmp_path / "db").exists()  # nothing created by asking
+
+
+@pytest.mark.parametrize(("raw", "ok"), [("0.5", True), ("2", True), ("0", False),
+                                         ("nan", False), ("abc", False), ("121", False)])
+def test_slack_timeout_takes_fractional_seconds(raw: str, ok: bool) -> None:
+    from bot.settings import SettingsError, load_settings
+
+    env = {"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s", "CH_HASH_KEY": "k" * 20,
+           "CH_DATA_KEY": new_key(), "CH_SLACK_TIMEOUT": raw}
+    if ok:
+        assert load_settings(env).slack_timeout == float(raw)
+    else:
+        with pytest.raises(SettingsError, match="CH_SLACK_TIMEOUT"):
+            load_settings(env)

@@ -17,6 +17,7 @@ MAX_LINKS = 10
 MAX_LINK = 1000
 # A clock a few minutes off on the employee's device must not reject "just now".
 FUTURE_TOLERANCE = timedelta(minutes=5)
+EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
 _URL = re.compile(r"^https?://[^\s<>|]+$", re.IGNORECASE)
 
 
@@ -67,11 +68,13 @@ def validate(draft: ReportDraft, now: datetime, policy: Policy) -> Report | dict
     if draft.occurred_at is None:
         errors["occurred_at"] = "error.required"
     else:
-        occurred = datetime.fromtimestamp(draft.occurred_at, UTC)
-        if occurred > now + FUTURE_TOLERANCE:
+        # Checked as a number first: a forged 1e20 is past datetime's range and would raise.
+        if draft.occurred_at > (now + FUTURE_TOLERANCE).timestamp():
             errors["occurred_at"] = "error.future"
-        elif occurred.year < 2000:
+        elif draft.occurred_at < EARLIEST.timestamp():
             errors["occurred_at"] = "error.too_old"
+        else:
+            occurred = datetime.fromtimestamp(draft.occurred_at, UTC)
     channel_ids = {c.id for c in policy.contact_channels}
     if draft.contact_channel not in channel_ids:
         errors["contact_channel"] = "error.required"

@@ -22,6 +22,7 @@ from db import overrides
 
 log = logging.getLogger(__name__)
 MAX_OVERRIDE = timedelta(days=90)
+MIN_YEAR, MAX_YEAR = 2000, 9000
 # Slack turns "@person" into "<@U123|name>" (should_escape); a bare "<@U123>" is fine too.
 _OVERRIDE = re.compile(
     r"^override\s+(?P<rotation>\S+)\s+<@(?P<member>[UW][A-Z0-9]+)(?:\|[^>]*)?>"
@@ -36,16 +37,27 @@ async def on_duty(ctx: AppContext, rotation: str, when: datetime) -> str:
 
 
 def parse_until(text: str, now: datetime, tz: ZoneInfo) -> datetime | None:
-    """A duration ("12h", "2d"), an ISO date-time, or "YYYY-MM-DD HH:MM" local time."""
+    """A duration ("12h", "2d"), an ISO date-time, or "YYYY-MM-DD HH:MM" local time.
+
+    None when unreadable; Refused when readable but out of any sensible range."""
     text = text.strip()
     try:
-        return now + parse_duration(text)
+        duration = parse_duration(text)
     except ValueError:
-        pass
+        duration = None
+    if duration is not None:
+        # "99999999d" is a valid duration but past datetime's range: refuse it as too
+        # far before adding, or the addition raises after Slack was acked.
+        if duration > MAX_OVERRIDE:
+            raise Refused("oncall.too_far")
+        return now + duration
     try:
         when = datetime.fromisoformat(text)
     except ValueError:
         return None
+    # Years at datetime's edges overflow when converted to another zone later.
+    if not MIN_YEAR <= when.year <= MAX_YEAR:
+        raise Refused("oncall.past" if when.year < MIN_YEAR else "oncall.too_far")
     return when.replace(tzinfo=tz) if when.tzinfo is None else when
 
 

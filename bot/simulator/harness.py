@@ -170,7 +170,7 @@ async def running_bot(
     backoff: Backoff | None = None,
     sim: SlackSimulator | None = None,
     hash_key: bytes = b"sim-hash-key-0123456789",
-    client_timeout: int = 3,
+    client_timeout: float = 3,
 ) -> AsyncIterator[Harness]:
     own_sim = sim is None
     sim = sim or SlackSimulator(token=BOT_TOKEN)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import datetime
 from typing import Any
 
@@ -54,6 +55,28 @@ def _text(
     return el
 
 
+# Slack escapes slash-command text (should_escape): mentions become <@U1|name>, links
+# <https://x|x>, and & < > become entities. See docs.slack.dev "Formatting text".
+_ENTITY = re.compile(r"<([^<>]*)>")
+
+
+def _as_typed_entity(m: re.Match[str]) -> str:
+    inner = m.group(1)
+    target, _, label = inner.partition("|")
+    if target.startswith(("@", "#")):  # <@U1|taro> -> @taro, <#C1|general> -> #general
+        return target[0] + (label or target[1:])
+    if target.startswith("!"):  # <!here>, <!subteam^S1|@team>
+        return label or "@" + target[1:].split("^")[0]
+    return target.removeprefix("mailto:")  # a link: the URL itself, as typed
+
+
+def as_typed(text: str) -> str:
+    """Slash-command text as the employee typed it. Only for plain_text inputs: the
+    result may contain < & > and must be escaped again before it is put in mrkdwn."""
+    text = _ENTITY.sub(_as_typed_entity, text)
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
 def build_report_form(
     lang: str, policy: Policy, now: datetime, prefill: str = ""
 ) -> dict[str, Any]:
@@ -97,7 +120,7 @@ def build_report_form(
         _input(
             "narrative",
             lbl("form.narrative"),
-            _text(MAX_NARRATIVE, multiline=True, initial=prefill),
+            _text(MAX_NARRATIVE, multiline=True, initial=as_typed(prefill)[:MAX_NARRATIVE]),
             hint=lbl("form.narrative_hint"),
         ),
         _input("demand", lbl("form.demand"), _text(MAX_DEMAND, multiline=True), optional=True),
