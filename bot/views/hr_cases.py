@@ -86,8 +86,9 @@ def build_case_modal(
     tz: ZoneInfo,
     entries: Sequence[Entry],
     additions: list[tuple[datetime, str]],
+    workspace_host: str = "",
 ) -> dict[str, Any]:
-    base = build_details_modal(lang, case, policy, tz, additions)
+    base = build_details_modal(lang, case, policy, tz, additions, workspace_host)
     blocks: list[Block] = base["blocks"][:-1]  # without its "recorded" footnote: ours follows
     status = t(lang, f"status.{case.status}")
     blocks.insert(1, section(f"*{t(lang, 'card.status')}*\n{status}"))
