@@ -65,11 +65,11 @@ async def test_details_name_no_confidential_reporter_and_each_file_opens(h: Harn
     view = await h.sim.wait_for(lambda s: s.views_opened and s.views_opened[-1].view)
     assert "He threw a box at me" in json.dumps(view)
     assert "social.example/post/1?a=1&amp;b=2" in json.dumps(view)  # an ordinary link stays
-    buttons = _open_buttons(view)
-    assert len(buttons) == 2  # the uploaded file and the pasted Slack file link
     shown = _seen_by_others(h.sim, reporter)
     for secret in (reporter, "Alex Kim", "alex_kim", "AlexKim", "F0SHOT0001", "F0VOICE001"):
         assert secret not in shown, secret
+    buttons = _open_buttons(view)
+    assert len(buttons) == 2  # the uploaded file and the pasted Slack file link
     assert "1 link(s) from the employee are not shown" in json.dumps(view)
 
     for n, (value, data, name) in enumerate(
