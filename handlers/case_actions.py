@@ -9,7 +9,7 @@ from slack_bolt.async_app import AsyncAck, AsyncApp
 
 from bot.context import AppContext
 from bot.flows import case_actions as flows
-from bot.flows import decisions, employee_messages
+from bot.flows import decisions, employee_messages, evidence
 from bot.flows.case_guard import Declined, Done, Press, answer, refresh_case
 from bot.flows.privately import Refused
 from bot.views.ids import Action, Callback
@@ -30,6 +30,7 @@ BUTTONS: dict[Action, ButtonFlow] = {
     Action.CLOSE: flows.open_close,
     Action.REOPEN: flows.reopen,
     Action.TIMELINE: flows.show_timeline,
+    Action.OPEN_EVIDENCE: evidence.open_evidence,
 }
 
 SUBMISSIONS: dict[Callback, ViewFlow] = {

@@ -40,7 +40,9 @@ async def test_responder_hr_and_hr_group_see_details_others_do_not(h: Harness) -
             await h.sim.wait_for(lambda s, b=before: len(s.calls_to("views.open")) > b)
             view = json.dumps(h.sim.calls_to("views.open")[-1].args["view"])
             assert "He threw a box at me" in view
-            assert "F0EVIDENCE" in view and "social.example/post/1" in view
+            # The file is "Evidence 1" with an Open button: its ID and link are not shown.
+            assert "F0EVIDENCE" not in view and Action.OPEN_EVIDENCE in view
+            assert "social.example/post/1" in view
         else:
             await h.sim.wait_for(lambda s, u=user: s.ephemerals(u))
             lang = await h.bot.ctx.people.lang(user)  # each reads their own language

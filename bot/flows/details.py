@@ -9,6 +9,7 @@ import sqlite_utils
 
 from bot.context import AppContext
 from bot.domain.case import Case
+from bot.domain.evidence import workspace_host
 from bot.domain.report import MAX_NARRATIVE
 from bot.flows.privately import Refused
 from bot.i18n import t
@@ -54,6 +55,7 @@ async def show_details(ctx: AppContext, user_id: str, button_value: Any, trigger
         ctx.policy,
         ctx.config.timezone,
         [(e.at, str(e.detail.get("text", ""))) for e in additions],
+        workspace_host(ctx.workspace_url),
     )
     await ctx.client.views_open(trigger_id=trigger_id, view=view)
     log.info("details viewed: case=%s", case.case_no)

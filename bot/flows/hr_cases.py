@@ -16,6 +16,7 @@ from bot.context import AppContext
 from bot.domain import identifiers
 from bot.domain.case import Case
 from bot.domain.case_ids import parse_case_no
+from bot.domain.evidence import workspace_host
 from bot.domain.periods import PeriodError, parse_period
 from bot.domain.stats import CaseRef
 from bot.flows.hr_access import Tell, post_dm, require_hr
@@ -34,6 +35,7 @@ from bot.views.hr_cases import (
 from bot.views.hr_summary import period_label
 from db import audit, timeline
 from db.cases import find_case_no
+from db.sealed import unseal
 
 log = logging.getLogger(__name__)
 MAX_FOUND = 50
@@ -62,6 +64,15 @@ def _open_case(
     return case, timeline.entries(db, case.id)
 
 
+def _additions(db: sqlite_utils.Database, entries: list[timeline.Entry]) -> list[Any]:
+    # The employee's added words are sealed at rest (SECURITY.md): HR reads them opened.
+    return [
+        (e.at, unseal(db, timeline.TEXT, e.detail.get("text")) or "")
+        for e in entries
+        if e.event == "info_added"
+    ]
+
+
 async def submit_purpose(
     ctx: AppContext, user_id: str, view: dict[str, Any]
 ) -> tuple[dict[str, str] | None, dict[str, Any] | None]:
@@ -77,6 +88,7 @@ async def submit_purpose(
     if found is None:
         return {PURPOSE_BLOCK: t(lang, "refuse.unknown_case")}, None
     case, entries = found
+    additions = await ctx.store.run(_additions, entries)
     log.info("hr viewed a case: case=%s", case.case_no)
     return None, build_case_modal(
         lang,
@@ -84,7 +96,8 @@ async def submit_purpose(
         ctx.policy,
         ctx.config.timezone,
         [(e.at, e.actor, e.event) for e in entries],
-        [(e.at, str(e.detail.get("text", ""))) for e in entries if e.event == "info_added"],
+        additions,
+        workspace_host(ctx.workspace_url),
     )
 
 

@@ -139,6 +139,21 @@ class SimFile:
 
 
 @dataclass
+class HostedFile:
+    """A file someone uploaded to Slack (e.g. through a form's file_input)."""
+
+    id: str
+    name: str
+    user: str
+    data: bytes
+    mimetype: str
+
+    @property
+    def filetype(self) -> str:
+        return self.name.rsplit(".", 1)[-1].lower() if "." in self.name else "binary"
+
+
+@dataclass
 class SimUser:
     id: str
     name: str
@@ -268,6 +283,8 @@ class SlackSimulator:
         self.home_views: dict[str, Body] = {}
         self.files: list[SimFile] = []  # completed uploads, in order
         self.uploads: dict[str, SimFile] = {}  # every file id handed out
+        self.hosted: dict[str, HostedFile] = {}  # files people uploaded (add_file)
+        self.downloads: list[tuple[str, bool]] = []  # (file id, authorised) per GET
         self.reactions: list[tuple[str, str, str]] = []  # (channel, ts, name)
         self.responses: list[ResponsePost] = []
         self._dm_by_user: dict[str, str] = {}
@@ -329,6 +346,7 @@ class SlackSimulator:
         app = web.Application(client_max_size=64 * 1024 * 1024)
         app.router.add_route("*", "/api/{method}", self._handle_api)
         app.router.add_post("/upload/{file_id}", self._handle_upload)
+        app.router.add_get("/files-pri/{ref}/{name}", self._handle_download)
         app.router.add_post("/api/response/{user_id}", self._handle_response_url)
         runner = web.AppRunner(app, access_log=None, shutdown_timeout=0.5)
         await runner.setup()
@@ -387,6 +405,29 @@ class SlackSimulator:
         )
         self.all_messages.append(msg)
         return msg
+
+    def add_file(
+        self, file_id: str, name: str, user: str, data: bytes, mimetype: str = "image/png"
+    ) -> Body:
+        """Host a file uploaded by `user`; returns Slack's file object for it, as a
+        file_input sends it in a view submission (with the uploader in its permalink)."""
+        hosted = HostedFile(file_id, name, user, data, mimetype)
+        self.hosted[file_id] = hosted
+        return self._file_object(hosted)
+
+    def _file_object(self, f: HostedFile) -> Body:
+        return {
+            "id": f.id,
+            "name": f.name,
+            "title": f.name,
+            "mimetype": f.mimetype,
+            "filetype": f.filetype,
+            "size": len(f.data),
+            "user": f.user,
+            "url_private": f"{self.root_url}files-pri/{TEAM_ID}-{f.id}/{f.name}",
+            "url_private_download": f"{self.root_url}files-pri/{TEAM_ID}-{f.id}/{f.name}",
+            "permalink": f"{WORKSPACE_URL}files/{f.user}/{f.id}/{f.name}",
+        }
 
     def new_trigger(self, user_id: str, ttl: float | None = None) -> str:
         """A trigger_id usable once by views.open/push within ``ttl`` (default 3 s)."""
@@ -606,6 +647,20 @@ class SlackSimulator:
         )
         return web.Response(status=status, text=text, content_type="text/plain")
 
+    async def _handle_download(self, request: web.Request) -> web.StreamResponse:
+        """Slack serves url_private(_download) only with a token in Authorization."""
+        ref = request.match_info["ref"]
+        file_id = ref.removeprefix(f"{TEAM_ID}-")
+        hosted = self.hosted.get(file_id)
+        authorised = request.headers.get("Authorization") == f"Bearer {self.token}"
+        self.downloads.append((file_id, authorised))
+        if self._down:
+            return web.Response(status=503, text="Service Unavailable (simulated outage)")
+        if hosted is None or not authorised or request.match_info["name"] != hosted.name:
+            # Slack answers an unauthorised file URL with its sign-in page, never the file.
+            return web.Response(status=404 if hosted is None else 403, text="no access")
+        return web.Response(body=hosted.data, content_type=hosted.mimetype)
+
     async def _handle_response_url(self, request: web.Request) -> web.StreamResponse:
         """``respond()`` posts JSON here. Ephemeral (the default) lands in
         :meth:`ephemerals`; ``in_channel`` becomes a message when the channel is known."""
@@ -663,6 +718,7 @@ class SlackSimulator:
             "views.push": lambda a: self._views_open(a, "push"),
             "views.update": self._views_update,
             "views.publish": self._views_publish,
+            "files.info": self._files_info,
             "files.getUploadURLExternal": self._files_get_upload_url,
             "files.completeUploadExternal": self._files_complete_upload,
         }
@@ -940,6 +996,12 @@ class SlackSimulator:
         return {"ok": True, "view": record.view}
 
     # -- files
+
+    def _files_info(self, args: Args) -> Body:
+        hosted = self.hosted.get(str(args["file"]))
+        if hosted is None:
+            raise _SlackError("file_not_found")
+        return {"ok": True, "file": self._file_object(hosted), "comments": []}
 
     def _files_get_upload_url(self, args: Args) -> Body:
         try:

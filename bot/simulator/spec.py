@@ -46,6 +46,7 @@ BUILTIN_REQUIRED: Mapping[str, tuple[str, ...]] = {
     "conversations.members": (),
     "conversations.open": (),  # needs `users` or `channel`: checked by the handler
     "conversations.replies": (),
+    "files.info": (),
     "reactions.add": ("channel", "name", "timestamp"),
     "usergroups.users.list": ("usergroup",),
     "users.info": (),
@@ -70,6 +71,7 @@ SLACK_ALSO_REQUIRES: Mapping[str, tuple[str, ...]] = {
     "conversations.history": ("channel",),
     "conversations.replies": ("channel", "ts"),
     "views.update": ("view",),
+    "files.info": ("file",),
 }
 
 _ARG_LOCATIONS = ("formData", "query", "header")

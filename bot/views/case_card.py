@@ -12,12 +12,14 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.domain.case import Case, EarlierCase
+from bot.domain.evidence import evidence_of, hide_reporter_id
 from bot.domain.handling import Handling
 from bot.domain.policy import Policy
 from bot.i18n import t
 from bot.views.common import Block, actions, button, context, header, modal, section
+from bot.views.evidence import evidence_blocks
 from bot.views.ids import Action, Callback
-from bot.views.mrkdwn import escape, link, user
+from bot.views.mrkdwn import escape, link, split_escaped, user
 
 SEVERITY_EMOJI = {
     "urgent": ":rotating_light:",
@@ -218,10 +220,35 @@ def parse_action_value(value: Any) -> tuple[str | None, dict[str, Any]]:
     return case_no, {k: v for k, v in data.items() if k != "case"}
 
 
+# HR's case view adds a status row, a timeline header, up to 4 timeline sections and a
+# note to these blocks: the details keep below Slack's 100 blocks with that added.
+DETAILS_MAX_BLOCKS = 92
+SECTION_CHARS = 2800  # a section holds 3000 characters; leave room for a label
+
+
+def _long_text(label: str, text: str) -> list[Block]:
+    """A labelled text of any length, as many sections as it needs; split in the raw
+    text so no entity (`&amp;`) is cut, and nothing of it is dropped."""
+    pieces = split_escaped(text, SECTION_CHARS) or ["—"]
+    return [section(label + pieces[0]), *(section(p) for p in pieces[1:])]
+
+
 def build_details_modal(
-    lang: str, case: Case, policy: Policy, tz: ZoneInfo, additions: list[tuple[datetime, str]]
+    lang: str,
+    case: Case,
+    policy: Policy,
+    tz: ZoneInfo,
+    additions: list[tuple[datetime, str]],
+    workspace_host: str = "",
 ) -> dict[str, Any]:
-    """The narrative, shown only to responders and HR, on demand (each viewing is logged)."""
+    """The narrative, shown only to responders and HR, on demand (each viewing is logged).
+
+    A confidential reporter's user ID is replaced wherever the employee's own words hold
+    it, and evidence files are numbered, opened through the bot (bot/views/evidence.py)."""
+    hidden = t(lang, "evidence.id_hidden")
+
+    def own_words(text: str) -> str:
+        return hide_reporter_id(text, case, hidden)
 
     def row(key: str, value: str) -> Block:
         return section(f"*{t(lang, key)}*\n{value or '—'}")
@@ -238,18 +265,23 @@ def build_details_modal(
         row("details.danger", t(lang, f"danger.{case.danger}")),
         row("card.reporter", reporter_text(lang, case)),
         row("details.counseling_ok", t(lang, "yes" if case.counseling_ok else "no")),
-        row("details.demand", escape(case.demand)),
     ]
-    # The narrative can be up to 3000 characters; after escaping it may grow, so split.
-    text = escape(case.narrative)
-    label = f"*{t(lang, 'details.narrative')}*\n"
-    chunks = [text[i : i + 2800] for i in range(0, len(text), 2800)] or [""]
-    blocks.append(section(label + chunks[0]))
-    blocks += [section(c) for c in chunks[1:]]
-    evidence = [escape(u) for u in (*case.evidence_files, *case.evidence_links)]
-    blocks.append(row("details.evidence", "\n".join(evidence)))
-    for when, text in additions[-10:]:
+    blocks += _long_text(f"*{t(lang, 'details.demand')}*\n", own_words(case.demand))
+    blocks += _long_text(f"*{t(lang, 'details.narrative')}*\n", own_words(case.narrative))
+    blocks += evidence_blocks(lang, case.case_no, evidence_of(case, workspace_host))
+    # Additions, newest first, as many as fit; the rest are named, not silently dropped.
+    room = DETAILS_MAX_BLOCKS - len(blocks) - 2  # the footnotes below
+    shown: list[list[Block]] = []
+    for when, text in reversed(additions):
         stamp = when.astimezone(tz).strftime("%Y-%m-%d %H:%M")
-        blocks.append(section(f"*{t(lang, 'details.additions')}* ({stamp})\n{escape(text)[:2800]}"))
+        part = _long_text(f"*{t(lang, 'details.additions')}* ({stamp})\n", own_words(text))
+        if len(part) > room:
+            break
+        room -= len(part)
+        shown.append(part)
+    for part in reversed(shown):
+        blocks += part
+    if len(shown) < len(additions):
+        blocks.append(context(t(lang, "details.additions_omitted", n=len(additions) - len(shown))))
     blocks.append(context(t(lang, "details.audited")))
     return modal(Callback.CASE_DETAILS, t(lang, "details.title"), blocks, close=t(lang, "close"))

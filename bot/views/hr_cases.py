@@ -4,6 +4,7 @@ the access log. Pure builders; all user text escaped."""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
@@ -23,6 +24,7 @@ from bot.views.mrkdwn import escape, truncate, user
 # hold the employee's own words, which the details section above already covers.
 Entry = tuple[datetime, str, str]
 
+_USER_ID = re.compile(r"^[UW][A-Z0-9]+$")
 PURPOSE_BLOCK = "purpose"
 PURPOSE_MAX = 300
 PURPOSE_MIN = 5
@@ -86,8 +88,9 @@ def build_case_modal(
     tz: ZoneInfo,
     entries: Sequence[Entry],
     additions: list[tuple[datetime, str]],
+    workspace_host: str = "",
 ) -> dict[str, Any]:
-    base = build_details_modal(lang, case, policy, tz, additions)
+    base = build_details_modal(lang, case, policy, tz, additions, workspace_host)
     blocks: list[Block] = base["blocks"][:-1]  # without its "recorded" footnote: ours follows
     status = t(lang, f"status.{case.status}")
     blocks.insert(1, section(f"*{t(lang, 'card.status')}*\n{status}"))
@@ -95,11 +98,12 @@ def build_case_modal(
     lines = []
     for at, actor, event in list(entries)[-TIMELINE_SHOWN:]:
         # A confidential reporter stays confidential here too.
-        who = (
-            t(lang, "card.confidential")
-            if actor == case.reporter_id and not case.show_name
-            else user(actor)
-        )
+        # "reporter" is how a confidential reporter's own entries are written; other
+        # actors that are not user IDs (the bot itself) are shown as text, not `<@…>`.
+        if actor == "reporter" or (actor == case.reporter_id and not case.show_name):
+            who = t(lang, "card.confidential")
+        else:
+            who = user(actor) if _USER_ID.match(actor) else escape(actor)
         lines.append(f"{_when(at, tz)} · {who} · {_event(lang, event)}")
     for i in range(0, len(lines), 15):
         blocks.append(section("\n".join(lines[i : i + 15])))

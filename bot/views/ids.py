@@ -44,6 +44,8 @@ class Action(StrEnum):
     CLOSE = "case.close"
     REOPEN = "case.reopen"
     TIMELINE = "case.timeline"
+    # An evidence file in View details: the bot shares a copy (issue 9, item 7)
+    OPEN_EVIDENCE = "case.evidence.open"
     # Reminders and welfare check-ins (issue 3, reminders)
     SNOOZE_1H = "reminder.snooze.1h"
     SNOOZE_4H = "reminder.snooze.4h"

@@ -24,3 +24,23 @@ def link(url: str, label: str) -> str:
 
 def truncate(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def split_escaped(text: str, limit: int) -> list[str]:
+    """The escaped text in pieces of at most `limit` characters, cut in the raw text so an
+    entity (`&amp;`) is never split across pieces; a cut prefers the last line break or
+    space in the final fifth of a piece, so words stay whole where they can."""
+    pieces: list[str] = []
+    start = 0
+    while start < len(text):
+        size, end = 0, start
+        while end < len(text) and size + len(escape(text[end])) <= limit:
+            size += len(escape(text[end]))
+            end += 1
+        if end < len(text):
+            soft = max(text.rfind("\n", start, end), text.rfind(" ", start, end))
+            if soft >= start + (end - start) * 4 // 5:
+                end = soft + 1
+        pieces.append(escape(text[start:end]))
+        start = end
+    return pieces
