@@ -215,7 +215,9 @@ class People:
         return await self.is_hr(user_id) or await self.is_responder(user_id)
 
 
-async def responders_channel_verdict(client: AsyncWebClient, channel: str) -> tuple[bool | None, str]:
+async def responders_channel_verdict(
+    client: AsyncWebClient, channel: str
+) -> tuple[bool | None, str]:
     """(True, _) private; (False, problem) public: refuse to run; (None, why) not verified.
 
     Membership of the responders channel is what lets a person read case details, so

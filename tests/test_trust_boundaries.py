@@ -13,7 +13,14 @@ import pytest
 
 from bot.config import ConfigError
 from bot.i18n import t
-from bot.simulator.harness import BOT_TOKEN, RESPONDERS, Harness, populate, running_bot, sample_config
+from bot.simulator.harness import (
+    BOT_TOKEN,
+    RESPONDERS,
+    Harness,
+    populate,
+    running_bot,
+    sample_config,
+)
 from bot.simulator.server import SlackSimulator
 from bot.views.ids import Action
 from tests.case_kit import events_of, file_case, press, refusal

@@ -20,6 +20,8 @@ from bot.flows.case_guard import (
     Press,
     case_from_value,
     case_to_act_on,
+    is_own_report,
+    may_see_cases,
     refresh_case,
     submission_refusal,
 )
@@ -92,7 +94,11 @@ async def submit_hand_lead(ctx: AppContext, user_id: str, view: dict[str, Any]) 
     to = submitted_user(view, "lead")
     lang = await ctx.people.lang(user_id)
     # The lead must be someone who may act on the case, and never the reporter.
-    if not to or to == case.reporter_id or not await ctx.people.may_see_cases(to):
+    try:
+        eligible = bool(to) and not is_own_report(ctx, to, case) and await may_see_cases(ctx, to)
+    except Refused as r:
+        return await submission_refusal(ctx, user_id, r, "lead")
+    if not eligible:
         return Done(errors={"lead": t(lang, "act.lead.not_responder")})
     outcome = await ctx.store.run(handling.hand_lead, case.id, ctx.clock.now(), user_id, to)
     if outcome is Outcome.CLOSED:
