@@ -38,7 +38,7 @@ from bot.views.actions_modals import (
 from bot.views.actions_timeline import timeline_modal
 from bot.views.case_card import parse_action_value
 from bot.views.mrkdwn import user
-from db import conversation, handling, timeline
+from db import conversation, handling, retention, timeline
 from db.handling import TIMELINE_TEXT, Outcome
 from db.sealed import PREFIX, unseal
 
@@ -176,8 +176,9 @@ def _close(
     db: sqlite_utils.Database, case_id: int, at: Any, actor: str, summary: str, view_id: Any
 ) -> tuple[Outcome, list[str]]:
     outcome, missing = handling.close(db, case_id, at, actor, summary, view_id)
-    if outcome is Outcome.APPLIED:
-        # Queued after the commit of the close: the employee hears it privately.
+    if outcome is Outcome.APPLIED and not retention.identity_purged(db, case_id):
+        # Queued after the commit of the close: the employee hears it privately (unless
+        # retention deleted who they are: there is nobody left to tell).
         conversation.enqueue_closed_notice(db, case_id, at)
     return outcome, missing
 

@@ -30,6 +30,7 @@ from db.cases import earlier_cases, find_case_no, get_case, reporter_ref
 from db.handling import load_handling
 
 log = logging.getLogger(__name__)
+PURGED_REPORTER = "(deleted)"  # cases.reporter_id after the identity rule (db/retention.py)
 
 
 class Declined(Refused):
@@ -93,6 +94,12 @@ async def case_to_act_on(
     if case.status == "closed" and not closed_ok:
         raise Declined("act.refuse.closed", case_no=case.case_no)
     return case
+
+
+def refuse_if_reporter_purged(case: Case) -> None:
+    """Retention deleted who reported: a message could only go to "(deleted)"."""
+    if case.reporter_id == PURGED_REPORTER:
+        raise Declined("act.refuse.identity_purged", case_no=case.case_no)
 
 
 async def case_from_value(
