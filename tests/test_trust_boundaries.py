@@ -144,11 +144,6 @@ async def test_a_member_of_the_same_grid_organisation_is_a_responder(tmp_path: P
         await sim.stop()
 
 
-def test_own_org_rule_needs_no_config(tmp_path: Path) -> None:
-    # The rule needs nothing configured: the bot's own team comes from auth.test.
-    assert "team" not in sample_config()
-
-
 async def test_people_are_checked_with_auth_test_once(h: Harness) -> None:
     filed = await file_case(h)
     await press(h, h.cast.responder, Action.ACK, filed)
