@@ -22,13 +22,13 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.clock import Clock, SystemClock
-from bot.config import Config
+from bot.config import Config, ConfigError
 from bot.context import AppContext
 from bot.domain.policy import load_policy
 from bot.flows.delivery import Backoff, Deliverer
 from bot.flows.reminders import ReminderLoop
 from bot.flows.retention import RetentionLoop
-from bot.people import People
+from bot.people import People, responders_channel_verdict
 from bot.settings import Settings
 from bot.slack_http import slack_route
 from db.sealed import Sealer
@@ -83,6 +83,7 @@ class Bot:
         await self.stop()
 
     async def start(self) -> None:
+        await self._check_responders_channel()
         await self.ctx.store.open()
         await self._learn_workspace()
         self.deliverer.start()
@@ -100,6 +101,22 @@ class Bot:
         await self.deliverer.stop()
         await self.ctx.store.close()
         log.info("ch-responder stopped")
+
+    async def _check_responders_channel(self) -> None:
+        """A public responders channel stops start-up (ConfigError: one line, exit 2).
+
+        If Slack cannot be asked now, the bot starts anyway (an outage must not keep
+        the reports flowing into nowhere) and says so; People checks the channel again
+        before letting anyone in as a responder, so nobody gets in through a public one."""
+        channel = self.ctx.config.responders_channel
+        private, why = await responders_channel_verdict(self.ctx.client, channel)
+        if private is False:
+            raise ConfigError("responders_channel", why)
+        if private is None:
+            log.warning(
+                "could not verify that the responders channel is private (%s); starting "
+                "anyway: nobody acts as a responder until Slack confirms it", why
+            )
 
     async def _learn_workspace(self) -> None:
         # For message links in the repeat-customer flag; without it links degrade to text.
@@ -156,7 +173,11 @@ def build(
         store=store,
         clock=clock or SystemClock(),
         client=client,
-        people=People(client, config),
+        # Look-ups made before a modal's ack: no retries (a 429's Retry-After would be
+        # slept through inside Slack's 3 s) and a short timeout.
+        people=People(client, config, quick=AsyncWebClient(
+            token=settings.bot_token, base_url=settings.api_url, timeout=1, retry_handlers=[]
+        )),
     )
 
     async def authorize(**_: object) -> AuthorizeResult:

@@ -55,8 +55,32 @@ def _on_duty(config: Config, now: datetime) -> list[str]:
     return lines
 
 
+def _responders_channel_private(settings: Settings, config: Config) -> bool:
+    """Asks Slack; False (after one clear line on stderr) only if the channel is public.
+
+    Offline (no network, Slack down) the check cannot be made: that is said, not hidden,
+    and the rest of the configuration is still validated."""
+    from slack_sdk.web.async_client import AsyncWebClient
+
+    from bot.people import responders_channel_verdict
+
+    client = AsyncWebClient(
+        token=settings.bot_token, base_url=settings.api_url, timeout=settings.slack_timeout
+    )
+    private, why = asyncio.run(responders_channel_verdict(client, config.responders_channel))
+    if private is False:
+        print(f"ch-responder: configuration error: responders_channel: {why}", file=sys.stderr)
+        return False
+    if private is None:
+        print(f"responders channel: NOT verified to be private ({why}); the bot checks "
+              "again at start")
+    return True
+
+
 def check_config() -> int:
     settings, config = _load()
+    if not _responders_channel_private(settings, config):
+        return EXIT_CONFIG
     print(f"configuration OK: {settings.config_path}")
     print(
         f"responders channel: {config.responders_channel}; timezone: {config.timezone.key}; "

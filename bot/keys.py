@@ -18,6 +18,7 @@ from typing import Any
 from db import timeline
 from db.cases import reporter_ref
 from db.sealed import PREFIX, Sealer
+from db.store import checkpoint, harden
 
 log = logging.getLogger(__name__)
 TIMELINE_TEXT = timeline.TEXT
@@ -29,6 +30,7 @@ class RotationReport:
     resealed: int = 0
     reporters_sealed: int = 0
     refs_filled: int = 0
+    checkpointed: bool = False
 
 
 def _text_columns(conn: sqlite3.Connection) -> Iterator[tuple[str, str]]:
@@ -74,6 +76,7 @@ def rotate(conn: sqlite3.Connection, sealer: Sealer, hash_key: bytes) -> Rotatio
     """Re-seal everything not sealed with sealer.keys[0]; seal legacy plain reporters."""
     conn.isolation_level = None
     conn.execute("PRAGMA busy_timeout=10000")
+    harden(conn)  # the old-key ciphertext is zeroed where it is overwritten
     report = RotationReport()
     for table, column in _text_columns(conn):
         last = 0
@@ -96,6 +99,10 @@ def rotate(conn: sqlite3.Connection, sealer: Sealer, hash_key: bytes) -> Rotatio
             conn.execute("COMMIT")
             last = rows[-1][0]
     _seal_legacy_reporters(conn, sealer, hash_key, report)
+    # Until a checkpoint, the old values still sit in the file's pages (the new ones are
+    # in the WAL) and the WAL keeps frames written before: the bot never takes a
+    # TRUNCATE checkpoint itself, so rotation does.
+    report.checkpointed = checkpoint(conn)
     return report
 
 
@@ -153,6 +160,9 @@ def rotate_command() -> int:
         f"{Sealer(settings.data_keys).current_id}; sealed {report.reporters_sealed} "
         f"confidential reporters; every value now opens with CH_DATA_KEY alone"
     )
+    if not report.checkpointed:
+        print("rotate-key: the database was busy, so old ciphertext may remain in the "
+              "-wal file until the next checkpoint; run rotate-key again when it is quiet")
     return 0
 
 

@@ -3,7 +3,9 @@
 Each rule empties a set of columns of one case (the case row, its number, dates,
 categories and the bare timeline stay: HR's statistics and the proof that the case was
 handled outlive the sensitive content). A `deletions` row records what went, when and
-under which rule; a rule already recorded for a case is not applied again.
+under which rule; a rule already applied since the case last closed is not applied
+again (a purged case that is reopened and closed again is purged again: what was added
+meanwhile is due like anything else).
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from datetime import datetime, timedelta
 import sqlite_utils
 
 from db import timeline
-from db.rows import immediate, iso
+from db.rows import immediate, iso, open_reporter
 from db.sealed import seal, unseal
 
 TIMELINE_TEXT = timeline.TEXT
@@ -57,13 +59,15 @@ def _columns(db: sqlite_utils.Database, table: str) -> set[str]:
 def due(
     db: sqlite_utils.Database, rule: str, period: timedelta, now: datetime
 ) -> list[tuple[int, str]]:
-    """(case id, case no) closed before now - period, not held, rule not yet applied."""
+    """(case id, case no) closed before now - period, not held, rule not applied since
+    the case last closed."""
     rows = db.execute(
         """
         SELECT c.id, c.case_no FROM cases c
         WHERE c.closed_at IS NOT NULL AND c.closed_at <= ?
           AND NOT EXISTS (SELECT 1 FROM legal_holds h WHERE h.case_id = c.id)
-          AND NOT EXISTS (SELECT 1 FROM deletions d WHERE d.case_id = c.id AND d.rule = ?)
+          AND NOT EXISTS (SELECT 1 FROM deletions d
+                          WHERE d.case_id = c.id AND d.rule = ? AND d.at >= c.closed_at)
         ORDER BY c.closed_at LIMIT 100
         """,
         [iso(now - period), rule],
@@ -76,7 +80,10 @@ def purge(db: sqlite_utils.Database, case_id: int, rule: str, now: datetime) -> 
     with immediate(db):
         if db.execute("SELECT 1 FROM legal_holds WHERE case_id = ?", [case_id]).fetchone():
             return False
-        case_no = db.execute("SELECT case_no FROM cases WHERE id = ?", [case_id]).fetchone()[0]
+        case_no, stored_reporter = db.execute(
+            "SELECT case_no, reporter_id FROM cases WHERE id = ?", [case_id]
+        ).fetchone()
+        reporter = open_reporter(db, stored_reporter)  # before the rule overwrites it
         for table, column, value, key in TARGETS[rule]:
             if column not in _columns(db, table):
                 continue
@@ -92,10 +99,12 @@ def purge(db: sqlite_utils.Database, case_id: int, rule: str, now: datetime) -> 
             )
         if rule == "identity":
             db.execute("DELETE FROM case_customers WHERE case_id = ?", [case_id])
-            # A reporter who agreed to be named is the actor of the "reported" entry.
+            # A reporter who agreed to be named is the actor of the "reported" entry,
+            # and of what they added or replied: the timeline keeps "reporter" only.
             db.execute(
-                "UPDATE timeline SET actor = 'reporter' WHERE case_id = ? AND event = 'reported'",
-                [case_id],
+                "UPDATE timeline SET actor = 'reporter' WHERE case_id = ?"
+                " AND (event = 'reported' OR actor = ?)",
+                [case_id, reporter],
             )
             db.table("deletions").insert(
                 {
@@ -108,6 +117,15 @@ def purge(db: sqlite_utils.Database, case_id: int, rule: str, now: datetime) -> 
             )
         timeline.add(db, case_id, now, "retention", "purged", rule=rule)
     return True
+
+
+def identity_purged(db: sqlite_utils.Database, case_id: int) -> bool:
+    """The reporter's ID is gone: nothing can be sent to them any more."""
+    return bool(
+        db.execute(
+            "SELECT 1 FROM deletions WHERE case_id = ? AND rule = 'identity'", [case_id]
+        ).fetchone()
+    )
 
 
 def set_hold(db: sqlite_utils.Database, case_id: int, by: str, reason: str, at: datetime) -> bool:

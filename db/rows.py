@@ -55,6 +55,7 @@ def case_from_row(db: sqlite_utils.Database, row: dict[str, Any]) -> Case:
         id=row["id"],
         case_no=row["case_no"],
         reporter_id=open_reporter(db, row["reporter_id"]),
+        reporter_ref=row.get("reporter_ref"),
         reporter_lang=row["reporter_lang"] or "en",
         show_name=bool(row["show_name"]),
         counseling_ok=bool(row["counseling_ok"]),

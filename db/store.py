@@ -25,6 +25,21 @@ T = TypeVar("T")
 P = ParamSpec("P")
 
 
+def harden(conn: sqlite3.Connection) -> None:
+    """For every connection that writes: deleted and overwritten values are zeroed in
+    their pages (SQLite builds differ in the default), so a purged narrative or an
+    old-key ciphertext does not survive in free space of the file."""
+    conn.execute("PRAGMA secure_delete=ON")
+
+
+def checkpoint(db: sqlite_utils.Database | sqlite3.Connection) -> bool:
+    """Copy the WAL into the file and truncate it, so what was just deleted or re-sealed
+    leaves the -wal too; False if readers kept part of it (the next one finishes)."""
+    conn = db.conn if isinstance(db, sqlite_utils.Database) else db
+    busy, _, _ = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+    return not busy
+
+
 def open_database(path: Path | str) -> sqlite_utils.Database:
     """Open (creating the folder), tune, and migrate a database. Call on the owning thread."""
     if str(path) != ":memory:":
@@ -37,6 +52,7 @@ def open_database(path: Path | str) -> sqlite_utils.Database:
     db.execute("PRAGMA synchronous=NORMAL")
     db.execute("PRAGMA busy_timeout=5000")
     db.execute("PRAGMA foreign_keys=ON")
+    harden(conn)
     migrations.apply(db)
     return db
 

@@ -13,6 +13,7 @@ from bot.flows import decisions, employee_messages, evidence
 from bot.flows.case_guard import Declined, Done, Press, answer, refresh_case
 from bot.flows.privately import Refused
 from bot.views.ids import Action, Callback
+from handlers.submissions import acked_in_budget
 
 ButtonFlow = Callable[[AppContext, Press, Any], Awaitable[None]]
 ViewFlow = Callable[[AppContext, str, dict[str, Any]], Awaitable[Done]]
@@ -71,13 +72,12 @@ def _button(ctx: AppContext, flow: ButtonFlow) -> Callable[..., Awaitable[None]]
 
 def _submission(ctx: AppContext, flow: ViewFlow) -> Callable[..., Awaitable[None]]:
     async def listener(ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]) -> None:
-        # Errors can only travel in the ack, so the (fast, local) checks and the
-        # commit come first; the card update follows the ack.
-        done = await flow(ctx, body["user"]["id"], view)
-        if done.errors:
-            await ack(response_action="errors", errors=done.errors)
+        # Errors can only travel in the ack, so the checks and the commit come first,
+        # within the ack budget (handlers/submissions.py); the card update follows.
+        user_id = body["user"]["id"]
+        done = await acked_in_budget(ack, ctx, user_id, view, lambda: flow(ctx, user_id, view))
+        if done is None:
             return
-        await ack()
         if done.deliveries:
             ctx.kick_deliveries()
         if done.case_id is not None:

@@ -2,18 +2,38 @@
 
 Errors and view updates can only travel in the submission's ack, so every modal
 that validates answers the same way.
+
+Responders' modals (`acked_in_budget`) check who may act before the ack, and Slack
+shows an error if the ack takes more than 3 s, although the action may still complete.
+So: look-ups before the ack use the quick client (no retry sleeps, short timeout; a
+look-up that fails is an error on the form, nothing changed), and if the flow still
+outlasts ACK_BUDGET the modal turns into a "still saving" screen (no submit button, so
+it cannot be sent twice) and the responder is told privately how it ended: saved, or
+not saved and why. Slack never shows a failure for something that then took effect.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck
+from slack_sdk.errors import SlackApiError
 
 from bot.context import AppContext
+from bot.flows.case_guard import Done
 from bot.flows.privately import Refused, tell_privately
+from bot.flows.slack_errors import error_name
+from bot.i18n import t
+from bot.people import before_ack
+from bot.views.case_card import parse_action_value
+from bot.views.saving import still_saving_view
 
+log = logging.getLogger(__name__)
+# Slack allows 3 s for the ack; the rest is the network's and Bolt's (as the report form).
+ACK_BUDGET = 2.0
 # (errors by block_id, None) or (None, the next view)
 Outcome = tuple[dict[str, str] | None, dict[str, Any] | None]
 
@@ -30,3 +50,61 @@ async def answer(ack: AsyncAck, ctx: AppContext, user_id: str, outcome: Awaitabl
     else:
         assert view is not None, "a submission without errors must give the next view"
         await ack(response_action="update", view=view)
+
+
+async def acked_in_budget(
+    ack: AsyncAck,
+    ctx: AppContext,
+    user_id: str,
+    view: dict[str, Any],
+    flow: Callable[[], Awaitable[Done]],
+    budget: float = ACK_BUDGET,
+) -> Done | None:
+    """Run a responder's modal flow and ack within the budget; the Done if it took
+    effect (the caller then refreshes the card), None if it did not."""
+    with before_ack():  # the task copies this context: its look-ups use the quick client
+        running = asyncio.ensure_future(flow())
+    try:
+        done = await asyncio.wait_for(asyncio.shield(running), timeout=budget)
+    except TimeoutError:
+        lang = await _lang(ctx, user_id)
+        await ack(response_action="update", view=still_saving_view(lang))
+        log.warning("submission outlasted the ack budget; the outcome is told privately")
+        return await _told_late(ctx, user_id, view, running)
+    if done.errors:
+        await ack(response_action="errors", errors=done.errors)
+        return None
+    await ack()
+    return done
+
+
+async def _told_late(
+    ctx: AppContext, user_id: str, view: dict[str, Any], running: asyncio.Future[Done]
+) -> Done | None:
+    lang = await _lang(ctx, user_id)
+    case_no = parse_action_value(view.get("private_metadata"))[0] or ""
+    try:
+        done = await running
+    except Exception as e:  # the person must hear that it did not go through
+        log.error("late submission failed: %s", type(e).__name__)
+        await _dm(ctx, user_id, t(lang, "act.late.failed"))
+        return None
+    if done.errors:
+        reason = " ".join(done.errors.values())
+        await _dm(ctx, user_id, t(lang, "act.late.not_saved", case_no=case_no, reason=reason))
+        return None
+    await _dm(ctx, user_id, t(lang, "act.late.saved", case_no=case_no))
+    return done
+
+
+async def _lang(ctx: AppContext, user_id: str) -> str:
+    with before_ack():  # never wait long here: the default language will do
+        return await ctx.people.lang(user_id)
+
+
+async def _dm(ctx: AppContext, user_id: str, text: str) -> None:
+    try:
+        await ctx.client.chat_postMessage(channel=user_id, text=text)
+    except SlackApiError as e:
+        log.warning("could not tell the responder how a late submission ended: %s",
+                    error_name(e))

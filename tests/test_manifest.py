@@ -44,7 +44,18 @@ def test_manifest_subscribes_to_what_the_bot_needs() -> None:
     m = manifest()
     assert m["settings"]["interactivity"]["is_enabled"] is True
     scopes = set(m["oauth_config"]["scopes"]["bot"])
-    # users.info, conversations.members, usergroups.users.list, chat.postMessage, DMs, uploads
-    assert {"commands", "chat:write", "im:write", "users:read", "channels:read",
-            "usergroups:read", "files:write"} <= scopes
-    assert "app_home_opened" in m["settings"]["event_subscriptions"]["bot_events"]
+    # users.info, conversations.info/members/history/replies of the (private) responders
+    # channel, usergroups.users.list, chat.postMessage, DMs, uploads
+    assert {"commands", "chat:write", "im:write", "im:history", "users:read", "groups:read",
+            "groups:history", "usergroups:read", "files:write"} <= scopes
+    events = m["settings"]["event_subscriptions"]["bot_events"]
+    assert {"app_home_opened", "message.groups", "message.im"} <= set(events)
+
+
+def test_manifest_asks_for_no_public_channel_scope() -> None:
+    """Least privilege: the responders channel must be private (the bot refuses to start
+    otherwise), so nothing the bot does needs to read public channels."""
+    m = manifest()
+    scopes = m["oauth_config"]["scopes"]["bot"]
+    assert [s for s in scopes if s.startswith("channels:")] == []
+    assert "message.channels" not in m["settings"]["event_subscriptions"]["bot_events"]

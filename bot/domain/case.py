@@ -36,6 +36,9 @@ class Case:
     thread_ts: str | None = None
     acknowledged_at: datetime | None = None
     closed_at: datetime | None = None
+    # Keyed hash of the reporter's Slack ID (db.cases.reporter_ref): tells who filed the
+    # case without unsealing; None for legacy cases and after the identity purge.
+    reporter_ref: str | None = None
 
     @property
     def happening_now(self) -> bool:

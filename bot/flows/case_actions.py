@@ -20,6 +20,8 @@ from bot.flows.case_guard import (
     Press,
     case_from_value,
     case_to_act_on,
+    is_own_report,
+    may_see_cases,
     refresh_case,
     submission_refusal,
 )
@@ -36,7 +38,7 @@ from bot.views.actions_modals import (
 from bot.views.actions_timeline import timeline_modal
 from bot.views.case_card import parse_action_value
 from bot.views.mrkdwn import user
-from db import conversation, handling, timeline
+from db import conversation, handling, retention, timeline
 from db.handling import TIMELINE_TEXT, Outcome
 from db.sealed import PREFIX, unseal
 
@@ -92,7 +94,11 @@ async def submit_hand_lead(ctx: AppContext, user_id: str, view: dict[str, Any]) 
     to = submitted_user(view, "lead")
     lang = await ctx.people.lang(user_id)
     # The lead must be someone who may act on the case, and never the reporter.
-    if not to or to == case.reporter_id or not await ctx.people.may_see_cases(to):
+    try:
+        eligible = bool(to) and not is_own_report(ctx, to, case) and await may_see_cases(ctx, to)
+    except Refused as r:
+        return await submission_refusal(ctx, user_id, r, "lead")
+    if not eligible:
         return Done(errors={"lead": t(lang, "act.lead.not_responder")})
     outcome = await ctx.store.run(handling.hand_lead, case.id, ctx.clock.now(), user_id, to)
     if outcome is Outcome.CLOSED:
@@ -170,8 +176,9 @@ def _close(
     db: sqlite_utils.Database, case_id: int, at: Any, actor: str, summary: str, view_id: Any
 ) -> tuple[Outcome, list[str]]:
     outcome, missing = handling.close(db, case_id, at, actor, summary, view_id)
-    if outcome is Outcome.APPLIED:
-        # Queued after the commit of the close: the employee hears it privately.
+    if outcome is Outcome.APPLIED and not retention.identity_purged(db, case_id):
+        # Queued after the commit of the close: the employee hears it privately (unless
+        # retention deleted who they are: there is nobody left to tell).
         conversation.enqueue_closed_notice(db, case_id, at)
     return outcome, missing
 

@@ -1,8 +1,11 @@
 """What every responder action shares: who may act, private answers, the card refresh.
 
-Who may act: members of the responders channel and HR. The employee who reported
-may not act on their own case (they talk to the team through the private messages),
-and nothing but Reopen, Timeline and View details acts on a closed case.
+Who may act: members of the (private) responders channel of our own organisation,
+and HR. Nobody is a responder or HR for a report they filed themselves: they may not
+act on it, open its details (which would also show them to the others as its first
+viewer) or open HR's view of it; they reach the team through their private messages.
+The reporter is recognised by the keyed reporter_ref, which needs no unsealing. Nothing
+but Reopen, Timeline and View details acts on a closed case.
 """
 
 from __future__ import annotations
@@ -20,12 +23,14 @@ from bot.domain.handling import Handling
 from bot.flows.privately import Refused
 from bot.flows.slack_errors import error_name
 from bot.i18n import t
+from bot.people import LookupFailed
 from bot.views.case_card import build_card, parse_action_value, repeat_line
 from bot.views.thread import build_thread_reply
-from db.cases import earlier_cases, find_case_no, get_case
+from db.cases import earlier_cases, find_case_no, get_case, reporter_ref
 from db.handling import load_handling
 
 log = logging.getLogger(__name__)
+PURGED_REPORTER = "(deleted)"  # cases.reporter_id after the identity rule (db/retention.py)
 
 
 class Declined(Refused):
@@ -56,19 +61,45 @@ class Done:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
+def is_own_report(ctx: AppContext, user_id: str, case: Case) -> bool:
+    """Did `user_id` file this case? (reporter_id too: cases filed before m040 had no ref;
+    after the identity purge neither is left, and nobody can tell any more.)"""
+    if case.reporter_ref and case.reporter_ref == reporter_ref(ctx.settings.hash_key, user_id):
+        return True
+    return case.reporter_id == user_id
+
+
+def refuse_own_report(ctx: AppContext, user_id: str, case: Case) -> None:
+    if is_own_report(ctx, user_id, case):
+        raise Declined("act.refuse.own_case")
+
+
+async def may_see_cases(ctx: AppContext, user_id: str) -> bool:
+    """People.may_see_cases, with "Slack did not answer" told as such (nothing changed)."""
+    try:
+        return await ctx.people.may_see_cases(user_id)
+    except LookupFailed:
+        raise Declined("act.refuse.unverified") from None
+
+
 async def case_to_act_on(
     ctx: AppContext, user_id: str, case_no: str | None, *, closed_ok: bool = False
 ) -> Case:
     case = await ctx.store.run(find_case_no, case_no or "") if case_no else None
     if case is None:
         raise Declined("refuse.unknown_case")
-    if case.reporter_id == user_id:
-        raise Declined("act.refuse.own_case")
-    if not await ctx.people.may_see_cases(user_id):
+    refuse_own_report(ctx, user_id, case)
+    if not await may_see_cases(ctx, user_id):
         raise Declined("act.refuse.not_allowed")
     if case.status == "closed" and not closed_ok:
         raise Declined("act.refuse.closed", case_no=case.case_no)
     return case
+
+
+def refuse_if_reporter_purged(case: Case) -> None:
+    """Retention deleted who reported: a message could only go to "(deleted)"."""
+    if case.reporter_id == PURGED_REPORTER:
+        raise Declined("act.refuse.identity_purged", case_no=case.case_no)
 
 
 async def case_from_value(

@@ -11,6 +11,7 @@ from bot.context import AppContext
 from bot.domain.case import Case
 from bot.domain.evidence import workspace_host
 from bot.domain.report import MAX_NARRATIVE
+from bot.flows.case_guard import refuse_own_report
 from bot.flows.privately import Refused
 from bot.i18n import t
 from bot.views.case_card import build_details_modal, parse_case_value
@@ -44,6 +45,10 @@ async def show_details(ctx: AppContext, user_id: str, button_value: Any, trigger
     case_no = parse_case_value(button_value)
     if not await ctx.people.may_see_cases(user_id):
         raise Refused("refuse.not_responder")
+    # Not for one's own report: it would also show the reporter as its first viewer.
+    own = await ctx.store.run(find_case_no, case_no or "")
+    if own is not None:
+        refuse_own_report(ctx, user_id, own)
     found = await ctx.store.run(_view_details, case_no or "", user_id, ctx.clock.now())
     if found is None:
         raise Refused("refuse.unknown_case")

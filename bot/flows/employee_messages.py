@@ -14,7 +14,7 @@ from typing import Any
 from bot.context import AppContext
 from bot.domain.case import Case
 from bot.domain.handling import MAX_MESSAGE
-from bot.flows.case_guard import Done, Press, case_from_value
+from bot.flows.case_guard import Done, Press, case_from_value, refuse_if_reporter_purged
 from bot.flows.case_guard import submission_refusal as refusal
 from bot.flows.privately import Refused
 from bot.i18n import t
@@ -30,6 +30,7 @@ log = logging.getLogger(__name__)
 
 async def open_message(ctx: AppContext, press: Press, value: Any) -> None:
     case, _ = await case_from_value(ctx, press.user_id, value)
+    refuse_if_reporter_purged(case)
     lang = await ctx.people.lang(press.user_id)
     await ctx.client.views_open(trigger_id=press.trigger_id, view=message_modal(lang, case))
 
@@ -37,6 +38,7 @@ async def open_message(ctx: AppContext, press: Press, value: Any) -> None:
 async def submit_message(ctx: AppContext, user_id: str, view: dict[str, Any]) -> Done:
     try:
         case, _ = await case_from_value(ctx, user_id, view.get("private_metadata"))
+        refuse_if_reporter_purged(case)
     except Refused as r:
         return await refusal(ctx, user_id, r, "text")
     lang = await ctx.people.lang(user_id)

@@ -19,6 +19,7 @@ from bot.domain.case_ids import parse_case_no
 from bot.domain.evidence import workspace_host
 from bot.domain.periods import PeriodError, parse_period
 from bot.domain.stats import CaseRef
+from bot.flows.case_guard import is_own_report
 from bot.flows.hr_access import Tell, post_dm, require_hr
 from bot.i18n import t
 from bot.views.hr_cases import (
@@ -82,6 +83,10 @@ async def submit_purpose(
     purpose = purpose_text(view)
     if not PURPOSE_MIN <= len(purpose) <= PURPOSE_MAX:
         return {PURPOSE_BLOCK: t(lang, "hr.show.purpose_invalid")}, None
+    # HR is not HR for their own report either (their access would be in the audit).
+    own = await ctx.store.run(find_case_no, purpose_case_no(view))
+    if own is not None and is_own_report(ctx, user_id, own):
+        return {PURPOSE_BLOCK: t(lang, "act.refuse.own_case")}, None
     found = await ctx.store.run(
         _open_case, purpose_case_no(view), user_id, purpose, ctx.clock.now()
     )

@@ -7,7 +7,7 @@ import logging
 import sqlite_utils
 
 from bot.context import AppContext
-from bot.flows.case_guard import refresh_case
+from bot.flows.case_guard import is_own_report, refresh_case
 from db import handling
 from db.cases import get_case
 
@@ -26,8 +26,10 @@ async def thread_reply(ctx: AppContext, user_id: str, thread_ts: str) -> None:
     if case_id is None:
         return
     case = await ctx.store.run(get_case, case_id)
-    if case.reporter_id == user_id or case.acknowledged_at is not None:
+    if is_own_report(ctx, user_id, case) or case.acknowledged_at is not None:
         return  # the reporter's own reply does not acknowledge their case
+    if not await ctx.people.may_see_cases(user_id):
+        return  # nor does a Slack Connect guest's: they are not of the response team
     outcome = await ctx.store.run(handling.acknowledge, case_id, ctx.clock.now(), user_id, "reply")
     if outcome is handling.Outcome.APPLIED:
         log.info("case acknowledged by a reply: case=%s", case.case_no)

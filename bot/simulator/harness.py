@@ -94,7 +94,8 @@ def populate(sim: SlackSimulator, cast: Cast = Cast()) -> None:
         locale = "ja-JP" if uid in (cast.employee, cast.responder, cast.legal[0]) else "en-US"
         sim.add_user(uid, name.lower().replace(" ", "."), real_name=name, locale=locale)
     members = [cast.responder, cast.responder2, *cast.legal, *cast.counseling]
-    sim.add_channel(RESPONDERS, "ch-responders", members=members)
+    # Private, as the bot requires: membership is what lets a person see case details.
+    sim.add_channel(RESPONDERS, "ch-responders", members=members, is_private=True)
     sim.add_channel("C0GENERAL1", "general", members=list(cast.names()))
     sim.add_usergroup(cast.hr_group, users=[cast.hr_group_member])
 

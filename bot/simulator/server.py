@@ -160,6 +160,11 @@ class SimUser:
     real_name: str
     locale: str
     is_bot: bool
+    # Slack Connect: a person of another company has their own team (and org) IDs;
+    # one the app cannot see through a shared channel is answered with is_stranger.
+    team_id: str = ""
+    enterprise_id: str | None = None
+    is_stranger: bool = False
 
 
 @dataclass
@@ -167,6 +172,7 @@ class SimChannel:
     id: str
     name: str
     members: list[str]
+    is_private: bool = False
 
 
 @dataclass
@@ -269,6 +275,8 @@ class SlackSimulator:
     def __init__(self, spec_path: Path | None = None, token: str = "xoxb-test") -> None:
         self.spec = SimulatorSpec.load(spec_path)
         self.token = token
+        # Set to simulate an Enterprise Grid organisation (auth.test and users.info say so).
+        self.enterprise_id: str | None = None
         self.strict_triggers = True
         self.trigger_ttl = TRIGGER_TTL_SECONDS
         self.calls: list[Call] = []
@@ -381,15 +389,29 @@ class SlackSimulator:
         real_name: str | None = None,
         locale: str = "en-US",
         is_bot: bool = False,
+        *,
+        team_id: str = "",
+        enterprise_id: str | None = None,
+        is_stranger: bool = False,
     ) -> SimUser:
-        user = SimUser(user_id, name, real_name or name, locale, is_bot)
+        """A person; ``team_id`` defaults to the simulated workspace's (another one
+        makes them an external, Slack Connect member)."""
+        user = SimUser(
+            user_id, name, real_name or name, locale, is_bot,
+            team_id or TEAM_ID, enterprise_id or self.enterprise_id, is_stranger,
+        )
         self.users[user_id] = user
         return user
 
     def add_channel(
-        self, channel_id: str, name: str, members: list[str] | None = None
+        self,
+        channel_id: str,
+        name: str,
+        members: list[str] | None = None,
+        *,
+        is_private: bool = False,
     ) -> SimChannel:
-        channel = SimChannel(channel_id, name, list(members or []))
+        channel = SimChannel(channel_id, name, list(members or []), is_private)
         self.channels[channel_id] = channel
         return channel
 
@@ -737,6 +759,7 @@ class SlackSimulator:
             "team_id": TEAM_ID,
             "user_id": BOT_USER_ID,
             "bot_id": BOT_ID,
+            **({"enterprise_id": self.enterprise_id} if self.enterprise_id else {}),
         }
 
     def _users_info(self, args: Args) -> Body:
@@ -745,13 +768,19 @@ class SlackSimulator:
             raise _SlackError("user_not_found")
         out: Body = {
             "id": user.id,
-            "team_id": TEAM_ID,
+            "team_id": user.team_id,
             "name": user.name,
             "real_name": user.real_name,
             "deleted": False,
             "is_bot": user.is_bot,
             "profile": {"real_name": user.real_name, "display_name": user.name},
         }
+        if user.enterprise_id:
+            out["enterprise_user"] = {
+                "id": user.id, "enterprise_id": user.enterprise_id, "teams": [user.team_id]
+            }
+        if user.is_stranger:
+            out["is_stranger"] = True
         if _truthy(args.get("include_locale")):
             out["locale"] = user.locale
         return {"ok": True, "user": out}
@@ -780,6 +809,7 @@ class SlackSimulator:
                 "id": cid,
                 "name": self.channels[cid].name,
                 "is_channel": True,
+                "is_private": self.channels[cid].is_private,
                 "is_member": BOT_USER_ID in members,
                 "num_members": len(members),
             }

@@ -23,6 +23,7 @@ class Callback(StrEnum):
     MESSAGE_EMPLOYEE = "case.message_employee"
     CLOSE = "case.close"
     TIMELINE = "case.timeline"
+    CASE_SAVING = "case.saving"  # shown when a responder's modal outlasts the ack budget
     # HR (issue 4): the purpose asked before a case is shown, and the case itself
     HR_PURPOSE = "hr.purpose"
     HR_CASE = "hr.case"
