@@ -65,7 +65,9 @@ def _responders_channel_private(settings: Settings, config: Config) -> bool:
     from bot.people import responders_channel_verdict
 
     client = AsyncWebClient(
-        token=settings.bot_token, base_url=settings.api_url, timeout=settings.slack_timeout
+        token=settings.bot_token,
+        base_url=settings.api_url,
+        timeout=settings.slack_timeout,  # type: ignore[arg-type]  # aiohttp takes fractions
     )
     private, why = asyncio.run(responders_channel_verdict(client, config.responders_channel))
     if private is False:
