@@ -19,7 +19,6 @@ from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncRateLimitErrorRetryHandler,
     AsyncServerErrorRetryHandler,
 )
-from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.clock import Clock, SystemClock
 from bot.config import Config
@@ -28,6 +27,7 @@ from bot.domain.policy import load_policy
 from bot.flows.delivery import Backoff, Deliverer
 from bot.flows.reminders import ReminderLoop
 from bot.flows.retention import RetentionLoop
+from bot.flows.slack_watch import WatchedWebClient
 from bot.people import People
 from bot.settings import Settings
 from db.sealed import Sealer
@@ -123,7 +123,7 @@ def build(
             "SLACK_CLIENT_ID/SLACK_CLIENT_SECRET are set but ignored: "
             "ch-responder authorises with SLACK_BOT_TOKEN only"
         )
-    client = AsyncWebClient(
+    client = WatchedWebClient(
         token=settings.bot_token,
         base_url=settings.api_url,
         timeout=client_timeout,
@@ -135,7 +135,7 @@ def build(
     )
     # Deliveries retry through the outbox, which looks for an earlier copy before
     # posting again; an in-client retry would skip that check and could post twice.
-    delivery_client = AsyncWebClient(
+    delivery_client = WatchedWebClient(
         token=settings.bot_token,
         base_url=settings.api_url,
         timeout=client_timeout,
@@ -176,4 +176,6 @@ def build(
     register_all(app, ctx)
     deliverer = Deliverer(ctx, delivery_client, backoff=backoff)
     ctx.deliverer = deliverer
+    # Any call Slack answers after an outage sends what waits at once (issue 9, item 23).
+    client.on_success = delivery_client.on_success = deliverer.slack_answered
     return Bot(app, ctx, deliverer, ReminderLoop(ctx), RetentionLoop(ctx))

@@ -67,9 +67,12 @@ async def acknowledge(h: Harness, case_id: int, at: datetime) -> None:
 
 
 async def tick(h: Harness, clock: FixedClock, at: datetime) -> int:
+    """One reminder tick, then until its messages left the outbox (what Slack shows)."""
     clock.set(at)
     assert h.bot.reminders is not None
-    return await h.bot.reminders.tick(at)
+    queued = await h.bot.reminders.tick(at)
+    await h.settle()
+    return queued
 
 
 def title(h: Harness, step_id: str) -> str:
