@@ -109,8 +109,13 @@ async def test_when_slack_answers_again_waiting_deliveries_go_at_once(
     async with running_bot(tmp_path / "db", clock=clock, backoff=Backoff(base=60, cap=300)) as h:
         view = await h.open_form(h.cast.employee_en)
         h.sim.down()
-        values = report_values(occurred_at=clock.now(), contact="chat",
-                               categories=["verbal_abuse"], danger="over", narrative="outage")  # fmt: skip
+        values = report_values(
+            occurred_at=clock.now(),
+            contact="chat",
+            categories=["verbal_abuse"],
+            danger="over",
+            narrative="outage",
+        )
         assert (await h.slack.submit_view(h.cast.employee_en, view, values)).status == 200
         await h.sim.wait_for(lambda s: len(s.calls_to("chat.postMessage")) >= 2)
         h.sim.up()

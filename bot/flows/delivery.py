@@ -139,6 +139,7 @@ class Deliverer:
             if d.id in self._in_flight:
                 continue
             self._in_flight.add(d.id)
+            self.retries.started(d.id)
             task = asyncio.create_task(self._deliver(d))
             tasks.add(task)
             task.add_done_callback(tasks.discard)
@@ -179,8 +180,9 @@ class Deliverer:
                 await self._attempt(d, msg)
         except sqlite3.OperationalError as e:
             # The database stayed locked past busy_timeout (another process): the row is
-            # still pending and, if a post went out, marked uncertain; the next tick retries.
+            # still pending and, if a post went out, marked uncertain; retried in a second.
             log.warning("delivery paused, database busy: id=%s error=%s", d.id, e)
+            self.retries.failed(d.id, transient=False, after=1.0)
         finally:
             self._in_flight.discard(d.id)
             self._wake.set()  # a finished card unblocks its thread reply

@@ -44,6 +44,10 @@ class RetrySchedule:
         self._waits[delivery_id] = _Wait(self._clock() + delay, transient)
         return delay
 
+    def started(self, delivery_id: int) -> None:
+        """Its retry is under way: no longer waiting (the failure count stays)."""
+        self._waits.pop(delivery_id, None)
+
     def done(self, delivery_id: int) -> None:
         """Delivered or given up: nothing more to schedule."""
         self._waits.pop(delivery_id, None)
