@@ -19,7 +19,6 @@ from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncRateLimitErrorRetryHandler,
     AsyncServerErrorRetryHandler,
 )
-from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.clock import Clock, SystemClock
 from bot.config import Config, ConfigError
@@ -28,6 +27,7 @@ from bot.domain.policy import load_policy
 from bot.flows.delivery import Backoff, Deliverer
 from bot.flows.reminders import ReminderLoop
 from bot.flows.retention import RetentionLoop
+from bot.flows.slack_watch import WatchedWebClient
 from bot.people import People, responders_channel_verdict
 from bot.settings import Settings
 from bot.slack_http import slack_route
@@ -145,7 +145,7 @@ def build(
             "SLACK_CLIENT_ID/SLACK_CLIENT_SECRET are set but ignored: "
             "ch-responder authorises with SLACK_BOT_TOKEN only"
         )
-    client = AsyncWebClient(
+    client = WatchedWebClient(
         token=settings.bot_token,
         base_url=settings.api_url,
         # slack-sdk annotates int, but hands it to aiohttp.ClientTimeout, which takes float.
@@ -158,11 +158,16 @@ def build(
     )
     # Deliveries retry through the outbox, which looks for an earlier copy before
     # posting again; an in-client retry would skip that check and could post twice.
-    delivery_client = AsyncWebClient(
+    delivery_client = WatchedWebClient(
         token=settings.bot_token,
         base_url=settings.api_url,
         timeout=client_timeout,  # type: ignore[arg-type]
         retry_handlers=[],
+    )
+    # Look-ups made before a modal's ack: no retries (a 429's Retry-After would be
+    # slept through inside Slack's 3 s) and a short timeout.
+    quick_client = WatchedWebClient(
+        token=settings.bot_token, base_url=settings.api_url, timeout=1, retry_handlers=[]
     )
     policy = load_policy(config.policy_file)
     store = store or Store(settings.db_path, Sealer(settings.data_keys))
@@ -173,11 +178,7 @@ def build(
         store=store,
         clock=clock or SystemClock(),
         client=client,
-        # Look-ups made before a modal's ack: no retries (a 429's Retry-After would be
-        # slept through inside Slack's 3 s) and a short timeout.
-        people=People(client, config, quick=AsyncWebClient(
-            token=settings.bot_token, base_url=settings.api_url, timeout=1, retry_handlers=[]
-        )),
+        people=People(client, config, quick=quick_client),
     )
 
     async def authorize(**_: object) -> AuthorizeResult:
@@ -203,4 +204,7 @@ def build(
     register_all(app, ctx)
     deliverer = Deliverer(ctx, delivery_client, backoff=backoff)
     ctx.deliverer = deliverer
+    # Any call Slack answers after an outage sends what waits at once (issue 9, item 23).
+    client.on_success = delivery_client.on_success = deliverer.slack_answered
+    quick_client.on_success = deliverer.slack_answered
     return Bot(app, ctx, deliverer, ReminderLoop(ctx), RetentionLoop(ctx))

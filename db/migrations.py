@@ -290,3 +290,20 @@ def m050_outbox_uncertain(db: sqlite_utils.Database) -> None:
     # in flight when the process died, or one that timed out): only then does a retry
     # look for an earlier copy before posting. A 429 or a 5xx means "not posted".
     db.table("outbox").add_column("uncertain", int, not_null_default=0)
+
+
+@migrations()
+def m070_outbox_posts(db: sqlite_utils.Database) -> None:
+    # When a delivery was first tried: a copy Slack may have posted cannot be older, so
+    # the look-up for it searches from there (however many messages came since).
+    db.table("outbox").add_column("first_attempt_at", str)
+    db.execute("UPDATE outbox SET first_attempt_at = created_at WHERE attempts > 0")
+    # Reminders are posted through the outbox; their row carries the message (sealed).
+    db.table("outbox").add_column("payload", str)
+    # A welfare check-in's DM channel leads to a confidential reporter. Migrations run
+    # without the data key, so existing plain values are cleared rather than sealed:
+    # nothing reads them, and new ones are stored sealed (db.reminders.set_message).
+    db.execute(
+        "UPDATE reminders SET channel = NULL WHERE channel IS NOT NULL"
+        " AND substr(channel, 1, 1) NOT IN ('C', 'G') AND channel NOT LIKE 'v1:%'"
+    )

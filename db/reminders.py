@@ -1,9 +1,8 @@
 """Reminders as rows: scheduled once (a stable unique key), fired once (fired_at).
 
 A reminder is claimed by stamping fired_at in the same transaction that decides to
-send it, before anything is posted: a crash or a restart can lose a reminder that was
-being sent, but can never send one twice. A send that Slack refused is released
-(`release`) to be tried again at a later tick.
+send it and queues its message in the outbox (db/outbox.py): from then on the delivery
+loop posts it exactly once, retrying through any outage; it never fires twice.
 
 Keys: "ack:<case>:<n>", "step:<case>:<step>:<n>", "welfare:<case>:<closed_at>",
 "digest:<local date>", "shift:<case>:<rotation>:<member>:<since>".
@@ -19,6 +18,7 @@ import sqlite_utils
 
 from bot.domain.case import Case
 from db.rows import immediate, iso
+from db.sealed import seal
 
 DEFAULT_WELFARE_AFTER = timedelta(days=14)
 
@@ -108,25 +108,18 @@ def defer(db: sqlite_utils.Database, reminder_id: int, until: datetime) -> None:
     )
 
 
-def release(
-    db: sqlite_utils.Database, ids: Iterable[int], until: datetime, max_failures: int = 5
-) -> None:
-    """Slack refused the post: un-claim to try again later, or give up after a few."""
-    with immediate(db):
-        for rid in ids:
-            db.execute(
-                "UPDATE reminders SET failures = failures + 1,"
-                " fired_at = CASE WHEN failures + 1 >= ? THEN fired_at ELSE NULL END,"
-                " outcome = CASE WHEN failures + 1 >= ? THEN 'failed' ELSE NULL END,"
-                " due_at = ? WHERE id = ?",
-                [max_failures, max_failures, iso(until), rid],
-            )
-
-
 def set_message(db: sqlite_utils.Database, ids: Iterable[int], channel: str, ts: str) -> None:
+    """Where a reminder was posted. A DM's channel leads to the person (a welfare
+    check-in goes to a possibly confidential reporter): sealed like outbox.channel."""
+    stored = channel if channel.startswith(("C", "G")) else seal(db, "reminders.channel", channel)
     with immediate(db):
         for rid in ids:
-            db.execute("UPDATE reminders SET channel = ?, ts = ? WHERE id = ?", [channel, ts, rid])
+            db.execute("UPDATE reminders SET channel = ?, ts = ? WHERE id = ?", [stored, ts, rid])
+
+
+def forget_channels(db: sqlite_utils.Database, case_id: int) -> None:
+    """The identity retention rule: where the case's reminders went (a DM is a person)."""
+    db.execute("UPDATE reminders SET channel = NULL WHERE case_id = ?", [case_id])
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 
 import sqlite_utils
 
-from db import timeline
+from db import reminders, timeline
 from db.rows import immediate, iso, open_reporter
 from db.sealed import seal, unseal
 
@@ -98,6 +98,7 @@ def purge(db: sqlite_utils.Database, case_id: int, rule: str, now: datetime) -> 
                 }
             )
         if rule == "identity":
+            reminders.forget_channels(db, case_id)  # a welfare check-in's DM channel
             db.execute("DELETE FROM case_customers WHERE case_id = ?", [case_id])
             # A reporter who agreed to be named is the actor of the "reported" entry,
             # and of what they added or replied: the timeline keeps "reporter" only.

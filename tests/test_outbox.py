@@ -37,15 +37,22 @@ def test_employee_is_not_held_back_by_a_stuck_card(tmp_path: Path) -> None:
 def test_uncertainty_survives_a_crash_and_clears_on_a_definite_failure(tmp_path: Path) -> None:
     db = open_database(tmp_path / "o.db")
     db.execute("PRAGMA foreign_keys=OFF")
+
+    def attempt(d: int, at: datetime = NOW) -> tuple[int, bool]:
+        a = outbox.begin_attempt(db, d, at)
+        return a.number, a.was_uncertain
+
     d = outbox.enqueue(db, 1, "card", NOW)
-    assert outbox.begin_attempt(db, d) == (1, False)
-    # The process died mid-call: the next attempt must look before posting.
-    assert outbox.begin_attempt(db, d) == (2, True)
-    # Slack answered 429 to the third: certainty stays what it was (uncertain).
-    _, was = outbox.begin_attempt(db, d)
-    outbox.not_posted(db, d, was)
-    assert outbox.begin_attempt(db, d)[1] is True
+    assert attempt(d) == (1, False)
+    # The process died mid-call: the next attempt must look before posting, from the
+    # first attempt on (a later attempt does not move the window).
+    later = NOW + timedelta(hours=3)
+    assert attempt(d, later) == (2, True)
+    assert outbox.begin_attempt(db, d, later).first_at == NOW
+    # Slack answered 429: certainty stays what it was (uncertain).
+    outbox.not_posted(db, d, True)
+    assert attempt(d)[1] is True
     e = outbox.enqueue(db, 2, "card", NOW)
-    _, was = outbox.begin_attempt(db, e)
-    outbox.not_posted(db, e, was)  # a plain 503: nothing was posted, no look-up needed
-    assert outbox.begin_attempt(db, e) == (2, False)
+    _, was = attempt(e)
+    outbox.not_posted(db, e, was)  # a refusal (429, channel_not_found): not posted
+    assert attempt(e) == (2, False)

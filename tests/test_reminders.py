@@ -67,9 +67,12 @@ async def acknowledge(h: Harness, case_id: int, at: datetime) -> None:
 
 
 async def tick(h: Harness, clock: FixedClock, at: datetime) -> int:
+    """One reminder tick, then until its messages left the outbox (what Slack shows)."""
     clock.set(at)
     assert h.bot.reminders is not None
-    return await h.bot.reminders.tick(at)
+    queued = await h.bot.reminders.tick(at)
+    await h.settle()
+    return queued
 
 
 def title(h: Harness, step_id: str) -> str:
@@ -233,9 +236,9 @@ async def test_a_reminder_slack_answers_late_is_not_posted_twice(
 
 async def test_a_reminder_slack_refuses_is_retried(h: Harness, clock: FixedClock) -> None:
     _, card = await file_case(h, danger="ongoing")
-    # Three 503s: more than the Web API client's own two retries.
+    # Three 503s: retried by the outbox with backoff, not left for a later tick.
     h.sim.fail("chat.postMessage", status=503, times=3)
     await tick(h, clock, T0 + timedelta(minutes=10))
-    assert escalations(h, card) == []
-    await tick(h, clock, T0 + timedelta(minutes=13))  # retried after two minutes
+    assert len(escalations(h, card)) == 1
+    await tick(h, clock, T0 + timedelta(minutes=13))
     assert len(escalations(h, card)) == 1

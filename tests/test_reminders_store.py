@@ -45,14 +45,3 @@ def test_scheduling_twice_and_firing_twice_are_no_ops() -> None:
     assert reminders.fire(db, r.id, NOW, "sent")
     assert not reminders.fire(db, r.id, NOW, "sent")
     assert reminders.due(db, NOW + timedelta(days=1)) == []
-
-
-def test_a_refused_send_is_retried_then_given_up() -> None:
-    db = open_database(":memory:")
-    reminders.schedule(db, "ack:1:1", "ack", NOW, NOW)
-    [r] = reminders.due(db, NOW)
-    for attempt in range(5):
-        assert reminders.fire(db, r.id, NOW, "sent")
-        reminders.release(db, [r.id], NOW + timedelta(minutes=attempt + 1), max_failures=5)
-    outcome = db.execute("SELECT outcome FROM reminders WHERE id = ?", [r.id]).fetchone()[0]
-    assert outcome == "failed" and reminders.due(db, NOW + timedelta(days=1)) == []

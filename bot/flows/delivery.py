@@ -1,11 +1,15 @@
 """The delivery loop: carries pending outbox rows to Slack, each exactly once.
 
-Exactly once over an unreliable network: an attempt is counted in SQLite before the
-call. If a call times out, or the process dies mid-call, Slack may have posted the
-message anyway; so any retry first looks for the message by the delivery ID we put
-in its metadata, and only posts if it is not there. 429s wait for Retry-After; 5xx,
-timeouts and refused connections back off exponentially. Nothing is ever dropped
-for a transient failure.
+This is the bot's one way to post something that must arrive: cards, thread replies,
+messages to the employee, and reminders (escalations, step reminders, digests,
+welfare check-ins). Exactly once over an unreliable network: an attempt is counted in
+SQLite before the call. If a call times out, the process dies mid-call, or Slack
+answers 5xx / internal_error / fatal_error, Slack may have posted the message anyway;
+so the retry first looks for it by the delivery ID we put in its metadata
+(bot/flows/posted_lookup.py), and only posts if it is not there. 429s wait for
+Retry-After; other failures back off exponentially (bot/flows/retries.py), and any
+call Slack answers again cuts a transient backoff short. Nothing is ever dropped for
+a transient failure.
 """
 
 from __future__ import annotations
@@ -14,7 +18,6 @@ import asyncio
 import contextlib
 import logging
 import sqlite3
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import aiohttp
@@ -25,13 +28,15 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.clock import Clock, SystemClock
 from bot.context import AppContext
 from bot.flows.pacing import ChannelPacer
-from bot.flows.render import NotReady, Outgoing, render
-from bot.flows.slack_errors import error_name
-from db import cases, outbox
+from bot.flows.posted_lookup import find_posted, metadata
+from bot.flows.render import Gone, NotReady, Outgoing, render_delivery
+from bot.flows.retries import Backoff, RetrySchedule
+from bot.flows.slack_errors import error_name, may_have_happened
+from db import cases, outbox, reminders
 from db.rows import immediate
 
+__all__ = ["Backoff", "Deliverer"]  # Backoff: built by the composition root and tests
 log = logging.getLogger(__name__)
-EVENT_TYPE = "ch_delivery"
 # Errors that say the request itself is wrong: retrying cannot help, so the row is
 # marked dead and logged loudly (a bug or a misconfiguration to fix, then requeue).
 PERMANENT = {
@@ -43,15 +48,6 @@ PERMANENT = {
     "token_revoked",
     "missing_scope",
 }
-
-
-@dataclass
-class Backoff:
-    base: float = 1.0
-    cap: float = 300.0
-
-    def delay(self, attempts: int) -> float:
-        return float(min(self.cap, self.base * 2 ** max(0, attempts - 1)))
 
 
 class Deliverer:
@@ -66,8 +62,8 @@ class Deliverer:
     ) -> None:
         self.ctx = ctx
         self.client = client  # no retry handlers: this loop is the retry mechanism
-        self.clock = clock or SystemClock()  # real time: retries wait real seconds
-        self.backoff = backoff or Backoff()
+        self.clock = clock or SystemClock()  # wall time: what the outbox records
+        self.retries = RetrySchedule(backoff or Backoff())  # monotonic: when to retry
         self._wake = asyncio.Event()
         self._stop_event = asyncio.Event()
         self.pacer = ChannelPacer()
@@ -79,6 +75,12 @@ class Deliverer:
 
     def kick(self) -> None:
         self._wake.set()
+
+    def slack_answered(self) -> None:
+        """Any Web API call succeeded: Slack is back, so what waits out a transient
+        failure goes now (called on every successful call; cheap when nothing waits)."""
+        if self.retries.slack_is_back():
+            self._wake.set()
 
     def start(self) -> None:
         self._task = asyncio.create_task(self._run(), name="deliveries")
@@ -113,20 +115,31 @@ class Deliverer:
     async def _seconds_until_next(self) -> float:
         # Rows in flight are excluded: otherwise a delivery waiting on Slack (or on a
         # paced channel) would look overdue and spin the loop.
-        nxt = await self.ctx.store.run(outbox.next_due_at, set(self._in_flight))
-        if nxt is None:
-            return 30.0
-        return max(0.01, min(30.0, (nxt - self.clock.now()).total_seconds()))
+        # Rows whose retry this process timed are waited for on the monotonic clock; the
+        # wall-clock column only times rows left by an earlier run.
+        exclude = self._in_flight | self.retries.known()
+        nxt = await self.ctx.store.run(outbox.next_due_at, exclude)
+        waits = [30.0]
+        if nxt is not None:
+            waits.append((nxt - self.clock.now()).total_seconds())
+        mono = self.retries.seconds_until_next()
+        if mono is not None:
+            waits.append(mono)
+        return max(0.01, min(waits))
 
     async def run_once(self, tasks: set[asyncio.Task[None]] | None = None) -> int:
         """Start every due delivery not already in flight; returns how many started."""
         tasks = tasks if tasks is not None else set()
-        due = await self.ctx.store.run(outbox.due, self.clock.now())
+        ready, waiting = self.retries.split()
+        due = await self.ctx.store.run(
+            lambda db: outbox.due(db, self.clock.now(), ready=ready, waiting=waiting)
+        )
         started = 0
         for d in due:
             if d.id in self._in_flight:
                 continue
             self._in_flight.add(d.id)
+            self.retries.started(d.id)
             task = asyncio.create_task(self._deliver(d))
             tasks.add(task)
             task.add_done_callback(tasks.discard)
@@ -151,11 +164,13 @@ class Deliverer:
     async def _deliver(self, d: outbox.Delivery) -> None:
         try:
             try:
-                msg = await render(self.ctx, d.case_id, d.kind)
+                msg = await render_delivery(self.ctx, d)
             except NotReady:
-                await self.ctx.store.run(
-                    outbox.retry_later, d.id, self._later(1), "waiting for card"
-                )
+                await self._retry(d, "waiting for card", transient=False, after=1.0)
+                return
+            except Gone:
+                self.retries.done(d.id)
+                await self.ctx.store.run(outbox.give_up, d.id, "nothing left to post")
                 return
             # Wait for a rate-limited channel's turn outside the semaphore, so DMs and
             # other channels keep flowing meanwhile.
@@ -165,89 +180,78 @@ class Deliverer:
                 await self._attempt(d, msg)
         except sqlite3.OperationalError as e:
             # The database stayed locked past busy_timeout (another process): the row is
-            # still pending and, if a post went out, marked uncertain; the next tick retries.
+            # still pending and, if a post went out, marked uncertain; retried in a second.
             log.warning("delivery paused, database busy: id=%s error=%s", d.id, e)
+            self.retries.failed(d.id, transient=False, after=1.0)
         finally:
             self._in_flight.discard(d.id)
             self._wake.set()  # a finished card unblocks its thread reply
 
     async def _attempt(self, d: outbox.Delivery, msg: Outgoing) -> None:
         store = self.ctx.store
-        attempts, uncertain = await store.run(outbox.begin_attempt, d.id)
+        attempt = await store.run(outbox.begin_attempt, d.id, self.clock.now())
+        uncertain = attempt.was_uncertain
         try:
-            found = await self._already_posted(d, msg) if uncertain else None
+            found = None
+            if uncertain:
+                found = await find_posted(
+                    self.client, d.id, msg.channel, msg.thread_ts, attempt.first_at
+                )
             if found:
                 channel, ts = found
                 log.info("delivery found already posted: id=%s kind=%s", d.id, d.kind)
             else:
-                resp = await self.client.chat_postMessage(
-                    **msg.args(),
-                    metadata={"event_type": EVENT_TYPE, "event_payload": {"delivery": d.id}},
-                )
+                resp = await self.client.chat_postMessage(**msg.args(), metadata=metadata(d.id))
                 channel, ts = str(resp["channel"]), str(resp["ts"])
         except SlackApiError as e:
-            # Slack answered: the message was not posted by this attempt.
-            await store.run(outbox.not_posted, d.id, uncertain)
-            await self._failed(d, attempts, e, msg.channel)
+            if may_have_happened(e):
+                # 5xx, internal_error, fatal_error: "some aspect may have succeeded".
+                # The row stays uncertain: the retry looks for the copy first.
+                await self._retry(d, error_name(e), transient=True)
+            else:
+                # Slack answered that this attempt did not post.
+                await store.run(outbox.not_posted, d.id, uncertain)
+                await self._failed(d, e, msg.channel)
             return
         except aiohttp.ClientConnectorError as e:
             # Never reached Slack (connection refused, DNS): certainly not posted.
             await store.run(outbox.not_posted, d.id, uncertain)
-            await self._retry(d, attempts, type(e).__name__)
+            await self._retry(d, type(e).__name__, transient=True)
             return
         except (aiohttp.ClientError, TimeoutError, OSError) as e:
             # A timeout or a dropped connection: Slack may have posted; stay uncertain.
-            await self._retry(d, attempts, type(e).__name__)
+            await self._retry(d, type(e).__name__, transient=True)
             return
 
         await store.run(_record_delivered, d, channel, ts, self.clock.now())
+        self.retries.done(d.id)
         self.delivered += 1
-        log.info("delivered: id=%s case=%s kind=%s attempts=%s", d.id, d.case_id, d.kind, attempts)
-
-    async def _already_posted(self, d: outbox.Delivery, msg: Outgoing) -> tuple[str, str] | None:
-        channel = msg.channel
-        if channel.startswith(("U", "W")):
-            opened = await self.client.conversations_open(users=channel)
-            channel = opened["channel"]["id"]
-        if msg.thread_ts:
-            resp = await self.client.conversations_replies(
-                channel=channel, ts=msg.thread_ts, include_all_metadata=True, limit=200
-            )
-        else:
-            resp = await self.client.conversations_history(
-                channel=channel, include_all_metadata=True, limit=200
-            )
-        for m in resp.get("messages") or []:
-            meta = m.get("metadata") or {}
-            if (
-                meta.get("event_type") == EVENT_TYPE
-                and (meta.get("event_payload") or {}).get("delivery") == d.id
-            ):
-                return channel, str(m["ts"])
-        return None
+        self.slack_answered()
+        log.info(
+            "delivered: id=%s case=%s kind=%s attempts=%s", d.id, d.case_id, d.kind, attempt.number
+        )
 
     def _later(self, seconds: float) -> datetime:
         return self.clock.now() + timedelta(seconds=seconds)
 
     async def _retry(
-        self, d: outbox.Delivery, attempts: int, why: str, after: float | None = None
+        self, d: outbox.Delivery, why: str, *, transient: bool, after: float | None = None
     ) -> None:
-        delay = after if after is not None else self.backoff.delay(attempts)
+        delay = self.retries.failed(d.id, transient=transient, after=after)
         log.warning(
             "delivery failed, will retry: id=%s kind=%s why=%s in=%.1fs", d.id, d.kind, why, delay
         )
+        # The wall-clock time is for a restart; this process waits on the monotonic clock.
         await self.ctx.store.run(outbox.retry_later, d.id, self._later(delay), why)
 
-    async def _failed(
-        self, d: outbox.Delivery, attempts: int, e: SlackApiError, channel: str
-    ) -> None:
+    async def _failed(self, d: outbox.Delivery, e: SlackApiError, channel: str) -> None:
         status = e.response.status_code
         error = error_name(e)
         if status == 429:
             retry_after = max(1.0, float(e.response.headers.get("Retry-After", "1") or 1))
             self.pacer.rate_limited(channel, retry_after)
             # Due again at once: the pacer, not the clock, decides when it goes.
-            await self._retry(d, attempts, "ratelimited", after=0.0)
+            await self._retry(d, "ratelimited", transient=False, after=0.0)
         elif error in PERMANENT:
             log.error(
                 "delivery refused by Slack, needs a fix: id=%s kind=%s error=%s",
@@ -255,15 +259,22 @@ class Deliverer:
                 d.kind,
                 error,
             )
+            self.retries.done(d.id)
             await self.ctx.store.run(outbox.give_up, d.id, error)
         else:
-            await self._retry(d, attempts, error)
+            await self._retry(d, error, transient=False)
 
 
 def _record_delivered(
     db: sqlite_utils.Database, d: outbox.Delivery, channel: str, ts: str, now: datetime
 ) -> None:
-    # One transaction: the case learns its card's ts exactly when the row is done.
+    # One transaction: the case (or the reminder) learns its message's ts exactly when
+    # the row is done.
     with immediate(db):
-        cases.set_posted(db, d.case_id, d.kind, channel, ts)
+        if outbox.is_post_kind(d.kind):
+            message = outbox.payload(db, d.id) or {}
+            reminders.set_message(db, message.get("reminders") or [], channel, ts)
+        else:
+            assert d.case_id is not None
+            cases.set_posted(db, d.case_id, d.kind, channel, ts)
         outbox.done(db, d.id, channel, ts, now)

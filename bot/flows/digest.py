@@ -67,4 +67,5 @@ def claim_digest(
         if not reminders.fire(db, r.id, now, "sent" if total else "skipped") or not total:
             return None
     text, blocks = build_digest(ctx.config.language, lines, total)
-    return Post((r.id,), {"channel": ctx.config.responders_channel, "text": text, "blocks": blocks})
+    args = {"channel": ctx.config.responders_channel, "text": text, "blocks": blocks}
+    return Post((r.id,), args, None, "digest")

@@ -2,7 +2,8 @@
 steps, and pings when a shift changes while a case waits for acknowledgement.
 
 Each decision (skip, defer for quiet hours, claim and schedule the next one) is one
-transaction on the store's thread; only a claimed reminder is posted.
+transaction on the store's thread, which also queues the claimed reminder's message in
+the outbox: the delivery loop posts it exactly once, through any outage (`queue`).
 """
 
 from __future__ import annotations
@@ -15,10 +16,10 @@ from typing import Any
 import sqlite_utils
 
 from bot.context import AppContext
-from bot.flows.reminder_send import BOT_ACTOR, escalation_list, on_duty_now, send
+from bot.flows.reminder_send import BOT_ACTOR, escalation_list, on_duty_now
 from bot.reminder_settings import ReminderSettings
 from bot.views.reminders import build_escalation, build_shift_ping, build_step_reminder
-from db import overrides, reminders, timeline
+from db import outbox, overrides, reminders, timeline
 from db.reminders import Reminder
 from db.rows import immediate, iso
 
@@ -65,7 +66,21 @@ def case_row(db: sqlite_utils.Database, case_id: int | None) -> CaseRow | None:
 @dataclass(frozen=True)
 class Post:
     ids: tuple[int, ...]  # the reminders this message fires
-    args: dict[str, Any]
+    args: dict[str, Any]  # channel, text, blocks, thread_ts
+    case_id: int | None
+    kind: str = "reminder"  # the outbox kind's prefix: "reminder", "digest", "welfare"
+
+
+def queue(db: sqlite_utils.Database, posts: Sequence[Post | None], now: datetime) -> int:
+    """Queue claimed reminders in the outbox; call inside the claiming transaction, so
+    a reminder is fired exactly when its message is sure to go."""
+    queued = 0
+    for p in posts:
+        if p is not None:
+            message = {"args": p.args, "reminders": list(p.ids)}
+            outbox.enqueue_post(db, p.case_id, f"{p.kind}:{p.ids[0]}", message, now)
+            queued += 1
+    return queued
 
 
 def _hold(
@@ -111,7 +126,7 @@ def claim_ack(
         lang, case.case_no, now - case.reported_at, r.attempt, s.max_escalations, who
     )
     args = {"channel": case.channel, "thread_ts": case.ts, "text": text, "blocks": blocks}
-    return Post((r.id,), args)
+    return Post((r.id,), args, case.id)
 
 
 def done_steps(db: sqlite_utils.Database, case_id: int) -> set[str]:
@@ -173,7 +188,7 @@ def claim_steps(
     ids = [r.id for r in live]
     text, blocks = build_step_reminder(lang, case.case_no, titles, who, ids)
     args = {"channel": case.channel, "thread_ts": case.ts, "text": text, "blocks": blocks}
-    return Post(tuple(ids), args)
+    return Post(tuple(ids), args, case.id)
 
 
 def claim_shift_pings(db: sqlite_utils.Database, now: datetime, ctx: AppContext) -> list[Post]:
@@ -217,13 +232,5 @@ def claim_shift_pings(db: sqlite_utils.Database, now: datetime, ctx: AppContext)
                     "text": text,
                     "blocks": blocks,
                 }
-                posts.append(Post((rid,), args))
+                posts.append(Post((rid,), args, case.id))
         return posts
-
-
-async def deliver(ctx: AppContext, posts: Sequence[Post | None], now: datetime) -> int:
-    sent = 0
-    for p in posts:
-        if p is not None and await send(ctx, p.ids, now, **p.args):
-            sent += 1
-    return sent

@@ -5,8 +5,13 @@ only for what is due (`WHERE fired_at IS NULL AND due_at <= now`, a partial inde
 so a tick costs O(due), not O(open cases). Tests and benchmarks call `tick(now)`.
 
 Per tick: notice shift changes (and ping waiting cases), plan the next daily digest,
-give recently closed cases a welfare check-in if their close did not, then send what
-is due: escalations, open-step reminders, digests, check-ins.
+give recently closed cases a welfare check-in if their close did not, then claim what
+is due (escalations, open-step reminders, digests, check-ins) and queue each in the
+outbox in the claiming transaction. The delivery loop posts them: exactly once, retried
+with backoff until Slack has them, looked for before a retry when Slack may have posted.
+Every kind goes this way (one way to post): an escalation or check-in must not be lost;
+a step reminder is the checklist's nudge and as cheap to keep; a digest is kept too,
+but one still waiting when the next day's is queued is dropped as out of date.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ import asyncio
 import contextlib
 import logging
 from collections import defaultdict
+from collections.abc import Callable
 from datetime import datetime
 
 import sqlite_utils
@@ -27,7 +33,7 @@ from bot.flows.escalation import (
     claim_ack,
     claim_shift_pings,
     claim_steps,
-    deliver,
+    queue,
 )
 from bot.flows.welfare import claim_checkin, schedule_missing
 from bot.reminder_settings import ReminderSettings, reminder_settings
@@ -75,8 +81,21 @@ def _retry_shift(
     member = r.key.split(":")[3]
     text, blocks = build_shift_ping(ctx.config.language, case.case_no, r.chain, member)
     return Post(
-        (r.id,), {"channel": case.channel, "thread_ts": case.ts, "text": text, "blocks": blocks}
+        (r.id,),
+        {"channel": case.channel, "thread_ts": case.ts, "text": text, "blocks": blocks},
+        case.id,
     )
+
+
+def _claim_and_queue(
+    db: sqlite_utils.Database,
+    now: datetime,
+    claim: Callable[..., Post | list[Post] | None],
+    *args: object,
+) -> int:
+    with immediate(db):
+        got = claim(db, *args)
+        return queue(db, got if isinstance(got, list) else [got], now)
 
 
 class ReminderLoop:
@@ -114,32 +133,36 @@ class ReminderLoop:
                 await asyncio.wait_for(self._wake.wait(), timeout=self.settings.tick_seconds)
 
     async def tick(self, now: datetime | None = None) -> int:
-        """Send everything due at `now` (default: the clock); returns messages posted."""
+        """Queue everything due at `now` (default: the clock); returns messages queued."""
         async with self._lock:
             ctx, s = self.ctx, self.settings
             now = now or ctx.clock.now()
             store = ctx.store
-            sent = await deliver(ctx, await store.run(claim_shift_pings, now, ctx), now)
+
+            async def claimed(claim: Callable[..., Post | list[Post] | None], *a: object) -> int:
+                return await store.run(_claim_and_queue, now, claim, *a)
+
+            queued = await claimed(claim_shift_pings, now, ctx)
             await store.run(_housekeeping, now, ctx, s)
             due = await store.run(reminders.due, now, BATCH)
             steps: dict[int | None, list[Reminder]] = defaultdict(list)
-            posts: list[Post | None] = []
             for r in due:
                 if r.kind == "ack":
-                    posts.append(await store.run(claim_ack, r, now, ctx, s))
+                    queued += await claimed(claim_ack, r, now, ctx, s)
                 elif r.kind == "step":
                     steps[r.case_id].append(r)
                 elif r.kind == "welfare":
-                    posts.append(await store.run(claim_checkin, r, now, ctx, s))
+                    queued += await claimed(claim_checkin, r, now, ctx, s)
                 elif r.kind == "digest":
-                    posts.append(await store.run(claim_digest, r, now, ctx, s))
-                elif r.kind == "shift":
-                    posts.append(await store.run(_retry_shift, r, now, ctx))
+                    queued += await claimed(claim_digest, r, now, ctx, s)
+                elif r.kind == "shift":  # released by a version that un-claimed refusals
+                    queued += await claimed(_retry_shift, r, now, ctx)
                 else:
                     await store.run(reminders.fire, r.id, now, "skipped")
             for rs in steps.values():
-                posts.append(await store.run(claim_steps, rs, now, ctx, s))
-            sent += await deliver(ctx, posts, now)
+                queued += await claimed(claim_steps, rs, now, ctx, s)
+            if queued:
+                ctx.kick_deliveries()
             if due:
-                log.info("reminders: due=%d posted=%d", len(due), sent)
-            return sent
+                log.info("reminders: due=%d queued=%d", len(due), queued)
+            return queued

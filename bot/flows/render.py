@@ -14,6 +14,7 @@ from bot.views.case_card import build_card, repeat_line
 from bot.views.common import Block, section
 from bot.views.confirmation import build_confirmation
 from bot.views.thread import build_thread_reply
+from db import outbox
 from db.cases import earlier_cases, get_case
 from db.handling import load_handling
 
@@ -40,6 +41,22 @@ class Outgoing:
 
 class NotReady(Exception):
     """The delivery depends on a message that has not reached Slack yet."""
+
+
+class Gone(Exception):
+    """The delivery has nothing left to post (its stored message was purged)."""
+
+
+async def render_delivery(ctx: AppContext, d: outbox.Delivery) -> Outgoing:
+    if not outbox.is_post_kind(d.kind):
+        assert d.case_id is not None  # only reminder posts may lack a case
+        return await render(ctx, d.case_id, d.kind)
+    # A reminder: its message was decided when it fired and is stored with the row.
+    message = await ctx.store.run(outbox.payload, d.id)
+    if message is None:
+        raise Gone(d.kind)
+    args = message["args"]
+    return Outgoing(args["channel"], args["text"], args["blocks"], args.get("thread_ts"))
 
 
 async def render(ctx: AppContext, case_id: int, kind: str) -> Outgoing:

@@ -66,7 +66,10 @@ def claim_checkin(
         reporter = open_reporter(db, stored)
     days = (now - datetime.fromisoformat(closed_at)).days
     text, blocks = build_checkin(lang or ctx.config.language, case_no, days, r.id)
-    return Post((r.id,), {"channel": reporter, "text": text, "blocks": blocks})
+    # Queued sealed (db/outbox.py): the channel is the reporter.
+    return Post(
+        (r.id,), {"channel": reporter, "text": text, "blocks": blocks}, r.case_id, "welfare"
+    )
 
 
 @dataclass(frozen=True)

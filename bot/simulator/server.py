@@ -189,6 +189,7 @@ class _Fault:
     status: int = 0
     retry_after: int = 1
     seconds: float = 0.0
+    error: str | None = None
 
     def matches(self, method: str) -> bool:
         return self.remaining > 0 and self.method in ("*", method)
@@ -257,6 +258,18 @@ def _decode_json_fields(args: Args) -> None:
                 args[key] = json.loads(value)
 
 
+def _in_range(messages: list[Message], args: Args) -> list[Message]:
+    """Messages between `oldest` and `latest` (exclusive unless `inclusive`), as Slack."""
+    inclusive = _truthy(args.get("inclusive"))
+    oldest, latest = args.get("oldest"), args.get("latest")
+    return [
+        m
+        for m in messages
+        if (oldest is None or _ts_key(m.ts) > _ts_key(oldest) or (inclusive and m.ts == oldest))
+        and (latest is None or _ts_key(m.ts) < _ts_key(latest) or (inclusive and m.ts == latest))
+    ]
+
+
 def _paginate(items: list[Any], args: Args, default_limit: int = 100) -> tuple[list[Any], str]:
     """Offset cursor pagination; returns (page, next_cursor)."""
     try:
@@ -298,11 +311,13 @@ class SlackSimulator:
         self._dm_by_user: dict[str, str] = {}
         self._triggers: dict[str, _Trigger] = {}
         self._failures: list[_Fault] = []
+        self._after_failures: list[_Fault] = []  # done, then answered as failed
         self._stalls: list[_Fault] = []
         self._buckets: dict[str, _Bucket] = {}
         self._rate: tuple[float, int] | None = None
         self._down = False
         self._seq = 0
+        self._last_micros = TS_EPOCH * 1_000_000
         self._port: int | None = None
         self._runner: web.AppRunner | None = None
         self._stopping = asyncio.Event()
@@ -539,6 +554,17 @@ class SlackSimulator:
         """
         self._failures.append(_Fault(method, times, status=status, retry_after=retry_after))
 
+    def fail_after(
+        self, method: str, status: int = 500, error: str | None = None, times: int = 1
+    ) -> None:
+        """Do the next ``times`` calls of ``method``, then answer them as failed.
+
+        Slack's docs: after ``internal_error``, ``fatal_error`` or an HTTP 5xx "some
+        aspect of the operation may have succeeded". ``error`` answers
+        ``{"ok": false, "error": error}`` with ``status``; without it, a plain-text body.
+        """
+        self._after_failures.append(_Fault(method, times, status=status, error=error))
+
     def stall(self, method: str, seconds: float, times: int = 1) -> None:
         """Delay the answer to the next ``times`` calls of ``method`` ("*" = any).
 
@@ -563,6 +589,7 @@ class SlackSimulator:
     def clear_faults(self) -> None:
         """Drop pending failures and stalls, rate limits and the outage flag."""
         self._failures.clear()
+        self._after_failures.clear()
         self._stalls.clear()
         self.rate_limit_per_channel(None)
         self._down = False
@@ -647,11 +674,17 @@ class SlackSimulator:
         if handler is None:
             return _Answer(200, {"ok": True})
         try:
-            return _Answer(200, handler(args))
+            body = handler(args)
         except _RateLimited as limited:
             return _Answer(429, _error("ratelimited"), {"Retry-After": str(limited.retry_after)})
         except _SlackError as exc:
             return _Answer(200, _error(str(exc)))
+        after = self._take(self._after_failures, method)
+        if after is not None:
+            if after.error:
+                return _Answer(after.status, _error(after.error))
+            return _Answer(after.status, f"simulated HTTP {after.status} after the call was done")
+        return _Answer(200, body)
 
     async def _handle_upload(self, request: web.Request) -> web.StreamResponse:
         file_id = request.match_info["file_id"]
@@ -746,9 +779,12 @@ class SlackSimulator:
         }
 
     def _next_ts(self) -> str:
+        # Like Slack: a message's ts is the wall-clock time it was posted (so `oldest`
+        # and `latest` mean what they mean in Slack), unique and increasing per call.
         self._seq += 1
-        micros = self._seq * 100
-        return f"{TS_EPOCH + micros // 1_000_000}.{micros % 1_000_000:06d}"
+        micros = max(int(time.time() * 1_000_000), self._last_micros + 100)
+        self._last_micros = micros
+        return f"{micros // 1_000_000}.{micros % 1_000_000:06d}"
 
     def _auth_test(self, args: Args) -> Body:
         return {
@@ -840,16 +876,7 @@ class SlackSimulator:
     def _conversations_history(self, args: Args) -> Body:
         cid = self.resolve_channel(str(args["channel"]))
         self._channel_members(cid)  # raises channel_not_found for channels never seen
-        inclusive = _truthy(args.get("inclusive"))
-        oldest, latest = args.get("oldest"), args.get("latest")
-        found = [
-            m
-            for m in self.messages(cid)
-            if (oldest is None or _ts_key(m.ts) > _ts_key(oldest) or (inclusive and m.ts == oldest))
-            and (
-                latest is None or _ts_key(m.ts) < _ts_key(latest) or (inclusive and m.ts == latest)
-            )
-        ]
+        found = _in_range(self.messages(cid), args)
         page, cursor = _paginate(list(reversed(found)), args)
         return {
             "ok": True,
@@ -863,7 +890,9 @@ class SlackSimulator:
         parent = self.find_message(cid, ts)
         if parent is None:
             raise _SlackError("thread_not_found")
-        thread = [parent, *self.replies(cid, ts)]
+        # The parent always heads the thread, as in Slack; `oldest`/`latest` narrow
+        # the replies after it.
+        thread = [parent, *_in_range(self.replies(cid, ts), args)]
         page, cursor = _paginate(thread, args, default_limit=1000)
         out = [m.to_api() for m in page]
         if out and out[0]["ts"] == ts and len(thread) > 1:

@@ -65,6 +65,13 @@ class FaultSim(SlackSimulator):
     def inject(self, method: str, fault: int | str, times: int = 1) -> None:
         if fault == "stall":
             self.stall(method, STALL, times=times)
+        elif isinstance(fault, str) and fault.startswith("done+"):
+            # The call takes effect, then Slack answers 5xx / internal_error / fatal_error.
+            answer = fault.removeprefix("done+")
+            if answer.isdigit():
+                self.fail_after(method, int(answer), times=times)
+            else:
+                self.fail_after(method, 200, error=answer, times=times)
         else:
             assert isinstance(fault, int)
             self.fail(method, fault, times=times, retry_after=1)
@@ -76,7 +83,7 @@ class FaultSim(SlackSimulator):
 
     def faults_pending(self) -> bool:
         """An injected fault has not been hit yet (the scenario is not over)."""
-        rules = [*self._failures, *self._stalls]
+        rules = [*self._failures, *self._after_failures, *self._stalls]
         return (
             self.nth is not None
             or self.post_fault is not None
