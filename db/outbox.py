@@ -3,7 +3,7 @@
 Most rows name what to post ("the card of case 7") and are rendered from the case when
 they go. Reminders are decided when they fire, so their rows carry the message itself
 (`payload`, sealed: a welfare check-in names the reporter's DM), in kinds
-"reminder:<id>", "digest:<id>" and "welfare:<id>".
+"reminder:<id>", "digest:<id>", "welfare:<id>" and "notice:<id>".
 """
 
 from __future__ import annotations
@@ -20,7 +20,9 @@ from db.rows import insert, iso
 from db.sealed import seal, unseal
 
 # Kinds whose row carries its message (see the module docstring).
-POST_KINDS = ("reminder", "digest", "welfare")
+# "notice:<reminder id>" is a private message a welfare answer sends (HR told of
+# possible retaliation, counseling asked to get in touch).
+POST_KINDS = ("reminder", "digest", "welfare", "notice")
 
 
 @dataclass(frozen=True)
@@ -56,7 +58,7 @@ def enqueue(db: sqlite_utils.Database, case_id: int | None, kind: str, now: date
 # each; across them it does not, so a rate-limited channel never delays the employee.
 _DESTINATION = """CASE WHEN {t}.kind IN ('confirmation', 'closed_notice')
     OR {t}.kind LIKE 'employee\\_message:%' ESCAPE '\\' OR {t}.kind LIKE 'welfare:%'
-    THEN 'employee' ELSE 'team' END"""
+    OR {t}.kind LIKE 'notice:%' THEN 'employee' ELSE 'team' END"""
 
 
 def is_post_kind(kind: str) -> bool:

@@ -118,3 +118,39 @@ async def test_the_check_in_channel_is_sealed_and_purged_with_the_identity(
         clock.set(T0 + timedelta(days=3650))  # long past every retention period
         await purge_due(h.bot.ctx)
         assert await h.bot.ctx.store.run(stored) == [None]
+
+
+@pytest.mark.parametrize("fault", ["503s", "done+500"])
+async def test_a_report_of_worse_treatment_reaches_hr_once_whatever_slack_answers(
+    tmp_path: Path, clock: FixedClock, fault: str
+) -> None:
+    # The HR notice is what the check-in exists for: it goes through the outbox, so an
+    # outage delays it and a post Slack answered as failed is not sent twice.
+    from bot.views.ids import Action
+
+    async with running_bot(tmp_path / "db", clock=clock, backoff=QUICK) as h:
+        await close_and_check_in(h, clock)
+        await tick(h, clock, T0 + timedelta(days=14))
+        checkin = h.sim.dms(h.cast.employee)[-1]
+        worse = next(
+            e
+            for b in checkin.blocks
+            if b["type"] == "actions"
+            for e in b["elements"]
+            if e["action_id"] == Action.WELFARE_WORSE
+        )
+        if fault == "503s":
+            h.sim.fail("chat.postMessage", status=503, times=6)
+        else:
+            h.sim.fail_after("chat.postMessage", 500)
+        await h.slack.click(
+            h.cast.employee,
+            Action.WELFARE_WORSE,
+            worse["value"],
+            channel=checkin.channel,
+            message_ts=checkin.ts,
+        )
+        await h.settle()
+        for hr in (h.cast.hr, h.cast.hr_group_member):
+            notices = [m for m in h.sim.dms(hr) if "CH-2026-0001" in (m.text or "")]
+            assert len(notices) == 1, hr

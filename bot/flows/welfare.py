@@ -22,7 +22,7 @@ from bot.reminder_settings import ReminderSettings
 from bot.views.common import section
 from bot.views.mrkdwn import user
 from bot.views.welfare import ANSWERS, build_checkin, parse_welfare_value
-from db import overrides, reminders, timeline
+from db import outbox, overrides, reminders, timeline
 from db.reminders import Reminder
 from db.rows import immediate, iso, open_reporter
 
@@ -82,8 +82,24 @@ class Answered:
     new: bool
 
 
+@dataclass(frozen=True)
+class Notice:
+    """A private message the answer sends, decided before the transaction (languages
+    need Slack) and queued in it, so it goes exactly once even through an outage."""
+
+    to: str
+    lang: str
+    key: str
+    params: tuple[tuple[str, str], ...] = ()
+
+
 def _record_answer(
-    db: sqlite_utils.Database, reminder_id: int, user_id: str, answer: str, now: datetime
+    db: sqlite_utils.Database,
+    reminder_id: int,
+    user_id: str,
+    answer: str,
+    now: datetime,
+    notices: tuple[Notice, ...] = (),
 ) -> Answered:
     with immediate(db):
         r = reminders.get(db, reminder_id)
@@ -111,6 +127,11 @@ def _record_answer(
             if answer == "worse":
                 # A flagged item: possible retaliation against someone who reported.
                 timeline.add(db, r.case_id, now, actor, "retaliation_reported", flagged=True)
+            for n in notices:
+                text = t(n.lang, n.key, case_no=row[0], **dict(n.params))
+                args = {"channel": n.to, "text": text, "blocks": [section(text)]}
+                message = {"args": args, "reminders": []}
+                outbox.enqueue_post(db, r.case_id, f"notice:{reminder_id}", message, now)
         answers = frozenset(
             a
             for (a,) in db.execute(
@@ -133,12 +154,18 @@ async def _hr_people(ctx: AppContext) -> list[str]:
     return people
 
 
-async def _dm(ctx: AppContext, to: str, key: str, **params: str) -> None:
-    text = t(await ctx.people.lang(to), key, **params)
-    try:
-        await ctx.client.chat_postMessage(channel=to, text=text, blocks=[section(text)])
-    except SlackApiError as e:
-        log.warning("welfare notice not delivered: %s", error_name(e))
+async def _notices(ctx: AppContext, user_id: str, answer: str, now: datetime) -> tuple[Notice, ...]:
+    """Who the answer tells: HR of possible retaliation, counseling of a request."""
+    if answer == "worse":
+        key = "welfare.hr_retaliation"
+        return tuple([Notice(hr, await ctx.people.lang(hr), key) for hr in await _hr_people(ctx)])
+    if answer == "counseling":
+        rotation = ctx.config.rotations["counseling"]
+        counselor = await ctx.store.run(overrides.on_duty, rotation, now)
+        lang = await ctx.people.lang(counselor)
+        employee = (("employee", user(user_id)),)
+        return (Notice(counselor, lang, "welfare.counseling_request", employee),)
+    return ()
 
 
 async def answer_checkin(
@@ -154,16 +181,11 @@ async def answer_checkin(
     if rid is None or answer is None:
         raise Refused("refuse.unknown_case")
     now = ctx.clock.now()
-    a = await ctx.store.run(_record_answer, rid, user_id, answer, now)
-    if a.new and answer == "worse":
-        for hr in await _hr_people(ctx):
-            await _dm(ctx, hr, "welfare.hr_retaliation", case_no=a.case_no)
-        log.info("retaliation reported: case=%s", a.case_no)
-    if a.new and answer == "counseling":
-        counselor = await ctx.store.run(overrides.on_duty, ctx.config.rotations["counseling"], now)
-        await _dm(
-            ctx, counselor, "welfare.counseling_request", case_no=a.case_no, employee=user(user_id)
-        )
+    notices = await _notices(ctx, user_id, answer, now)
+    a = await ctx.store.run(_record_answer, rid, user_id, answer, now, notices)
+    if a.new and notices:
+        ctx.kick_deliveries()
+        log.info("welfare answer passed on: case=%s answer=%s", a.case_no, answer)
     if channel and ts:
         text, blocks = build_checkin(a.lang, a.case_no, a.days, rid, a.answers)
         await ctx.client.chat_update(channel=channel, ts=ts, text=text, blocks=blocks)
