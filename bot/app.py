@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -57,6 +57,8 @@ class Bot:
     deliverer: Deliverer
     reminders: ReminderLoop | None = None
     retention: RetentionLoop | None = None
+    # The Socket Mode link's state ("connected", ...), when serving in that mode.
+    link_status: Callable[[], str] | None = None
 
     def web_app(self) -> web.Application:
         # Our own route, not Bolt's app.web_app(): see bot/slack_http.py for why.
@@ -75,7 +77,14 @@ class Bot:
             pending = await self.ctx.store.run(pending_count)
         except Exception as e:  # the database not answering is exactly what we report
             return web.json_response({"ok": False, "database": type(e).__name__}, status=503)
-        return web.json_response({"ok": True, "database": "ok", "pending_deliveries": pending})
+        body: dict[str, object] = {"ok": True, "database": "ok", "pending_deliveries": pending}
+        if self.link_status is not None:
+            # Without its link a Socket Mode bot hears nothing from Slack: unhealthy.
+            body["socket_mode"] = link = self.link_status()
+            if link != "connected":
+                body["ok"] = False
+                return web.json_response(body, status=503)
+        return web.json_response(body)
 
     async def _lifecycle(self, _: web.Application) -> AsyncIterator[None]:
         await self.start()

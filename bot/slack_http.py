@@ -79,6 +79,39 @@ def _json_object(text: str) -> dict[str, Any]:
     return data
 
 
+_OBJECTS = ("team", "channel", "container", "message", "enterprise")
+
+
+def _check_interaction(body: dict[str, Any]) -> None:
+    """The envelope of an interaction as Slack shapes it, which Bolt's matchers and our
+    handlers rely on (`body["user"]["id"]`, `actions[0]["action_id"]`, `view["type"]`):
+    a signed body of another shape is malformed, not a crash. Wrongly typed view *state*
+    is left to the form parsers, which answer it with form errors."""
+    kind, user = body.get("type"), body.get("user")
+    if not isinstance(kind, str) or not kind:
+        raise BadBody("interaction without a type")
+    if not isinstance(user, dict) or not isinstance(user.get("id"), str):
+        raise BadBody("interaction without a user id")
+    if any(not isinstance(body.get(k), dict | None) for k in _OBJECTS):
+        raise BadBody("interaction field of the wrong type")
+    actions = body.get("actions", [])
+    if not isinstance(actions, list) or (kind == "block_actions" and not actions):
+        raise BadBody("actions of the wrong shape")  # Bolt reads actions[0]
+    if not all(isinstance(a, dict) and isinstance(a.get("action_id"), str) for a in actions):
+        raise BadBody("actions of the wrong shape")
+    view = body.get("view")
+    if view is None and not kind.startswith("view_"):
+        return
+    if (
+        not isinstance(view, dict)
+        or not isinstance(view.get("type"), str)
+        or not all(
+            isinstance(view.get(k), str | None) for k in ("id", "callback_id", "private_metadata")
+        )
+    ):
+        raise BadBody("view of the wrong shape")
+
+
 def parse_slack_body(text: str, content_type: str | None) -> dict[str, Any]:
     """The body as Slack meant it: JSON (events), a form with a `payload` field
     (interactions), or a plain form (slash commands)."""
@@ -89,7 +122,11 @@ def parse_slack_body(text: str, content_type: str | None) -> dict[str, Any]:
     else:
         form: dict[str, Any] = dict(parse_qsl(text, keep_blank_values=True))
         # A `payload` key, not the word anywhere in the text (Bolt's mistake).
-        body = _json_object(form["payload"]) if "payload" in form else form
+        if "payload" in form:
+            body = _json_object(form["payload"])
+            _check_interaction(body)
+        else:
+            body = form
     cleaned: dict[str, Any] = _clean(body)
     return cleaned
 
@@ -138,7 +175,13 @@ def slack_route(
             log.warning("signed request with a malformed body refused (%s)", e)
             return web.Response(status=400, text="malformed request body")
         headers = {k: v for k, v in request.headers.items()}
-        bolt_req = _ParsedRequest.of(text, body, request.query_string, headers)
+        try:
+            bolt_req = _ParsedRequest.of(text, body, request.query_string, headers)
+        except (TypeError, AttributeError, KeyError, ValueError) as e:
+            # Bolt reads team/user/channel by shape ("id" in team): a signed body whose
+            # fields have the wrong types (team: 5) is malformed, not a server error.
+            log.warning("signed request with a malformed body refused (%s)", type(e).__name__)
+            return web.Response(status=400, text="malformed request body")
         return await to_aiohttp_response(await app.async_dispatch(bolt_req))
 
     return handle

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import threading
 from collections.abc import Coroutine, Iterator
 from pathlib import Path
@@ -16,9 +17,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.clock import FixedClock
+from bot.simulator.forms import report_values
 from bot.simulator.harness import RESPONDERS, Harness, running_bot
+from bot.views.case_card import action_value
 from bot.views.ids import Action, Callback, Command
+from tests.case_kit import assessment_values
 from tests.conftest import T0
+from tests.faults.world import CASE_NO
 from tests.test_properties import HOSTILE_TEXT, JSON, VALUES
 
 T = TypeVar("T")
@@ -135,3 +140,150 @@ def test_any_submitted_view_from_an_outsider_is_answered_and_changes_nothing(
     after = snapshot(live)
     if callback != Callback.REPORT_FORM:
         assert after == before
+
+
+# ---------------------------------------------------------------- signed malformed payloads
+
+# What a broken or hostile (but signed) sender could put anywhere in a payload: wrong
+# types, numbers past every range (1e20 as a date, 2**70 as a timestamp), lone surrogates.
+HUGE = st.sampled_from([10**20, -(10**20), 2**63, 2**70, 1e20, 1e308, -1e308, 0.5, -0.0])
+ODD_TEXT = st.text(st.characters(), max_size=40)  # every category, lone surrogates too
+ODD = st.one_of(HUGE, ODD_TEXT, JSON, st.integers(), st.booleans(), st.none())
+
+
+class Tracebacks(logging.Handler):
+    """Every record carrying a traceback, wherever in the bot it was logged."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.seen: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.exc_info or "Traceback" in record.getMessage():
+            self.seen.append(f"{record.name}: {record.getMessage()[:200]}")
+
+
+@pytest.fixture(scope="module")
+def templates(live: Live) -> dict[str, dict[str, Any]]:
+    """Real payloads of the three kinds the bot parses deeply, built from what the bot
+    showed: the report form submitted, a card button pressed, a case modal submitted."""
+    h = live.h
+    assert h is not None
+
+    async def build() -> dict[str, dict[str, Any]]:
+        card = h.sim.messages(RESPONDERS)[0]
+        case_no = CASE_NO.search(card.text or "")
+        assert case_no, card.text
+        form = await h.open_form(h.cast.employee)
+        values = report_values(
+            occurred_at=T0,
+            contact="phone",
+            categories=["verbal_abuse"],
+            danger="over",
+            narrative="shouted",
+            customer={"account": "A-1"},
+            links="https://ex.example/a",
+        )
+        before = len(h.sim.calls_to("views.open"))
+        value = action_value(case_no.group(0))
+        await h.slack.click(
+            h.cast.responder,
+            Action.ASSESSMENT,
+            value,
+            channel=RESPONDERS,
+            message_ts=card.ts,
+            thread_ts=card.ts,
+        )
+        await h.sim.wait_for(lambda s: len(s.calls_to("views.open")) > before)
+        modal = h.sim.calls_to("views.open")[before].response["view"]
+        user = {"id": h.cast.responder, "username": "r", "team_id": "T0SIM"}
+        return {
+            "report_form": {
+                "type": "view_submission",
+                "team": {"id": "T0SIM"},
+                "api_app_id": "A0SIM",
+                "user": {**user, "id": h.cast.employee},
+                "view": {**form, "state": {"values": values}},
+            },
+            "block_actions": {
+                "type": "block_actions",
+                "team": {"id": "T0SIM"},
+                "api_app_id": "A0SIM",
+                "user": user,
+                "trigger_id": h.sim.new_trigger(h.cast.responder),
+                "actions": [
+                    {
+                        "type": "button",
+                        "action_id": str(Action.ACK),
+                        "block_id": "b",
+                        "value": value,
+                        "action_ts": "1764300000.000200",
+                    }
+                ],
+                "channel": {"id": RESPONDERS},
+                "container": {
+                    "type": "message",
+                    "channel_id": RESPONDERS,
+                    "message_ts": card.ts,
+                    "is_ephemeral": False,
+                },
+                "message": {"ts": card.ts, "thread_ts": card.ts},
+            },
+            "case_modal": {
+                "type": "view_submission",
+                "team": {"id": "T0SIM"},
+                "api_app_id": "A0SIM",
+                "user": user,
+                "view": {**modal, "state": {"values": assessment_values()}},
+            },
+        }
+
+    return live.run(build())
+
+
+def _paths(value: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    out = [prefix]
+    items = (
+        value.items()
+        if isinstance(value, dict)
+        else enumerate(value)
+        if isinstance(value, list)
+        else ()
+    )
+    for key, inner in items:
+        out += _paths(inner, (*prefix, key))
+    return out
+
+
+def _replace(value: Any, path: tuple[Any, ...], new: Any, delete: bool) -> Any:
+    if not path:
+        return new
+    copy = dict(value) if isinstance(value, dict) else list(value)
+    head = path[0]
+    if len(path) == 1 and delete and isinstance(copy, dict):
+        del copy[head]
+    else:
+        copy[head] = _replace(copy[head], path[1:], new, delete)
+    return copy
+
+
+@settings(HTTP, max_examples=60)
+@given(kind=st.sampled_from(["report_form", "block_actions", "case_modal"]), data=st.data())
+def test_signed_malformed_payloads_never_get_5xx_or_a_traceback(
+    live: Live, templates: dict[str, dict[str, Any]], kind: str, data: st.DataObject
+) -> None:
+    h = live.h
+    assert h is not None
+    payload = templates[kind]
+    for _ in range(data.draw(st.integers(1, 4), label="mutations")):
+        path = data.draw(st.sampled_from(_paths(payload)[1:]), label="path")
+        payload = _replace(payload, path, data.draw(ODD, label="value"), data.draw(st.booleans()))
+    watch = Tracebacks()
+    logging.getLogger().addHandler(watch)
+    try:
+        reply = live.run(h.slack.interact(payload))
+        live.run(h.settle())  # work after the ack (commits, posts) may fail too
+    finally:
+        logging.getLogger().removeHandler(watch)
+    assert reply.status < 500, (kind, reply)
+    assert watch.seen == [], watch.seen

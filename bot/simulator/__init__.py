@@ -19,6 +19,7 @@ from bot.simulator.server import (
 )
 from bot.simulator.spec import (
     BUILTIN_REQUIRED,
+    NEWER_THAN_SPEC,
     SLACK_ALSO_REQUIRES,
     UPLOAD_V2_REQUIRED,
     SimulatorSpec,
@@ -30,6 +31,7 @@ __all__ = [
     "BOT_ID",
     "BOT_USER_ID",
     "BUILTIN_REQUIRED",
+    "NEWER_THAN_SPEC",
     "RESPONSE_URL_CALL",
     "SLACK_ALSO_REQUIRES",
     "TEAM_ID",

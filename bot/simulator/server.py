@@ -25,6 +25,7 @@ from typing import Any
 
 from aiohttp import web
 
+from bot.simulator.socket_mode import LINK_PATH, SocketModeSim
 from bot.simulator.spec import SimulatorSpec
 
 log = logging.getLogger(__name__)
@@ -44,6 +45,7 @@ TS_EPOCH = 1_764_300_000
 # look like JSON ("[1]") stays text.
 JSON_FIELDS = frozenset({"blocks", "attachments", "view", "metadata", "files", "outputs"})
 NO_AUTH_METHODS = frozenset({"api.test", "oauth.access", "oauth.token", "oauth.v2.access"})
+APP_TOKEN_METHODS = frozenset({"apps.connections.open"})  # app-level (xapp-) token only
 _USER_ID = re.compile(r"^[UW][A-Z0-9]+$")
 
 
@@ -321,6 +323,7 @@ class SlackSimulator:
         self._port: int | None = None
         self._runner: web.AppRunner | None = None
         self._stopping = asyncio.Event()
+        self.socket = SocketModeSim()
         self._handlers = self._build_handlers()
         self.add_user(BOT_USER_ID, "ch-responder", real_name="CH Responder", is_bot=True)
 
@@ -336,6 +339,7 @@ class SlackSimulator:
 
     async def stop(self) -> None:
         self._stopping.set()  # release stalled handlers so shutdown is quick
+        await self.socket.close_all()
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
@@ -371,6 +375,7 @@ class SlackSimulator:
         app.router.add_post("/upload/{file_id}", self._handle_upload)
         app.router.add_get("/files-pri/{ref}/{name}", self._handle_download)
         app.router.add_post("/api/response/{user_id}", self._handle_response_url)
+        app.router.add_get(LINK_PATH, self.socket.handle)
         runner = web.AppRunner(app, access_log=None, shutdown_timeout=0.5)
         await runner.setup()
         site = web.TCPSite(runner, "127.0.0.1", port)
@@ -380,6 +385,7 @@ class SlackSimulator:
             await runner.cleanup()
             raise
         self._runner, self._port = runner, site.port
+        self.socket.root_url = self.root_url
 
     @property
     def port(self) -> int:
@@ -660,7 +666,13 @@ class SlackSimulator:
             if fault.status == 429:
                 return _Answer(429, _error("ratelimited"), {"Retry-After": str(fault.retry_after)})
             return _Answer(fault.status, f"simulated HTTP {fault.status}")
-        if method not in NO_AUTH_METHODS:
+        if method in APP_TOKEN_METHODS:
+            refused = self.socket.token_error(token, self.token)
+            if refused:
+                return _Answer(200, _error(refused))
+        elif method not in NO_AUTH_METHODS:
+            if token and token.startswith("xapp-"):
+                return _Answer(200, _error("not_allowed_token_type"))
             if not token:
                 return _Answer(200, _error("not_authed"))
             if token != self.token:
@@ -757,6 +769,7 @@ class SlackSimulator:
     def _build_handlers(self) -> Mapping[str, Callable[[Args], Body]]:
         return {
             "auth.test": self._auth_test,
+            "apps.connections.open": lambda _: self.socket.connections_open(),
             "users.info": self._users_info,
             "usergroups.users.list": self._usergroups_users_list,
             "conversations.info": self._conversations_info,

@@ -74,6 +74,11 @@ SLACK_ALSO_REQUIRES: Mapping[str, tuple[str, ...]] = {
     "files.info": ("file",),
 }
 
+# Socket Mode postdates the spec file too; its token is the app-level one (checked by the
+# simulator), and it takes no arguments.
+SOCKET_MODE_REQUIRED: Mapping[str, tuple[str, ...]] = {"apps.connections.open": ()}
+NEWER_THAN_SPEC: Mapping[str, tuple[str, ...]] = {**UPLOAD_V2_REQUIRED, **SOCKET_MODE_REQUIRED}
+
 _ARG_LOCATIONS = ("formData", "query", "header")
 
 
@@ -141,12 +146,12 @@ class SimulatorSpec:
     @classmethod
     def from_openapi(cls, path: Path) -> SimulatorSpec:
         declared = load_openapi_required(path)
-        declared.update(UPLOAD_V2_REQUIRED)
+        declared.update(NEWER_THAN_SPEC)
         return cls(source="openapi", declared=declared, path=Path(path))
 
     @classmethod
     def builtin(cls) -> SimulatorSpec:
-        return cls(source="builtin", declared={**BUILTIN_REQUIRED, **UPLOAD_V2_REQUIRED})
+        return cls(source="builtin", declared={**BUILTIN_REQUIRED, **NEWER_THAN_SPEC})
 
     @property
     def known_methods(self) -> frozenset[str]:
