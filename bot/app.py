@@ -26,10 +26,12 @@ from bot.config import Config
 from bot.context import AppContext
 from bot.domain.policy import load_policy
 from bot.flows.delivery import Backoff, Deliverer
+from bot.flows.intake import Intake
 from bot.flows.reminders import ReminderLoop
 from bot.flows.retention import RetentionLoop
 from bot.people import People
 from bot.settings import Settings
+from db.journal import Journal, journal_dir
 from db.sealed import Sealer
 from db.store import Store
 from handlers import register_all
@@ -56,6 +58,7 @@ class Bot:
     deliverer: Deliverer
     reminders: ReminderLoop | None = None
     retention: RetentionLoop | None = None
+    intake: Intake | None = None
 
     def web_app(self) -> web.Application:
         web_app = self.app.web_app(path="/slack/events")
@@ -80,6 +83,8 @@ class Bot:
     async def start(self) -> None:
         await self.ctx.store.open()
         await self._learn_workspace()
+        if self.intake is not None:  # its first round commits what the last process journaled
+            self.intake.start()
         self.deliverer.start()
         if self.reminders is not None:
             self.reminders.start()
@@ -88,6 +93,8 @@ class Bot:
         log.info("ch-responder started")
 
     async def stop(self) -> None:
+        if self.intake is not None:
+            await self.intake.stop()
         if self.reminders is not None:
             await self.reminders.stop()
         if self.retention is not None:
@@ -173,7 +180,10 @@ def build(
             )
     finally:
         bolt_log.setLevel(level)
+    # The journal beside the database, sealed with the same data key (db/journal.py).
+    journal = Journal(journal_dir(store.path), store.sealer or Sealer(settings.data_keys))
+    ctx.intake = Intake(ctx, journal)
     register_all(app, ctx)
     deliverer = Deliverer(ctx, delivery_client, backoff=backoff)
     ctx.deliverer = deliverer
-    return Bot(app, ctx, deliverer, ReminderLoop(ctx), RetentionLoop(ctx))
+    return Bot(app, ctx, deliverer, ReminderLoop(ctx), RetentionLoop(ctx), ctx.intake)

@@ -290,3 +290,13 @@ def m050_outbox_uncertain(db: sqlite_utils.Database) -> None:
     # in flight when the process died, or one that timed out): only then does a retry
     # look for an earlier copy before posting. A 429 or a 5xx means "not posted".
     db.table("outbox").add_column("uncertain", int, not_null_default=0)
+
+
+@migrations()
+def m060_timeline_view_id(db: sqlite_utils.Database) -> None:
+    # The modal a timeline entry came from (Add information): a second submission of
+    # the same view (a double click, a Slack retry) finds the first and adds nothing.
+    db.table("timeline").add_column("view_id", str)
+    db.execute(
+        "CREATE UNIQUE INDEX idx_timeline_view_id ON timeline(view_id) WHERE view_id IS NOT NULL"
+    )

@@ -12,6 +12,7 @@ from db import handling
 from db.cases import get_case
 
 log = logging.getLogger(__name__)
+THREAD = "thread"  # the journal kind of a reply in a case thread (bot/flows/intake.py)
 
 
 def _case_by_card(db: sqlite_utils.Database, channel: str, ts: str) -> int | None:
