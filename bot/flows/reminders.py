@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import sqlite3
 from collections import defaultdict
 from datetime import datetime
 
@@ -106,6 +107,8 @@ class ReminderLoop:
             self._wake.clear()
             try:
                 await self.tick()
+            except sqlite3.OperationalError as e:  # locked past the busy timeout: expected
+                log.warning("reminder tick waits for the database: %s", type(e).__name__)
             except Exception:
                 log.exception("reminder tick failed; trying again next tick")
             if self._stopping:
