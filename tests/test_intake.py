@@ -78,7 +78,10 @@ async def test_a_report_acked_during_a_long_lock_is_filed_once_the_lock_clears(
         assert reply.json()["response_action"] == "update"
         shown = json.dumps(reply.json()["view"], ensure_ascii=False)
         assert t("ja", "confirm.recording") in shown
+        # Durable beside the database, and sealed: no report text in its name or bytes.
+        folder = db_path(h).with_name(db_path(h).name + ".journal")
         assert journal_files(h) and "shouted" not in "".join(journal_files(h))
+        assert all(b"shouted" not in p.read_bytes() for p in folder.iterdir())
         # Past the busy timeout: the commit the request started has failed by now.
         await asyncio.sleep(BUSY_TIMEOUT + 1.5)
         assert cases(h) == []

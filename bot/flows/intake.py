@@ -77,7 +77,6 @@ class Intake:
             log.warning("report not committed yet: %s", type(e).__name__)
             result = None
         if result is not None:
-            self._in_flight.discard(name)
             self._keep(asyncio.ensure_future(self._forget(journaled, name)))
             return result
         try:
@@ -95,9 +94,9 @@ class Intake:
 
     def _settled(self, storing: asyncio.Future[Any], name: str, journaled: Any) -> None:
         """The detached commit ended: drop the entry, or leave it to the loop."""
-        self._in_flight.discard(name)
         error = None if storing.cancelled() else storing.exception()
         if storing.cancelled() or error is not None:
+            self._in_flight.discard(name)
             log.warning("report commit failed; retried from the journal: %s", type(error).__name__)
             self.kick()
         else:
@@ -123,15 +122,17 @@ class Intake:
         try:
             await self.processors[kind](payload)
         except Exception as e:
+            self._in_flight.discard(name)  # the loop retries it from the journal
             log.warning("%s not processed yet: %s", kind, type(e).__name__)
             if durable is None:
                 return Taken.LOST
             self.kick()
             return Taken.PENDING
+        try:
+            if durable:
+                await asyncio.to_thread(self.journal.remove, name)
         finally:
             self._in_flight.discard(name)
-        if durable:
-            await asyncio.to_thread(self.journal.remove, name)
         return Taken.DONE
 
     # -- the journal -------------------------------------------------------------
@@ -145,8 +146,13 @@ class Intake:
             return None
 
     async def _forget(self, journaled: asyncio.Future[bool | None], name: str) -> None:
-        if await journaled is not None:
-            await asyncio.to_thread(self.journal.remove, name)
+        """The commit landed: delete the entry. Only then may the loop look at the name
+        again (a report without a view id could not be recognised a second time)."""
+        try:
+            if await journaled is not None:
+                await asyncio.to_thread(self.journal.remove, name)
+        finally:
+            self._in_flight.discard(name)
 
     def _keep(self, fut: asyncio.Future[Any]) -> asyncio.Future[Any]:
         """Hold a reference until done (the loop keeps only weak ones)."""
