@@ -42,12 +42,11 @@ def register(app: AsyncApp, ctx: AppContext) -> None:
         thread_ts = event.get("thread_ts")
         if event.get("channel") == ctx.config.responders_channel and isinstance(thread_ts, str):
             key = event_id or f"{event.get('channel')}:{event.get('ts')}"
-            return THREAD, key, {"user": user_id, "thread_ts": thread_ts}
+            reply = {"user": user_id, "thread_ts": thread_ts, "event_id": event_id or None}
+            return THREAD, key, reply
         return None
 
-    async def persist_first(
-        body: dict[str, Any], context: AsyncBoltContext, next: Any
-    ) -> None:
+    async def persist_first(body: dict[str, Any], context: AsyncBoltContext, next: Any) -> None:
         # Runs before Bolt acks: only the journal write, never a wait on SQLite or Slack.
         found = entry(body)
         if found is not None:

@@ -88,8 +88,9 @@ async def test_a_report_acked_during_a_long_lock_is_filed_once_the_lock_clears(
     finally:
         lock.release()
     # The intake commits it from the journal; the number follows privately.
-    await h.sim.wait_for(lambda s: any("CH-2026-0001" in (m.text or "") for m in bot_dms(h, user)),
-                         timeout=30)
+    await h.sim.wait_for(
+        lambda s: any("CH-2026-0001" in (m.text or "") for m in bot_dms(h, user)), timeout=30
+    )
     await h.settle()
     assert [n for n, _ in cases(h)] == ["CH-2026-0001"]
     assert sum("CH-2026-0001" in (m.text or "") for m in h.sim.messages(RESPONDERS)) == 1
@@ -142,8 +143,10 @@ async def employee_writes(
 
 
 def relays(h: Harness, card: Message, body: str) -> int:
-    return sum(body in (m.text or "") + json.dumps(m.blocks or [], ensure_ascii=False)
-               for m in h.sim.replies(RESPONDERS, card.ts))
+    return sum(
+        body in (m.text or "") + json.dumps(m.blocks or [], ensure_ascii=False)
+        for m in h.sim.replies(RESPONDERS, card.ts)
+    )
 
 
 async def test_a_dm_reply_during_a_lock_is_relayed_once_after_it(h: Harness) -> None:

@@ -50,7 +50,7 @@ class Intake:
         self.processors: dict[str, Process] = {
             "report": self._ingest_report,
             DM: lambda dm: relay_dm(ctx, dm),
-            THREAD: lambda reply: thread_reply(ctx, reply["user"], reply["thread_ts"]),
+            THREAD: lambda r: thread_reply(ctx, r["user"], r["thread_ts"], r.get("event_id")),
         }
         # Entries a request is committing right now: the loop leaves them alone.
         self._in_flight: set[str] = set()

@@ -151,4 +151,3 @@ async def record_report(ctx: AppContext, filing: Filing) -> Submission:
         created=created,
         recorded_view=build_recorded_view(filing.lang, case, ctx.policy),
     )
-
