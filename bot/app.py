@@ -25,12 +25,14 @@ from bot.config import Config, ConfigError
 from bot.context import AppContext
 from bot.domain.policy import load_policy
 from bot.flows.delivery import Backoff, Deliverer
+from bot.flows.intake import Intake
 from bot.flows.reminders import ReminderLoop
 from bot.flows.retention import RetentionLoop
 from bot.flows.slack_watch import WatchedWebClient
 from bot.people import People, responders_channel_verdict
 from bot.settings import Settings
 from bot.slack_http import slack_route
+from db.journal import Journal, journal_dir
 from db.sealed import Sealer
 from db.store import Store
 from handlers import register_all
@@ -59,6 +61,7 @@ class Bot:
     retention: RetentionLoop | None = None
     # The Socket Mode link's state ("connected", ...), when serving in that mode.
     link_status: Callable[[], str] | None = None
+    intake: Intake | None = None
 
     def web_app(self) -> web.Application:
         # Our own route, not Bolt's app.web_app(): see bot/slack_http.py for why.
@@ -95,6 +98,8 @@ class Bot:
         await self._check_responders_channel()
         await self.ctx.store.open()
         await self._learn_workspace()
+        if self.intake is not None:  # its first round commits what the last process journaled
+            self.intake.start()
         self.deliverer.start()
         if self.reminders is not None:
             self.reminders.start()
@@ -103,6 +108,8 @@ class Bot:
         log.info("ch-responder started")
 
     async def stop(self) -> None:
+        if self.intake is not None:
+            await self.intake.stop()
         if self.reminders is not None:
             await self.reminders.stop()
         if self.retention is not None:
@@ -210,10 +217,13 @@ def build(
             )
     finally:
         bolt_log.setLevel(level)
+    # The journal beside the database, sealed with the same data key (db/journal.py).
+    journal = Journal(journal_dir(store.path), store.sealer or Sealer(settings.data_keys))
+    ctx.intake = Intake(ctx, journal)
     register_all(app, ctx)
     deliverer = Deliverer(ctx, delivery_client, backoff=backoff)
     ctx.deliverer = deliverer
     # Any call Slack answers after an outage sends what waits at once (issue 9, item 23).
     client.on_success = delivery_client.on_success = deliverer.slack_answered
     quick_client.on_success = deliverer.slack_answered
-    return Bot(app, ctx, deliverer, ReminderLoop(ctx), RetentionLoop(ctx))
+    return Bot(app, ctx, deliverer, ReminderLoop(ctx), RetentionLoop(ctx), intake=ctx.intake)

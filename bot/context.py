@@ -16,6 +16,7 @@ from db.store import Store
 
 if TYPE_CHECKING:
     from bot.flows.delivery import Deliverer
+    from bot.flows.intake import Intake
 
 
 @dataclass
@@ -29,7 +30,12 @@ class AppContext:
     people: People
     workspace_url: str = "https://slack.com/"
     deliverer: Deliverer | None = None
+    intake: Intake | None = None  # set by the composition root (bot/app.py)
 
     def kick_deliveries(self) -> None:
         if self.deliverer is not None:
             self.deliverer.kick()
+
+    def require_intake(self) -> Intake:
+        assert self.intake is not None, "bot.app.build() sets the intake"
+        return self.intake

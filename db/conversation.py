@@ -13,7 +13,15 @@ from datetime import datetime
 import sqlite_utils
 
 from db import outbox, timeline
-from db.handling import TIMELINE_TEXT, Outcome, claim_view, is_closed, view_seen, working
+from db.handling import (
+    TIMELINE_TEXT,
+    Outcome,
+    claim_view,
+    first_time_event,
+    is_closed,
+    view_seen,
+    working,
+)
 from db.rows import immediate
 from db.sealed import seal, unseal
 
@@ -115,3 +123,37 @@ def case_for_dm(db: sqlite_utils.Database, ref: str, thread_ts: str | None) -> i
         [ref],
     ).fetchone()
     return int(row[0]) if row else None
+
+
+# What became of an employee's DM (relay_dm).
+RELAYED, REPEAT, NO_CASE, NO_REPORTS = "relayed", "repeat", "no_case", "no_reports"
+
+
+def relay_dm(
+    db: sqlite_utils.Database,
+    keys: list[str],
+    at: datetime,
+    ref: str,
+    thread_ts: str | None,
+    employee: str,
+    text: str,
+) -> tuple[str, str | None]:
+    """Relay a DM to its case exactly once: (what happened, the case number).
+
+    The event's keys (event_id, client_msg_id) are recorded in the same transaction as
+    the relay, so a Slack retry, or a journal entry committed again after a crash,
+    finds them and relays nothing."""
+    with immediate(db):
+        fresh = [first_time_event(db, key, at) for key in keys]  # every key recorded
+        if not all(fresh):
+            return REPEAT, None
+        case_id = case_for_dm(db, ref, thread_ts)
+        if case_id is None:
+            filed = db.execute("SELECT 1 FROM cases WHERE reporter_ref = ? LIMIT 1", [ref])
+            return (NO_CASE if filed.fetchone() else NO_REPORTS), None
+        case_no, show_name = db.execute(
+            "SELECT case_no, show_name FROM cases WHERE id = ?", [case_id]
+        ).fetchone()
+        # A confidential reporter is not named in the timeline (as when the case was filed).
+        relay_reply(db, case_id, at, employee if show_name else "reporter", text)
+        return RELAYED, str(case_no)

@@ -293,6 +293,16 @@ def m050_outbox_uncertain(db: sqlite_utils.Database) -> None:
 
 
 @migrations()
+def m060_timeline_view_id(db: sqlite_utils.Database) -> None:
+    # The modal a timeline entry came from (Add information): a second submission of
+    # the same view (a double click, a Slack retry) finds the first and adds nothing.
+    db.table("timeline").add_column("view_id", str)
+    db.execute(
+        "CREATE UNIQUE INDEX idx_timeline_view_id ON timeline(view_id) WHERE view_id IS NOT NULL"
+    )
+
+
+@migrations()
 def m070_outbox_posts(db: sqlite_utils.Database) -> None:
     # When a delivery was first tried: a copy Slack may have posted cannot be older, so
     # the look-up for it searches from there (however many messages came since).

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp
@@ -10,45 +9,45 @@ from slack_bolt.async_app import AsyncAck, AsyncApp
 from bot.context import AppContext
 from bot.domain.severity import HAPPENING_NOW
 from bot.flows.details import submit_add_info
-from bot.flows.report import Submission, submit_report
+from bot.flows.intake import Taken
+from bot.flows.report import Submission, prepare_report
+from bot.i18n import t
 from bot.views.confirmation import build_recording_view
 from bot.views.ids import Callback
-from bot.views.report_form import metadata_lang, parse_report_form
 from handlers.submissions import answer
 
-# Slack allows 3 s for the ack; the rest is the network's and Bolt's.
+# Slack allows 3 s for the ack; the rest is the journal's, the network's and Bolt's.
 ACK_BUDGET = 2.0
+# The form's field that carries "not recorded": the employee's text is right there.
+NOT_RECORDED_FIELD = "narrative"
 
 
 def register(app: AsyncApp, ctx: AppContext) -> None:
-    still_storing: set[asyncio.Task[Submission]] = set()
-
     @app.view(Callback.REPORT_FORM)
     async def report_submitted(ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]) -> None:
-        # Validation errors and the "recorded" screen can only travel in this ack, and
-        # the case is committed before it, so an acknowledged report is never lost.
-        # Slack waits 3 s for the ack: if storing takes longer (a database held by a
-        # backup, a burst of reports), the employee is told it is being recorded and
-        # the commit carries on; its number follows in the private confirmation.
-        storing = asyncio.ensure_future(submit_report(ctx, body["user"]["id"], view))
-        try:
-            result = await asyncio.wait_for(asyncio.shield(storing), timeout=ACK_BUDGET)
-        except TimeoutError:
-            still_storing.add(storing)  # keep a reference until it is done
-            storing.add_done_callback(still_storing.discard)
-            draft = parse_report_form(view.get("state"))
-            lang = metadata_lang(view.get("private_metadata"), ctx.config.language)
+        # Validation errors and the "recorded" screen can only travel in this ack.
+        # The report is journaled (durable without the database) while it is
+        # committed; if the commit outlasts the budget (a database held by a backup, a
+        # burst of reports), the employee is told it is being recorded and the intake
+        # commits it, even after a restart; its number follows privately.
+        prepared = prepare_report(ctx, body["user"]["id"], view)
+        if isinstance(prepared, Submission):
+            await ack(response_action="errors", errors=prepared.errors)
+            return
+        result = await ctx.require_intake().file_report(prepared, ACK_BUDGET)
+        if isinstance(result, Submission):
+            await ack(response_action="update", view=result.recorded_view)
+        elif result is Taken.PENDING:
+            r = prepared.report
             await ack(
                 response_action="update",
                 view=build_recording_view(
-                    lang, ctx.policy, draft.danger in HAPPENING_NOW, draft.contact_channel
+                    prepared.lang, ctx.policy, r.danger in HAPPENING_NOW, r.contact_channel
                 ),
             )
-            return
-        if result.errors:
-            await ack(response_action="errors", errors=result.errors)
-        else:
-            await ack(response_action="update", view=result.recorded_view)
+        else:  # not stored anywhere: say so on the form, which keeps what they wrote
+            error = t(prepared.lang, "confirm.not_recorded")
+            await ack(response_action="errors", errors={NOT_RECORDED_FIELD: error})
 
     @app.view(Callback.ADD_INFO)
     async def info_added(ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]) -> None:

@@ -69,7 +69,8 @@ async def test_rotate_key_beside_the_running_bot(tmp_path: Path, clock: FixedClo
 
         report = await asyncio.to_thread(rotate_in_other_connection)
         assert report.resealed >= 4  # narrative, demand, links, files, reporter, ...
-    raw = b"".join(p.read_bytes() for p in tmp_path.glob("ch.db*"))
+    files = [*tmp_path.glob("ch.db*"), *tmp_path.glob("ch.db.journal/*")]  # + intake journal
+    raw = b"".join(p.read_bytes() for p in files if p.is_file())
     assert f"v1:{key_id(DATA_KEY)}:".encode() not in raw
     store = Store(db, Sealer((new,)))  # the old key is gone for good
     await store.open()

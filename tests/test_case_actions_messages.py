@@ -123,11 +123,13 @@ async def test_a_reply_outside_a_thread_goes_to_the_most_recent_open_case(h: Har
     assert not any("Answer for the first" in x for x in thread_texts(h, second))
 
 
-async def test_someone_without_an_open_case_is_asked_which_case(h: Harness) -> None:
+async def test_someone_who_never_reported_is_told_what_the_bot_is(h: Harness) -> None:
     await file_case(h)
-    other = h.cast.employee_en
-    await employee_writes(h, "Hello bot", user=other)
-    assert [m.text for m in bot_dms(h, other)] == [t("en", "act.relay.which_case")]
+    # Someone with no report (in either language) learns what this is and how to report.
+    for other, lang in ((h.cast.employee_en, "en"), (h.cast.responder, "ja")):
+        await employee_writes(h, "Hello bot", user=other)
+        assert [m.text for m in bot_dms(h, other)] == [t(lang, "act.relay.about")]
+        assert "/report-ch" in t(lang, "act.relay.about")
     in_channel = [m for m in h.sim.all_messages if m.channel == RESPONDERS]
     assert not any("Hello bot" in str(m.blocks) + (m.text or "") for m in in_channel)
 

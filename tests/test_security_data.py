@@ -25,7 +25,9 @@ ADDED = "secret-addition-また電話が来た-2b7c"
 
 def file_bytes(db: Path) -> bytes:
     """Everything a thief copying the data folder would get: the file, its WAL and SHM."""
-    return b"".join(p.read_bytes() for p in db.parent.glob(db.name + "*"))
+    # The file, its WAL and SHM, and any entry waiting in the intake journal beside it.
+    files = [*db.parent.glob(db.name + "*"), *db.parent.glob(db.name + ".journal/*")]
+    return b"".join(p.read_bytes() for p in files if p.is_file())
 
 
 async def confidential_report(h: Harness) -> None:

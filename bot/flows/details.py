@@ -82,12 +82,21 @@ async def open_add_info(ctx: AppContext, user_id: str, button_value: Any, trigge
     )
 
 
-def _add_info(db: sqlite_utils.Database, case: Case, user_id: str, text: str, at: Any) -> None:
+def _add_info(
+    db: sqlite_utils.Database, case: Case, user_id: str, text: str, at: Any, view_id: str | None
+) -> bool:
+    """False when this modal was already submitted (a double click, a Slack retry):
+    the view id is unique in the timeline, so the text is recorded once."""
     with immediate(db):
+        if view_id and db.execute("SELECT 1 FROM timeline WHERE view_id = ?", [view_id]).fetchone():
+            return False
         # Sealed like every free text; a confidential reporter is "reporter", not their ID.
         actor = user_id if case.show_name else "reporter"
         timeline.add(db, case.id, at, actor, "info_added", text=seal(db, timeline.TEXT, text))
+        if view_id:
+            db.execute("UPDATE timeline SET view_id = ? WHERE id = last_insert_rowid()", [view_id])
         outbox.enqueue(db, case.id, "info_added", at)
+        return True
 
 
 async def submit_add_info(
@@ -102,7 +111,9 @@ async def submit_add_info(
         return {"addition": t(lang, "error.required")}, None
     if len(text) > MAX_NARRATIVE:
         return {"addition": t(lang, "error.too_long")}, None
-    await ctx.store.run(_add_info, case, user_id, text, ctx.clock.now())
-    ctx.kick_deliveries()
-    log.info("information added: case=%s", case.case_no)
+    view_id = view.get("id") if isinstance(view.get("id"), str) else None
+    added = await ctx.store.run(_add_info, case, user_id, text, ctx.clock.now(), view_id)
+    if added:
+        ctx.kick_deliveries()
+    log.info("information added: case=%s again=%s", case.case_no, not added)
     return None, build_thanks_view(lang, case)

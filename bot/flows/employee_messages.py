@@ -9,6 +9,7 @@ first, then delivered and retried by the delivery loop.
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 from typing import Any
 
 from bot.context import AppContext
@@ -22,7 +23,7 @@ from bot.views.actions_modals import message_modal, submitted, submitted_text, t
 from bot.views.common import Block, context, section
 from bot.views.mrkdwn import escape, user
 from db import conversation
-from db.cases import get_case, reporter_ref
+from db.cases import reporter_ref
 from db.handling import Outcome
 
 log = logging.getLogger(__name__)
@@ -57,37 +58,79 @@ async def submit_message(ctx: AppContext, user_id: str, view: dict[str, Any]) ->
     return Done(case_id=case.id, deliveries=outcome is Outcome.APPLIED)
 
 
-async def employee_wrote(ctx: AppContext, employee: str, event: dict[str, Any]) -> None:
-    """A message from a person in their DM with the bot: relay it to their case."""
+DM = "dm"  # the journal kind of an employee's message to the bot (bot/flows/intake.py)
+
+
+def dm_entry(
+    event: dict[str, Any], event_id: str, at: datetime
+) -> tuple[str, dict[str, Any]] | None:
+    """(journal key, payload) of a DM from a person; None when there is nothing to relay.
+
+    Slack retries an event with the same event_id, and the same message keeps its
+    client_msg_id: both are the keys it is recorded under, so it is relayed once."""
+    employee = event.get("user")
+    if not isinstance(employee, str):
+        return None
     text = str(event.get("text") or "").strip()
-    if event.get("files"):
-        text = (text + "\n" if text else "") + t(ctx.config.language, "act.relay.files")
-    if not text:
-        return
-    ref = reporter_ref(ctx.settings.hash_key, employee)
+    has_files = bool(event.get("files"))
+    if not text and not has_files:
+        return None
+    client_msg_id = event.get("client_msg_id")
+    keys = [k for k in (event_id, f"msg:{client_msg_id}" if client_msg_id else "") if k]
     thread_ts = event.get("thread_ts")
-    case_id = await ctx.store.run(
-        conversation.case_for_dm, ref, thread_ts if isinstance(thread_ts, str) else None
-    )
-    channel = str(event.get("channel") or employee)
-    if case_id is None:
-        lang = await ctx.people.lang(employee)
-        await ctx.client.chat_postMessage(channel=channel, text=t(lang, "act.relay.which_case"))
-        return
-    case = await ctx.store.run(get_case, case_id)
-    # A confidential reporter is not named in the timeline (as when the case was filed).
-    actor = employee if case.show_name else "reporter"
-    await ctx.store.run(conversation.relay_reply, case_id, ctx.clock.now(), actor, text)
-    ctx.kick_deliveries()
-    log.info("employee reply relayed: case=%s", case.case_no)
-    lang = await ctx.people.lang(employee)
-    reply: dict[str, Any] = {
-        "channel": channel,
-        "text": t(lang, "act.relay.passed_on", case_no=case.case_no),
+    payload = {
+        "user": employee,
+        "channel": str(event.get("channel") or employee),
+        "text": text,
+        "files": has_files,
+        "thread_ts": thread_ts if isinstance(thread_ts, str) else None,
+        "keys": keys,
+        "at": at.isoformat(),
     }
-    if isinstance(thread_ts, str):
-        reply["thread_ts"] = thread_ts
-    await ctx.client.chat_postMessage(**reply)
+    key = keys[-1] if keys else f"ts:{employee}:{event.get('ts')}"
+    return key, payload
+
+
+async def relay_dm(ctx: AppContext, dm: dict[str, Any]) -> None:
+    """Relay an employee's DM to their case (once), then tell them privately.
+
+    Raises when the database cannot be written: the journal entry is kept and this
+    runs again later. The answer in the DM is best effort, after the commit."""
+    employee = str(dm["user"])
+    text = str(dm["text"])
+    if dm.get("files"):
+        text = (text + "\n" if text else "") + t(ctx.config.language, "act.relay.files")
+    status, case_no = await ctx.store.run(
+        conversation.relay_dm,
+        list(dm.get("keys") or []),
+        datetime.fromisoformat(str(dm["at"])),
+        reporter_ref(ctx.settings.hash_key, employee),
+        dm.get("thread_ts"),
+        employee,
+        text,
+    )
+    if status == conversation.REPEAT:
+        log.info("event seen before, dropped: type=message")
+        return
+    if status == conversation.RELAYED:
+        ctx.kick_deliveries()
+        log.info("employee reply relayed: case=%s", case_no)
+        key = "act.relay.passed_on"
+    else:  # no case: ask which one, or say what this bot is to someone who never reported
+        key = "act.relay.which_case" if status == conversation.NO_CASE else "act.relay.about"
+    await answer_dm(ctx, dm, key, case_no=case_no or "")
+
+
+async def answer_dm(ctx: AppContext, dm: dict[str, Any], key: str, **params: str) -> None:
+    """Answer privately in the employee's DM (in the thread they wrote in)."""
+    try:
+        lang = await ctx.people.lang(str(dm["user"]))
+        reply: dict[str, Any] = {"channel": dm["channel"], "text": t(lang, key, **params)}
+        if dm.get("thread_ts"):
+            reply["thread_ts"] = dm["thread_ts"]
+        await ctx.client.chat_postMessage(**reply)
+    except Exception as e:  # Slack down: what was stored stays stored
+        log.warning("could not answer the employee's DM: key=%s error=%s", key, type(e).__name__)
 
 
 def is_conversation_kind(kind: str) -> bool:

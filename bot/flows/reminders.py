@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import sqlite3
 from collections import defaultdict
 from collections.abc import Callable
 from datetime import datetime
@@ -125,6 +126,8 @@ class ReminderLoop:
             self._wake.clear()
             try:
                 await self.tick()
+            except sqlite3.OperationalError as e:  # locked past the busy timeout: expected
+                log.warning("reminder tick waits for the database: %s", type(e).__name__)
             except Exception:
                 log.exception("reminder tick failed; trying again next tick")
             if self._stopping:

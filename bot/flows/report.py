@@ -1,9 +1,15 @@
-"""Filing a report: open the form, validate, commit, and queue what Slack must show."""
+"""Filing a report: open the form, validate, commit, and queue what Slack must show.
+
+A valid submission becomes a `Filing`: everything needed to commit the case later,
+as plain JSON, so the intake journal (db/journal.py) can hold it while the database
+cannot be written, and a restart can still commit it as it was submitted.
+"""
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from bot.context import AppContext
@@ -36,35 +42,101 @@ class Submission:
     recorded_view: dict[str, Any] | None = None
 
 
-async def submit_report(ctx: AppContext, user_id: str, view: dict[str, Any]) -> Submission:
-    """Validate; on success commit the case and its pending deliveries before returning.
+@dataclass(frozen=True)
+class Filing:
+    """A validated report, as submitted, not yet committed."""
 
-    The caller acks Slack with the result: errors on the form, or the "recorded"
-    screen. Committing first means an acknowledged report is never lost."""
+    user_id: str
+    view_id: str | None
+    lang: str
+    at: datetime  # when it was submitted: the case's reported_at, even if committed later
+    report: Report
+    hashes: dict[str, str]  # customer identifier kind -> keyed hash
+
+    def to_json(self) -> dict[str, Any]:
+        r = self.report
+        return {
+            "user_id": self.user_id,
+            "view_id": self.view_id,
+            "lang": self.lang,
+            "at": self.at.isoformat(),
+            "hashes": self.hashes,
+            "report": {
+                "occurred_at": r.occurred_at.isoformat(),
+                "contact_channel": r.contact_channel,
+                "identifiers": r.identifiers,
+                "categories": list(r.categories),
+                "demand": r.demand,
+                "narrative": r.narrative,
+                "danger": r.danger,
+                "show_name": r.show_name,
+                "counseling_ok": r.counseling_ok,
+                "evidence_files": list(r.evidence_files),
+                "evidence_links": list(r.evidence_links),
+            },
+        }
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> Filing:
+        r = d["report"]
+        report = Report(
+            occurred_at=datetime.fromisoformat(r["occurred_at"]),
+            contact_channel=str(r["contact_channel"]),
+            identifiers=dict(r["identifiers"]),
+            categories=tuple(r["categories"]),
+            demand=str(r["demand"]),
+            narrative=str(r["narrative"]),
+            danger=str(r["danger"]),
+            show_name=bool(r["show_name"]),
+            counseling_ok=bool(r["counseling_ok"]),
+            evidence_files=tuple(r["evidence_files"]),
+            evidence_links=tuple(r["evidence_links"]),
+        )
+        view_id = d.get("view_id")
+        return cls(
+            user_id=str(d["user_id"]),
+            view_id=view_id if isinstance(view_id, str) else None,
+            lang=str(d["lang"]),
+            at=datetime.fromisoformat(d["at"]),
+            report=report,
+            hashes=dict(d["hashes"]),
+        )
+
+
+def prepare_report(ctx: AppContext, user_id: str, view: dict[str, Any]) -> Filing | Submission:
+    """Validate the form (no database, no network): the Filing, or the form's errors."""
     lang = metadata_lang(view.get("private_metadata"), ctx.config.language)
     now = ctx.clock.now()
     result = validate(parse_report_form(view.get("state")), now, ctx.policy)
     if not isinstance(result, Report):
         log.info("report form rejected: fields=%s", ",".join(sorted(result)))
         return Submission(errors={k: t(lang, v) for k, v in result.items()})
-    report = result
     hashes = {
         kind: identifiers.customer_hash(ctx.settings.hash_key, kind, value)
-        for kind, value in report.identifiers.items()
+        for kind, value in result.identifiers.items()
     }
+    view_id = view.get("id")
+    return Filing(user_id, view_id if isinstance(view_id, str) else None, lang, now, result, hashes)
+
+
+async def record_report(ctx: AppContext, filing: Filing) -> Submission:
+    """Commit the case and its pending deliveries. Idempotent by view id: the same
+    submission committed twice (a Slack retry, a journal entry after a crash) gives the
+    first case with created=False."""
+    report, now = filing.report, filing.at
     new = NewCase(
         report=report,
-        reporter_id=user_id,
-        reporter_lang=lang,
-        view_id=view.get("id") if isinstance(view.get("id"), str) else None,
+        reporter_id=filing.user_id,
+        reporter_lang=filing.lang,
+        view_id=filing.view_id,
         reported_at=now,
         year=now.astimezone(ctx.config.timezone).year,
         policy_version=ctx.policy.version,
-        customer_hashes=hashes,
+        customer_hashes=filing.hashes,
         legal_on_duty=await on_duty(ctx, "legal", now),  # HR overrides beat the schedule
         counseling_on_duty=await on_duty(ctx, "counseling", now),
         repeat_window=ctx.config.repeat_window,
-        reporter_ref=reporter_ref(ctx.settings.hash_key, user_id),
+        reporter_ref=reporter_ref(ctx.settings.hash_key, filing.user_id),
     )
 
     def severity_for(earlier: int) -> str:
@@ -75,5 +147,7 @@ async def submit_report(ctx: AppContext, user_id: str, view: dict[str, Any]) -> 
     if created:
         ctx.kick_deliveries()
     return Submission(
-        case=case, created=created, recorded_view=build_recorded_view(lang, case, ctx.policy)
+        case=case,
+        created=created,
+        recorded_view=build_recorded_view(filing.lang, case, ctx.policy),
     )
