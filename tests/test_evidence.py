@@ -91,20 +91,23 @@ async def test_details_name_no_confidential_reporter_and_each_file_opens(h: Harn
     assert opened == [(responder, {"item": 1}), (responder, {"item": 2})]
 
 
+MODAL = {"id": "V1", "type": "modal"}  # a button in a modal comes with its view, as Slack sends it
+
+
 async def test_open_is_checked_on_every_press_and_fails_politely(h: Harness) -> None:
     await _report_with_files(h)
     await h.settle()
     forged = json.dumps({"case": "CH-2026-0001", "item": 1})
-    await h.slack.click(h.cast.outsider, Action.OPEN_EVIDENCE, forged, view={"id": "V1"})
+    await h.slack.click(h.cast.outsider, Action.OPEN_EVIDENCE, forged, view=MODAL)
     await h.sim.wait_for(lambda s: s.dms(h.cast.outsider))
     assert h.sim.files == [] and h.sim.downloads == []
     # A number the case does not have, and a file Slack no longer has.
     beyond = json.dumps({"case": "CH-2026-0001", "item": 9})
-    await h.slack.click(h.cast.responder2, Action.OPEN_EVIDENCE, beyond, view={"id": "V1"})
+    await h.slack.click(h.cast.responder2, Action.OPEN_EVIDENCE, beyond, view=MODAL)
     await h.sim.wait_for(lambda s: s.dms(h.cast.responder2))
     assert "no longer part of the case" in str(h.sim.dms(h.cast.responder2)[-1].text)
     del h.sim.hosted["F0SHOT0001"]
-    await h.slack.click(h.cast.responder2, Action.OPEN_EVIDENCE, forged, view={"id": "V1"})
+    await h.slack.click(h.cast.responder2, Action.OPEN_EVIDENCE, forged, view=MODAL)
     await h.sim.wait_for(lambda s: len(s.dms(h.cast.responder2)) == 2)
     text = str(h.sim.dms(h.cast.responder2)[-1].text)
     assert "could not be opened" in text and h.cast.employee_en not in text
