@@ -112,6 +112,20 @@ async def test_employee_reply_is_relayed_into_the_thread_once(h: Harness) -> Non
     assert [e.actor for e in timeline if e.event == "employee_replied"] == ["reporter"] * 2
 
 
+async def test_a_relayed_reply_does_not_reveal_the_confidential_reporters_id(h: Harness) -> None:
+    # A pasted Slack file link names its uploader, and she may mention herself: the
+    # team must not learn who the confidential reporter is from what is relayed.
+    filed = await file_case(h)
+    dm = await message_employee(h, h.cast.responder, filed, "Any screenshot?", sign=False)
+    me = h.cast.employee
+    link = f"https://acme.slack.com/files/{me}/F0PASTE001/shot.png"
+    await employee_writes(h, f"Here: {link} (sent by <@{me}>)", dm.ts)
+    relayed = h.sim.replies(RESPONDERS, filed.card.ts)[-1]
+    shown = f"{relayed.text} {relayed.blocks}"
+    assert "F0PASTE001" in shown and "Here:" in shown
+    assert me not in shown and me.lower() not in shown.lower()
+
+
 async def test_a_reply_outside_a_thread_goes_to_the_most_recent_open_case(h: Harness) -> None:
     first = await file_case(h)
     second = await file_case(h)

@@ -14,6 +14,7 @@ from typing import Any
 
 from bot.context import AppContext
 from bot.domain.case import Case
+from bot.domain.evidence import hide_reporter_id
 from bot.domain.handling import MAX_MESSAGE
 from bot.flows.case_guard import Done, Press, case_from_value, refuse_if_reporter_purged
 from bot.flows.case_guard import submission_refusal as refusal
@@ -172,5 +173,8 @@ async def render_conversation(
     else:
         key = "act.relay.closed" if case.status == "closed" else "act.relay.text"
         text = t(team, key, case_no=case.case_no)
+        # Her own words may hold her user ID (a pasted file link, a typed mention of
+        # herself): a confidential reporter's is hidden before the team sees it.
+        body = hide_reporter_id(body, case, t(team, "evidence.id_hidden"))
     quoted = "> " + escape(body).replace("\n", "\n> ")
     return case.card_channel, text, [section(f"{text}\n{quoted}")], case.card_ts
