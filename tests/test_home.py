@@ -40,7 +40,7 @@ async def test_outsider_sees_no_cases(h: Harness, clock: FixedClock) -> None:
     ids = await seed_known_cases(h, clock)
     view, text = await _home(h, h.cast.outsider)
     assert _actions(view) == [Action.HOME_REPORT]
-    assert "You have not reported anything." in text
+    assert "You have no reports yet." in text
     assert not any(ids[k] in text for k in "ABCD")
 
 

@@ -42,7 +42,7 @@ async def test_show_asks_purpose_then_shows_details_and_timeline(
     assert answer["response_action"] == "update"
     shown = render_view(answer["view"], {})
     assert ids["A"] in shown and "The customer shouted." in shown
-    assert "Timeline" in shown and "Reported" in shown and "HR opened the case" in shown
+    assert "Timeline" in shown and "reported" in shown and "opened the case for HR" in shown
     assert "Confidential" in shown  # the reporter did not agree to be named
     assert h.cast.employee not in shown
     rows = await _audit(h)

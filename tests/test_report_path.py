@@ -37,7 +37,7 @@ async def test_report_reaches_card_thread_and_employee(h: Harness) -> None:
     assert len(cards) == 1
     card = render_message(cards[0], {})
     assert "CH-2026-0001" in card and "High" not in card  # channel language is Japanese
-    assert "高" in card and "電話" in card and "匿名" in card
+    assert "高" in card and "電話" in card and "氏名非開示" in card
     assert "お前をクビ" not in channel_text(h)  # the narrative never goes to the channel
     thread = thread_of(h, cards[0].ts)
     assert len(thread) == 1

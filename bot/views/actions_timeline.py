@@ -9,10 +9,11 @@ from zoneinfo import ZoneInfo
 
 from bot.domain.case import Case
 from bot.domain.policy import Policy
-from bot.i18n import catalogue, t
+from bot.i18n import t
 from bot.views.common import Block, context, header, modal, section
 from bot.views.ids import Callback
 from bot.views.mrkdwn import escape, truncate, user
+from bot.views.timeline_labels import actor_label, event_label
 
 
 class Entry(Protocol):
@@ -31,12 +32,6 @@ class Entry(Protocol):
 MAX_SECTIONS = 90  # Slack allows 100 blocks in a modal; leave room for header and notes
 SECTION_CHARS = 2800  # a section's text may hold 3000 characters
 TEXT_SHOWN = 300  # free text (reasons, messages) is cut in the overview
-
-
-def _event(lang: str, event: str) -> str:
-    key = f"act.event.{event}"
-    # Events written by other parts of the bot (reminders, ...) may have no label yet.
-    return t(lang, key) if key in catalogue("en") else escape(event)
 
 
 def _step(policy: Policy, lang: str, step_id: Any) -> str:
@@ -82,8 +77,8 @@ def timeline_modal(
     lines = []
     for e in entries:
         when = e.at.astimezone(tz).strftime("%Y-%m-%d %H:%M")
-        actor = user(e.actor) if e.actor.startswith(("U", "W")) else escape(e.actor)
-        line = f"`{when}` {actor} *{_event(lang, e.event)}*"
+        actor = actor_label(lang, e.actor, case)
+        line = f"`{when}` {actor} *{event_label(lang, e.event)}*"
         detail = _detail(lang, policy, e)
         lines.append(f"{line}\n{detail}" if detail else line)
     sections: list[str] = []

@@ -13,12 +13,13 @@ from zoneinfo import ZoneInfo
 from bot.domain.case import Case
 from bot.domain.policy import Policy
 from bot.domain.stats import Access, CaseRef
-from bot.i18n import catalogue, t
+from bot.i18n import t
 from bot.views.case_card import build_details_modal
 from bot.views.common import Block, context, header, modal, section
 from bot.views.hr_summary import case_link
 from bot.views.ids import Callback
 from bot.views.mrkdwn import escape, truncate, user
+from bot.views.timeline_labels import actor_label, event_label
 
 # A timeline entry as shown: (when, who, event id). Details are not shown: they may
 # hold the employee's own words, which the details section above already covers.
@@ -76,11 +77,6 @@ def purpose_text(view: dict[str, Any]) -> str:
     return value.strip() if isinstance(value, str) else ""
 
 
-def _event(lang: str, event: str) -> str:
-    key = f"hr.event.{event}"
-    return t(lang, key) if key in catalogue("en") else escape(event)
-
-
 def build_case_modal(
     lang: str,
     case: Case,
@@ -97,14 +93,9 @@ def build_case_modal(
     blocks.append(header(t(lang, "hr.show.timeline")))
     lines = []
     for at, actor, event in list(entries)[-TIMELINE_SHOWN:]:
-        # A confidential reporter stays confidential here too.
-        # "reporter" is how a confidential reporter's own entries are written; other
-        # actors that are not user IDs (the bot itself) are shown as text, not `<@…>`.
-        if actor == "reporter" or (actor == case.reporter_id and not case.show_name):
-            who = t(lang, "card.confidential")
-        else:
-            who = user(actor) if _USER_ID.match(actor) else escape(actor)
-        lines.append(f"{_when(at, tz)} · {who} · {_event(lang, event)}")
+        # A confidential reporter stays confidential here too (bot/views/timeline_labels).
+        who = actor_label(lang, actor, case)
+        lines.append(f"{_when(at, tz)} · {who} · {event_label(lang, event)}")
     for i in range(0, len(lines), 15):
         blocks.append(section("\n".join(lines[i : i + 15])))
     blocks.append(context(t(lang, "hr.show.audited")))
