@@ -86,4 +86,4 @@ async def test_hr_sees_the_added_information_not_ciphertext(h: Harness) -> None:
     shown = "\n".join(texts(answer["view"]))
     assert "He called again today &amp; threatened me" in shown
     assert "v1:" not in shown
-    assert "<@reporter>" not in shown and "Confidential · The employee added information" in shown
+    assert "<@reporter>" not in shown and "The employee · added information" in shown
