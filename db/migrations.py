@@ -290,3 +290,12 @@ def m050_outbox_uncertain(db: sqlite_utils.Database) -> None:
     # in flight when the process died, or one that timed out): only then does a retry
     # look for an earlier copy before posting. A 429 or a 5xx means "not posted".
     db.table("outbox").add_column("uncertain", int, not_null_default=0)
+
+
+@migrations()
+def m110_hr_totals(db: sqlite_utils.Database) -> None:
+    # HR's summary from maintained totals (per UTC day, per identifier), kept exact by
+    # triggers in the transaction of every write; backfilled here from the base tables.
+    from db import totals
+
+    totals.install(db)
