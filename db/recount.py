@@ -196,13 +196,21 @@ def repeat(db: sqlite_utils.Database, period: Range, top: int = S.REPEAT_TOP) ->
         [*hashes, *params],
     ):
         sets.setdefault(h, set()).add(case_id)
-    groups = sorted({frozenset(g) for g in sets.values()}, key=lambda g: (-len(g), -max(g)))
+    return S.Repeat(int(customers), int(cases), listed(db, list(sets.values()), top))
+
+
+def listed(
+    db: sqlite_utils.Database, sets: list[set[int]], top: int
+) -> tuple[tuple[int, tuple[S.CaseRef, ...]], ...]:
+    """The top customers by their case sets, largest (then latest) first; identical sets
+    (one customer known by two identifiers) merge. Ties end on the case ids, so the
+    order never depends on how Python happens to iterate a set."""
+    groups = sorted({frozenset(g) for g in sets}, key=lambda g: (-len(g), sorted(-i for i in g)))
     ranked = groups[:top]
     refs = _refs(db, set().union(*ranked))
-    listed = tuple(
+    return tuple(
         (len(g), tuple(refs[i] for i in sorted(g, reverse=True)[:10] if i in refs)) for g in ranked
     )
-    return S.Repeat(int(customers), int(cases), listed)
 
 
 def _refs(db: sqlite_utils.Database, ids: set[int]) -> dict[int, S.CaseRef]:

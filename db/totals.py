@@ -179,7 +179,7 @@ def _customer_sql(row: str) -> list[str]:
     return [
         f"INSERT OR REPLACE INTO hr_customers (hash, n, first_at, last_at) "
         f"SELECT {h}, COUNT(DISTINCT case_id), MIN(reported_at), MAX(reported_at) "
-        f"FROM case_customers WHERE hash = {h}",
+        f"FROM case_customers WHERE hash = {h} HAVING {h} IS NOT NULL",
         f"DELETE FROM hr_customers WHERE hash = {h} AND n = 0",
         f"DELETE FROM hr_repeat_cases WHERE case_id IN ({affected})",
         f"INSERT OR IGNORE INTO hr_repeat_cases (case_id) SELECT a.x FROM ({affected}) a "
@@ -214,10 +214,14 @@ def triggers() -> dict[str, str]:
         ):  # fmt: skip
             where = before.format(old=old, new=new)
             t[f"{table}_b{event[0].lower()}"] = (
-                f"BEFORE {event} ON {table}", [facts_sql(fact, where, -1)])
+                f"BEFORE {event} ON {table}",
+                [facts_sql(fact, where, -1)],
+            )
             where = after.format(old=old, new=new)
             t[f"{table}_a{event[0].lower()}"] = (
-                f"AFTER {event} ON {table}", [facts_sql(fact, where, 1)])
+                f"AFTER {event} ON {table}",
+                [facts_sql(fact, where, 1)],
+            )
 
     # The current conclusion depends on the case's other versions; whether a check-in
     # was answered, on its other answers.
@@ -253,7 +257,8 @@ def triggers() -> dict[str, str]:
                               _customer_sql("OLD") + _customer_sql("NEW")),
     }  # fmt: skip
     return {
-        name: f"CREATE TRIGGER hr_{name} {head} BEGIN\n" + "".join(f"  {s};\n" for s in body)
+        name: f"CREATE TRIGGER hr_{name} {head} BEGIN\n"
+        + "".join(f"  {s};\n" for s in body)
         + "END"
         for name, (head, body) in t.items()
     }
