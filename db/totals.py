@@ -46,17 +46,18 @@ CATEGORIES = (
 # Bucket lower bounds: everything below 1 s, then 2^(k/4) s up to ~34 years.
 BUCKETS = [-1e18, *(2 ** (k / 4) for k in range(121))]
 
+# Ordinary rowid tables, not WITHOUT ROWID: key rotation (bot/keys.py) walks every
+# table's text columns by rowid.
 SCHEMA = (
     "CREATE TABLE hr_counts (day TEXT NOT NULL, dim TEXT NOT NULL, key TEXT NOT NULL,"
-    " n INTEGER NOT NULL, PRIMARY KEY (day, dim, key)) WITHOUT ROWID",
+    " n INTEGER NOT NULL, PRIMARY KEY (day, dim, key))",
     "CREATE TABLE hr_durations (kind TEXT NOT NULL, day TEXT NOT NULL, severity TEXT NOT NULL,"
-    " bucket REAL NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (kind, day, severity, bucket))"
-    " WITHOUT ROWID",
+    " bucket REAL NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (kind, day, severity, bucket))",
     "CREATE TABLE hr_facts (day TEXT NOT NULL, fact TEXT NOT NULL, key TEXT NOT NULL,"
-    " n INTEGER NOT NULL, PRIMARY KEY (day, fact, key)) WITHOUT ROWID",
-    "CREATE TABLE hr_buckets (lo REAL PRIMARY KEY) WITHOUT ROWID",
+    " n INTEGER NOT NULL, PRIMARY KEY (day, fact, key))",
+    "CREATE TABLE hr_buckets (lo REAL PRIMARY KEY)",
     "CREATE TABLE hr_customers (hash TEXT PRIMARY KEY, n INTEGER NOT NULL, first_at TEXT,"
-    " last_at TEXT) WITHOUT ROWID",
+    " last_at TEXT)",
     "CREATE INDEX hr_customers_n ON hr_customers (n DESC, hash)",
     "CREATE TABLE hr_repeat_cases (case_id INTEGER PRIMARY KEY)",
     # Targets met: the one bucket a target falls inside is counted exactly from here,
