@@ -317,3 +317,12 @@ def m070_outbox_posts(db: sqlite_utils.Database) -> None:
         "UPDATE reminders SET channel = NULL WHERE channel IS NOT NULL"
         " AND substr(channel, 1, 1) NOT IN ('C', 'G') AND channel NOT LIKE 'v1:%'"
     )
+
+
+@migrations()
+def m110_hr_totals(db: sqlite_utils.Database) -> None:
+    # HR's summary from maintained totals (per UTC day, per identifier), kept exact by
+    # triggers in the transaction of every write; backfilled here from the base tables.
+    from db import totals
+
+    totals.install(db)

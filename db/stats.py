@@ -1,227 +1,304 @@
-"""HR's figures, computed by SQLite (GROUP BY; ORDER BY + OFFSET), never rows in Python.
+"""HR's figures from the maintained totals (db/totals.py), exact, at a cost that follows
+the number of days and buckets in the period, not the number of cases.
 
-Every query is bounded by the period on an indexed time column:
-- cases: short periods by `idx_cases_reported_at`; long ones walk `idx_cases_hr_scan`
-  (the grouped columns first, then reported_at and the counted ones: covering, no sort),
-  and the percentiles walk `idx_cases_ack` / `idx_cases_close` (duration, reported_at)
-  over the generated columns ack_secs / close_secs (m030) in order: no sort;
-- case_customers: `idx_case_customers_hr` (hash, reported_at, case_id) for long periods,
-  `idx_case_customers_period` (reported_at, hash, case_id) for short ones (m030);
-- timeline: `idx_timeline_event` (event, case_id, m030) for retaliation reports;
-- reminders: (case_id, kind, chain); welfare_answers: its primary key (reminder_id, ...);
-- assessments, case_steps: their primary keys (case_id, ...); measures: (case_id).
-Tables other engineers add (assessments, measures, case_steps) may be missing in an
-older database: their figures are then zero.
+A period [start, end) (midnights in the company's zone, bot/domain/periods.py) is split
+into its whole UTC days, read from the totals, and at most two partial UTC days at its
+edges (up to a day each: e.g. 15:00-24:00 UTC for a Tokyo midnight), counted from the
+cases themselves by `idx_cases_reported_at` with db/recount.py's queries. The sum is
+the recount's figure exactly; tests/test_hr_totals.py compares the two.
+
+- counts: hr_counts (marginals per day) + targets met from hr_durations: the buckets
+  wholly under a severity's target are added up, the one bucket a target falls inside
+  is counted exactly from `idx_cases_sev_ack` (severity, ack_secs, reported_at);
+- percentiles (nearest rank, exact): the bucket holding the rank is found from
+  hr_durations (plus the edges' values), then `idx_cases_ack` / `idx_cases_close` is
+  walked over that one bucket only (ORDER BY + OFFSET within it). A bucket spans a
+  quarter of a doubling, so the walk reads a few per cent of the index, not all of it;
+- conclusions, measures, care, welfare, retaliation: hr_facts per day;
+- repeat customers: all time from hr_customers / hr_repeat_cases; a short period
+  (up to SORT_LIMIT identifiers) by grouping its own identifiers; a long one that is
+  not all time falls back to db/recount.py (grouping every identifier hash).
 """
 
 from __future__ import annotations
 
+import bisect
+from collections import Counter
 from collections.abc import Mapping
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import sqlite_utils
 
 from bot.domain import stats as S
 from bot.reminder_settings import DEFAULT_ACK_AFTER
-from db.rows import iso
+from db import recount as R
+from db.recount import DURATION_INDEX, SORT_LIMIT, Range, where
 
-Range = tuple[datetime | None, datetime | None]
+__all__ = ["Range", "counts", "durations", "repeat", "summary", "weekly", "where"]
 
 
-def where(column: str, period: Range) -> tuple[str, list[Any]]:
-    """`column` within [start, end) as SQL; ISO UTC text compares in time order."""
+@dataclass(frozen=True)
+class Split:
+    """A period as whole UTC days (core, None if it has none) and partial-day edges."""
+
+    core: Range | None
+    edges: tuple[Range, ...]
+
+    def days(self) -> tuple[str, list[str]]:
+        """The core as a condition on the totals' `day` column."""
+        assert self.core is not None
+        parts, params = ["1"], []
+        lo, hi = self.core
+        if lo is not None:
+            parts.append("day >= ?")
+            params.append(lo.date().isoformat())
+        if hi is not None:
+            parts.append("day < ?")
+            params.append(hi.date().isoformat())
+        return " AND ".join(parts), params
+
+
+def _floor(t: datetime) -> datetime:
+    u = t.astimezone(UTC)
+    return datetime(u.year, u.month, u.day, tzinfo=UTC)
+
+
+def split(period: Range) -> Split:
     start, end = period
-    parts, params = ["1"], []
-    if start is not None:
-        parts.append(f"{column} >= ?")
-        params.append(iso(start))
-    if end is not None:
-        parts.append(f"{column} < ?")
-        params.append(iso(end))
-    return " AND ".join(parts), params
+    lo = None if start is None else _floor(start)
+    if start is not None and lo is not None and lo < start:
+        lo += timedelta(days=1)
+    hi = None if end is None else _floor(end)
+    if lo is not None and hi is not None and lo >= hi:
+        return Split(None, (period,))
+    edges: list[Range] = []
+    if start is not None and lo != start:
+        edges.append((start, lo))
+    if end is not None and hi != end:
+        edges.append((hi, end))
+    return Split((lo, hi), tuple(edges))
 
 
-# Durations are the generated columns cases.ack_secs / close_secs (m030): seconds,
-# rounded to the millisecond, so 10 minutes is 600.0 (not 599.99998) and a case
-# acknowledged exactly at its target counts as met.
-DURATION_INDEX = {"ack_secs": "idx_cases_ack", "close_secs": "idx_cases_close"}
-# Below this many rows a period is found by time and sorted; above it, walking an index
-# in group order (no sort) over the whole table is cheaper.
-SORT_LIMIT = 50_000
+def _ready(db: sqlite_utils.Database) -> bool:
+    return bool(db.table("hr_counts").exists())
 
 
-def _has(db: sqlite_utils.Database, table: str) -> bool:
-    return bool(db.table(table).exists())
+def _buckets(db: sqlite_utils.Database) -> list[float]:
+    return [float(lo) for (lo,) in db.execute("SELECT lo FROM hr_buckets ORDER BY lo")]
+
+
+def _plus(a: S.Counts, b: S.Counts) -> S.Counts:
+    def add(x: dict[str, int], y: dict[str, int]) -> dict[str, int]:
+        return dict(Counter(x) + Counter(y))
+
+    return S.Counts(
+        a.total + b.total,
+        add(a.by_status, b.by_status),
+        add(a.by_category, b.by_category),
+        add(a.by_severity, b.by_severity),
+        add(a.by_channel, b.by_channel),
+        a.acknowledged + b.acknowledged,
+        a.ack_met + b.ack_met,
+        a.closed + b.closed,
+        a.counseling_ok + b.counseling_ok,
+    )
+
+
+def _target(targets: Mapping[str, timedelta], severity: str) -> float:
+    # As S.ack_target_sql writes it: whole seconds.
+    limit = targets.get(severity, S.ACK_TARGET_FALLBACK)
+    return float(f"{limit.total_seconds():.0f}")
+
+
+def _met(db: sqlite_utils.Database, sp: Split, targets: Mapping[str, timedelta]) -> int:
+    """Acknowledged within their severity's target, over the core days."""
+    lows = _buckets(db)
+    cond, params = sp.days()
+    met = 0
+    rows = db.execute(
+        f"SELECT severity, bucket, SUM(n) FROM hr_durations WHERE kind = 'ack' AND {cond} "
+        "GROUP BY severity, bucket",
+        params,
+    ).fetchall()
+    assert sp.core is not None
+    rcond, rparams = where("reported_at", sp.core)
+    for sev, lo, n in rows:
+        if not n:
+            continue
+        limit = _target(targets, sev)
+        i = bisect.bisect_left(lows, lo)
+        hi = lows[i + 1] if i + 1 < len(lows) else None
+        if hi is not None and hi <= limit:
+            met += n
+        elif lo <= limit:  # the target falls inside this bucket: count it exactly
+            met += db.execute(
+                "SELECT COUNT(*) FROM cases INDEXED BY idx_cases_sev_ack WHERE severity = ? "
+                f"AND ack_secs >= ? AND ack_secs <= ? AND {rcond}",
+                [sev, lo, limit, *rparams],
+            ).fetchone()[0]
+    return int(met)
+
+
+def _core_counts(
+    db: sqlite_utils.Database, sp: Split, targets: Mapping[str, timedelta]
+) -> S.Counts:
+    cond, params = sp.days()
+    dims: dict[str, Counter[str]] = {}
+    for dim, key, n in db.execute(
+        f"SELECT dim, key, SUM(n) FROM hr_counts WHERE {cond} GROUP BY dim, key", params
+    ):
+        if n:
+            # recount shows a case without a channel under "other", as fold does.
+            k = (key or "other") if dim == "channel" else key
+            dims.setdefault(dim, Counter())[k] += int(n)
+
+    def one(dim: str) -> int:
+        return sum(dims.get(dim, Counter()).values())
+
+    return S.Counts(
+        one("total"),
+        dict(dims.get("status", {})),
+        dict(dims.get("category", {})),
+        dict(dims.get("severity", {})),
+        dict(dims.get("channel", {})),
+        one("acked"),
+        _met(db, sp, targets),
+        one("closed"),
+        one("counseling"),
+    )
 
 
 def counts(
     db: sqlite_utils.Database, period: Range, targets: Mapping[str, timedelta] = DEFAULT_ACK_AFTER
 ) -> S.Counts:
-    cond, params = where("reported_at", period)
-    # A short period is found by reported_at and sorted; a long one is read in group
-    # order from idx_cases_hr_scan, which needs no sort at all.
-    n = db.execute(
-        f"SELECT COUNT(*) FROM cases INDEXED BY idx_cases_reported_at WHERE {cond}", params
-    ).fetchone()[0]
-    how = "idx_cases_hr_scan" if n > SORT_LIMIT else "idx_cases_reported_at"
-    rows = db.execute(
-        f"""
-        SELECT status, severity, contact_channel, categories, COUNT(*), COUNT(ack_secs),
-               SUM(ack_secs <= {S.ack_target_sql(targets)}), COUNT(closed_at), SUM(counseling_ok)
-        FROM cases INDEXED BY {how} WHERE {cond}
-        GROUP BY status, severity, contact_channel, categories
-        """,
-        params,
-    ).fetchall()
-    return S.fold(rows)
+    if not _ready(db):
+        return R.counts(db, period, targets)
+    sp = split(period)
+    out = _core_counts(db, sp, targets) if sp.core else S.Counts()
+    for edge in sp.edges:
+        out = _plus(out, R.counts(db, edge, targets))
+    return out
 
 
 def durations(db: sqlite_utils.Database, period: Range, column: str, n: int) -> S.Durations:
     """Median and p90 (nearest rank) of `column` ("ack_secs" or "close_secs") over the
-    period's `n` cases that have it (n comes from counts()): ORDER BY + OFFSET."""
-    index = DURATION_INDEX[column]
+    period's `n` cases that have it (n comes from counts())."""
     if n == 0:
         return S.Durations()
-    cond, params = where("reported_at", period)
-    # Walking the duration index in order and skipping cases outside the period reads
-    # only index entries; finding the period's cases by time would read table pages.
-    sql = (
-        f"SELECT {column} FROM cases INDEXED BY {index} WHERE {column} IS NOT NULL AND {cond} "
-        f"ORDER BY {column} LIMIT 1 OFFSET ?"
-    )
+    if not _ready(db):
+        return R.durations(db, period, column, n)
+    index = DURATION_INDEX[column]
+    lows = _buckets(db)
+    sp = split(period)
+    hist: Counter[float] = Counter()
+    if sp.core:
+        cond, params = sp.days()
+        kind = "ack" if column == "ack_secs" else "close"
+        for lo, k in db.execute(
+            f"SELECT bucket, SUM(n) FROM hr_durations WHERE kind = ? AND {cond} GROUP BY bucket",
+            [kind, *params],
+        ):
+            hist[float(lo)] += int(k)
+    for edge in sp.edges:
+        econd, eparams = where("reported_at", edge)
+        for (v,) in db.execute(
+            f"SELECT {column} FROM cases INDEXED BY idx_cases_reported_at "
+            f"WHERE {econd} AND {column} IS NOT NULL",
+            eparams,
+        ):
+            hist[lows[bisect.bisect_right(lows, v) - 1]] += 1
+    if sum(hist.values()) < n:  # cannot happen with exact totals; never guess
+        return R.durations(db, period, column, n)
+    pcond, pparams = where("reported_at", period)
 
     def at(p: float) -> float:
-        return float(db.execute(sql, [*params, S.rank(p, n) - 1]).fetchone()[0])
+        rank, seen = S.rank(p, n), 0
+        for lo in sorted(hist):
+            if seen + hist[lo] >= rank:
+                break
+            seen += hist[lo]
+        i = bisect.bisect_left(lows, lo)
+        upper, uparams = ("", []) if i + 1 >= len(lows) else (f"AND {column} < ? ", [lows[i + 1]])
+        # Within one bucket, in index order: the walk reads only that bucket's entries.
+        sql = (
+            f"SELECT {column} FROM cases INDEXED BY {index} WHERE {column} >= ? {upper}"
+            f"AND {pcond} ORDER BY {column} LIMIT 1 OFFSET ?"
+        )
+        row = db.execute(sql, [lo, *uparams, *pparams, rank - seen - 1]).fetchone()
+        return float(row[0])
 
     return S.Durations(n, at(0.5), at(0.9))
 
 
-def conclusions(db: sqlite_utils.Database, period: Range) -> dict[str, int]:
-    """The current (highest version) assessment of each case, by conclusion."""
-    if not _has(db, "assessments"):
-        return {}
-    cond, params = where("c.reported_at", period)
-    # Without a period the join to cases (a lookup per assessment) is not needed.
-    join = "JOIN cases c ON c.id = a.case_id" if params else ""
-    rows = db.execute(
-        f"""
-        SELECT a.conclusion, COUNT(*) FROM assessments a {join}
-        WHERE {cond} AND NOT EXISTS (
-          SELECT 1 FROM assessments b WHERE b.case_id = a.case_id AND b.version > a.version)
-        GROUP BY a.conclusion
-        """,
-        params,
-    ).fetchall()
-    return {str(k): int(n) for k, n in rows if k}
-
-
-def measures(db: sqlite_utils.Database, period: Range) -> dict[str, int]:
-    """Measures taken, by kind; a severe one counts once a second responder confirmed it."""
-    if not _has(db, "measures"):
-        return {}
-    cond, params = where("c.reported_at", period)
-    rows = db.execute(
-        f"""
-        SELECT m.kind, COUNT(*) FROM cases c JOIN measures m ON m.case_id = c.id
-        WHERE {cond} AND (COALESCE(m.needs_confirmation, 0) = 0 OR m.confirmed_at IS NOT NULL)
-        GROUP BY m.kind
-        """,
-        params,
-    ).fetchall()
-    return {str(k): int(n) for k, n in rows}
-
-
-def care_done(db: sqlite_utils.Database, period: Range) -> int:
-    if not _has(db, "case_steps"):
-        return 0
-    cond, params = where("c.reported_at", period)
-    row = db.execute(
-        f"SELECT COUNT(*) FROM cases c JOIN case_steps s ON s.case_id = c.id "
-        f"WHERE {cond} AND s.step_id = ?",
-        [*params, S.CARE_STEP],
-    ).fetchone()
-    return int(row[0])
-
-
-def events(db: sqlite_utils.Database, period: Range, event: str) -> int:
-    """Timeline events of one kind on the period's cases."""
-    cond, params = where("c.reported_at", period)
-    row = db.execute(
-        f"SELECT COUNT(*) FROM timeline t INDEXED BY idx_timeline_event "
-        f"JOIN cases c ON c.id = t.case_id WHERE t.event = ? AND {cond}",
-        [event, *params],
-    ).fetchone()
-    return int(row[0])
+def _facts(db: sqlite_utils.Database, period: Range) -> dict[tuple[str, str], int]:
+    """(fact, key) -> n over the period: core days from hr_facts, edges recounted."""
+    sp = split(period)
+    out: Counter[tuple[str, str]] = Counter()
+    if sp.core:
+        cond, params = sp.days()
+        for fact, key, n in db.execute(
+            f"SELECT fact, key, SUM(n) FROM hr_facts WHERE {cond} GROUP BY fact, key", params
+        ):
+            out[(fact, key)] += int(n)
+    for edge in sp.edges:
+        for key, n in R.conclusions(db, edge).items():
+            out[("conclusion", key)] += n
+        for key, n in R.measures(db, edge).items():
+            out[("measure", key)] += n
+        out[("care", "")] += R.care_done(db, edge)
+        out[("welfare", "")] += R.welfare_answered(db, edge)
+        out[("retaliation", "")] += R.events(db, edge, S.RETALIATION_EVENT)
+    return {k: n for k, n in out.items() if n}
 
 
 def repeat(db: sqlite_utils.Database, period: Range, top: int = S.REPEAT_TOP) -> S.Repeat:
-    """Identifiers (keyed hashes) named in 2+ of the period's cases. GROUP BY hash walks
-    idx_case_customers_hr in order (no sort), reading period and case from the index."""
+    """Identifiers (keyed hashes) named in 2+ of the period's cases."""
+    if not _ready(db):
+        return R.repeat(db, period, top)
+    if period == (None, None):
+        customers = db.execute("SELECT COUNT(*) FROM hr_customers WHERE n >= 2").fetchone()[0]
+        if not customers:
+            return S.Repeat()
+        cases = db.execute("SELECT COUNT(*) FROM hr_repeat_cases").fetchone()[0]
+        hashes = [h for (h,) in db.execute(
+            "SELECT hash FROM hr_customers INDEXED BY hr_customers_n WHERE n >= 2 "
+            "ORDER BY n DESC, hash LIMIT ?", [top * 5]
+        )]  # fmt: skip
+        marks = ",".join("?" * len(hashes))
+        sets: dict[str, set[int]] = {}
+        for h, case_id in db.execute(
+            f"SELECT hash, case_id FROM case_customers INDEXED BY idx_case_customers_hr "
+            f"WHERE hash IN ({marks})",
+            hashes,
+        ):
+            sets.setdefault(h, set()).add(case_id)
+        return S.Repeat(int(customers), int(cases), R.listed(db, [sets[h] for h in hashes], top))
     cond, params = where("reported_at", period)
-    cc_cond, cc_params = where("cc.reported_at", period)
     n = db.execute(
         f"SELECT COUNT(*) FROM case_customers INDEXED BY idx_case_customers_period WHERE {cond}",
         params,
     ).fetchone()[0]
-    index = "idx_case_customers_hr" if n > SORT_LIMIT else "idx_case_customers_period"
-    scan = f"case_customers INDEXED BY {index}"
-    rep = (
-        f"WITH rep AS MATERIALIZED (SELECT hash, COUNT(DISTINCT case_id) AS n FROM {scan} "
-        f"WHERE {cond} GROUP BY hash HAVING n >= 2) "
-    )
-    customers, cases = db.execute(
-        rep + f"SELECT (SELECT COUNT(*) FROM rep), (SELECT COUNT(DISTINCT cc.case_id) "
-        "FROM rep JOIN case_customers cc INDEXED BY idx_case_customers_hr "
-        f"ON cc.hash = rep.hash WHERE {cc_cond})",
-        [*params, *cc_params],
-    ).fetchone()
-    if not customers:
-        return S.Repeat()
-    # A customer known by two identifiers (phone and order) in the same cases is one
-    # customer in the list: identical case sets merge. 5x headroom for merging.
-    hashes = [h for (h,) in db.execute(
-        rep + "SELECT hash FROM rep ORDER BY n DESC, hash LIMIT ?", [*params, top * 5]
-    ).fetchall()]  # fmt: skip
-    marks = ",".join("?" * len(hashes))
-    sets: dict[str, set[int]] = {}
+    if n > SORT_LIMIT:
+        return R.repeat(db, period, top)
+    # A short period: its identifiers are grouped once, and the (hash, case) pairs of
+    # the repeat ones (a few per cent of them) come back for counting and listing.
+    sets = {}
     for h, case_id in db.execute(
-        f"SELECT hash, case_id FROM {scan} WHERE hash IN ({marks}) AND {cond}",
-        [*hashes, *params],
+        f"WITH rep AS MATERIALIZED (SELECT hash FROM case_customers INDEXED BY "
+        f"idx_case_customers_period WHERE {cond} GROUP BY hash "
+        f"HAVING COUNT(DISTINCT case_id) >= 2) "
+        f"SELECT cc.hash, cc.case_id FROM rep JOIN case_customers cc INDEXED BY "
+        f"idx_case_customers_hr ON cc.hash = rep.hash WHERE {where('cc.reported_at', period)[0]}",
+        [*params, *params],
     ):
         sets.setdefault(h, set()).add(case_id)
-    groups = sorted({frozenset(g) for g in sets.values()}, key=lambda g: (-len(g), -max(g)))
-    ranked = groups[:top]
-    refs = _refs(db, set().union(*ranked))
-    listed = tuple(
-        (len(g), tuple(refs[i] for i in sorted(g, reverse=True)[:10] if i in refs)) for g in ranked
-    )
-    return S.Repeat(int(customers), int(cases), listed)
-
-
-def _refs(db: sqlite_utils.Database, ids: set[int]) -> dict[int, S.CaseRef]:
-    if not ids:
-        return {}
-    marks = ",".join("?" * len(ids))
-    rows = db.execute(
-        f"SELECT id, case_no, card_channel, card_ts FROM cases WHERE id IN ({marks})",
-        sorted(ids),
-    ).fetchall()
-    return {i: S.CaseRef(no, ch, ts) for i, no, ch, ts in rows}
-
-
-def welfare_answered(db: sqlite_utils.Database, period: Range) -> int:
-    """Welfare check-ins (reminders of kind "welfare") the employee answered."""
-    if not (_has(db, "welfare_answers") and _has(db, "reminders")):
-        return 0
-    cond, params = where("c.reported_at", period)
-    row = db.execute(
-        f"SELECT COUNT(DISTINCT w.reminder_id) FROM cases c "
-        f"JOIN reminders r ON r.case_id = c.id JOIN welfare_answers w ON w.reminder_id = r.id "
-        f"WHERE {cond}",
-        params,
-    ).fetchone()
-    return int(row[0])
+    if not sets:
+        return S.Repeat()
+    ranked = sorted(sets, key=lambda h: (-len(sets[h]), h))[: top * 5]
+    cases = len(set().union(*sets.values()))
+    return S.Repeat(len(sets), cases, R.listed(db, [sets[h] for h in ranked], top))
 
 
 def summary(
@@ -231,18 +308,25 @@ def summary(
     previous: Range | None,
     targets: Mapping[str, timedelta] = DEFAULT_ACK_AFTER,
 ) -> S.Summary:
+    if not _ready(db):
+        return R.recount(db, key, period, previous, targets)
     now = counts(db, period, targets)
+    facts = _facts(db, period)
+
+    def by(fact: str) -> dict[str, int]:
+        return {k: n for (f, k), n in facts.items() if f == fact and k}
+
     return S.Summary(
         period=key,
         counts=now,
         previous=counts(db, previous, targets) if previous else None,
-        by_conclusion=conclusions(db, period),
+        by_conclusion=by("conclusion"),
         ack=durations(db, period, "ack_secs", now.acknowledged),
         close=durations(db, period, "close_secs", now.closed),
-        measures=measures(db, period),
-        care_done=care_done(db, period),
-        welfare_answered=welfare_answered(db, period),
-        retaliation=events(db, period, S.RETALIATION_EVENT),
+        measures={k: n for (f, k), n in facts.items() if f == "measure"},
+        care_done=facts.get(("care", ""), 0),
+        welfare_answered=facts.get(("welfare", ""), 0),
+        retaliation=facts.get(("retaliation", ""), 0),
         repeat=repeat(db, period),
     )
 
@@ -253,7 +337,7 @@ def weekly(
     """(Monday of the local week, categories JSON, cases) for the chart."""
     cond, params = where("reported_at", period)
     week = f"date(reported_at, '{utc_offset_min:+d} minutes', '-6 days', 'weekday 1')"
-    rows = db.execute(
+    rows: list[Any] = db.execute(
         f"SELECT {week} AS w, categories, COUNT(*) FROM cases INDEXED BY idx_cases_hr_scan "
         f"WHERE {cond} GROUP BY w, categories ORDER BY w",
         params,
