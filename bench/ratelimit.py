@@ -22,9 +22,9 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bench.results import MISSED, Section
 from bench.stats import fmt_ratio, percentile
 from bench.workload import CASE_NO, Forms, add_employees, bounded, submit, wait_until
+from bot.demo.harness import BOT_TOKEN, RESPONDERS, populate, running_bot
 from bot.flows.delivery import Backoff
-from bot.simulator.harness import BOT_TOKEN, RESPONDERS, populate, running_bot
-from bot.simulator.server import SlackSimulator
+from slacksim import SlackSimulator
 
 RATE, BURST = 1.0, 3
 FLOOR_CHANNEL = "C0BENCHRL1"

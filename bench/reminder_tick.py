@@ -26,8 +26,8 @@ import sqlite_utils
 from bench.profiling import summarise
 from bench.results import MISSED, UNAVAILABLE, Section
 from bench.stats import Spread, fmt_ratio
-from bot.simulator.harness import BOT_TOKEN, DATA_KEY, RESPONDERS, SIGNING_SECRET, sample_config
-from bot.simulator.server import SlackSimulator
+from bot.demo.harness import BOT_TOKEN, DATA_KEY, RESPONDERS, SIGNING_SECRET, sample_config
+from slacksim import SlackSimulator
 
 TARGET_S = 1.0  # 100 due over 100,000 open
 TARGET_GROWTH = 1.5  # t(most open) / t(fewest open) at the same due

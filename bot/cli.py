@@ -102,7 +102,7 @@ def run() -> int:
 
 
 def demo(args: argparse.Namespace) -> int:
-    from bot.demo import run_demo
+    from bot.demo.story import run_demo
 
     return asyncio.run(run_demo(lang=args.lang))
 

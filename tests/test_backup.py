@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from bot.clock import FixedClock
+from bot.demo.harness import DATA_KEY, running_bot
 from bot.keys import RotationReport, rotate
-from bot.simulator.harness import DATA_KEY, running_bot
 from db.backup import backup
 from db.cases import find_case_no
 from db.sealed import Sealer, key_id, parse_key

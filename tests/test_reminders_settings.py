@@ -10,8 +10,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.config import ConfigError, parse_config
+from bot.demo.harness import sample_config
 from bot.reminder_settings import parse_reminders, reminder_settings
-from bot.simulator.harness import sample_config
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 

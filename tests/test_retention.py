@@ -11,9 +11,9 @@ import sqlite_utils
 
 from bot.clock import FixedClock
 from bot.config import ConfigError, parse_config
+from bot.demo.harness import Harness, sample_config
 from bot.flows.retention import parse_hold_command, purge_due
 from bot.retention_settings import retention_settings
-from bot.simulator.harness import Harness, sample_config
 from db.cases import find_case_no
 from db.rows import iso
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bot.demo_output import Printer
-from bot.simulator.harness import Harness
+from bot.demo.harness import Harness
+from bot.demo.output import Printer
 
 
 async def hr_asks(h: Harness, out: Printer) -> None:

@@ -14,12 +14,12 @@ from pathlib import Path
 
 from bot.clock import FixedClock, SystemClock
 from bot.config import parse_config
-from bot.demo_handling import responders_act
-from bot.demo_hr import hr_asks
-from bot.demo_output import Printer
-from bot.simulator.forms import report_values
-from bot.simulator.harness import RESPONDERS, Cast, Harness, running_bot, sample_config
+from bot.demo.handling import responders_act
+from bot.demo.harness import RESPONDERS, Cast, Harness, running_bot, sample_config
+from bot.demo.hr import hr_asks
+from bot.demo.output import Printer
 from bot.views.ids import Action
+from slacksim.forms import report_values
 
 log = logging.getLogger(__name__)
 

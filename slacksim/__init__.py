@@ -1,7 +1,10 @@
-"""Fake Slack Web API for tests and demos; see :class:`SlackSimulator`."""
+"""Fake Slack Web API for the demo, the tests and the benchmarks; see :class:`SlackSimulator`.
 
-from bot.simulator.render import mrkdwn_to_text, render_blocks, render_message, render_view
-from bot.simulator.server import (
+It imports nothing of ch-responder (an import contract holds this): the bot talks to it
+only over HTTP, as it would to Slack.
+"""
+
+from slacksim.model import (
     BOT_ID,
     BOT_USER_ID,
     RESPONSE_URL_CALL,
@@ -15,9 +18,10 @@ from bot.simulator.server import (
     SimFile,
     SimUser,
     SimView,
-    SlackSimulator,
 )
-from bot.simulator.spec import (
+from slacksim.render import mrkdwn_to_text, render_blocks, render_message, render_view
+from slacksim.server import SlackSimulator
+from slacksim.spec import (
     BUILTIN_REQUIRED,
     NEWER_THAN_SPEC,
     SLACK_ALSO_REQUIRES,

@@ -15,7 +15,7 @@ from urllib.parse import urlencode
 import aiohttp
 from slack_sdk.signature import SignatureVerifier
 
-from bot.simulator.server import SlackSimulator
+from slacksim.server import SlackSimulator
 
 TEAM = "T0SIM"
 APP = "A0SIM"

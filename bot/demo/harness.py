@@ -23,9 +23,9 @@ from bot.clock import Clock
 from bot.config import Config, parse_config
 from bot.flows.delivery import Backoff
 from bot.settings import Settings
-from bot.simulator.forms import report_values
-from bot.simulator.requests import Reply, SlackRequests
-from bot.simulator.server import SlackSimulator
+from slacksim import SlackSimulator
+from slacksim.forms import report_values
+from slacksim.requests import Reply, SlackRequests
 
 SIGNING_SECRET = "sim-signing-secret"
 BOT_TOKEN = "xoxb-sim-token"

@@ -9,10 +9,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from bot.demo_output import Printer
-from bot.simulator.harness import RESPONDERS, Harness
-from bot.simulator.server import Message
+from bot.demo.harness import RESPONDERS, Harness
+from bot.demo.output import Printer
 from bot.views.ids import Action
+from slacksim import Message
 
 
 def _plain(value: str) -> dict[str, Any]:

@@ -7,7 +7,7 @@ import textwrap
 from collections.abc import Mapping
 from typing import Any, TextIO
 
-from bot.simulator.render import render_message, render_view
+from slacksim.render import render_message, render_view
 
 
 class Printer:

@@ -22,8 +22,8 @@ log = logging.getLogger(__name__)
 SPEC_ENV_VAR = "CH_SLACK_SPEC"
 SPEC_RELATIVE_TO_REPO = Path("../shared/slack-api-specs/web-api/slack_web_openapi_v2.json")
 
-# Repo root is the parent of the ``bot`` package: bot/simulator/spec.py -> parents[2].
-REPO_ROOT = Path(__file__).resolve().parents[2]
+# Repo root is the parent of the ``slacksim`` package: slacksim/spec.py -> parents[1].
+REPO_ROOT = Path(__file__).resolve().parents[1]
 
 # Required arguments as the 2020 spec declares them, transcribed by hand (token excluded:
 # it travels in the Authorization header). Checked against the spec file, where present,
