@@ -132,13 +132,17 @@ def main(argv: list[str] | None = None) -> int:
         if args.cmd == "demo":
             return demo(args)
         if args.cmd in ("new-key", "rotate-key", "backup"):
-            from bot import keys
+            from bot import maintenance
 
             if args.cmd != "new-key":
                 _require_database()
             if args.cmd == "backup":
-                return keys.backup_command(args.path)
-            return keys.new_key_command() if args.cmd == "new-key" else keys.rotate_command()
+                return maintenance.backup_command(args.path)
+            return (
+                maintenance.new_key_command()
+                if args.cmd == "new-key"
+                else maintenance.rotate_command()
+            )
         return check_config()
     except (SettingsError, ConfigError, PolicyError) as e:
         print(f"ch-responder: configuration error: {e}", file=sys.stderr)

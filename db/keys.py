@@ -1,4 +1,4 @@
-"""Data keys: making one, and re-encrypting every sealed value with the current key.
+"""Key rotation: re-encrypting every sealed value with the current data key.
 
 Rotation runs beside the live bot: it opens the database itself and re-seals in small
 BEGIN IMMEDIATE transactions, each row only if it still holds the value read (a row
@@ -21,7 +21,6 @@ from db.sealed import PREFIX, Sealer
 from db.store import checkpoint, harden
 
 log = logging.getLogger(__name__)
-TIMELINE_TEXT = timeline.TEXT
 BATCH = 50
 
 
@@ -58,7 +57,7 @@ def _reseal_json(sealer: Sealer, value: str) -> str | None:
     out: dict[str, Any] = {}
     for k, v in data.items():
         if isinstance(v, str) and v.startswith(PREFIX + ":") and not sealer.is_current(v):
-            v = sealer.seal(TIMELINE_TEXT, sealer.open(TIMELINE_TEXT, v))
+            v = sealer.seal(timeline.TEXT, sealer.open(timeline.TEXT, v))
             changed = True
         out[k] = v
     return json.dumps(out, ensure_ascii=False) if changed else None
@@ -131,47 +130,3 @@ def _seal_legacy_reporters(
             )
             report.refs_filled += 1
         conn.execute("COMMIT")
-
-
-def new_key_command() -> int:
-    """`ch-responder new-key`: print a fresh data key (for CH_DATA_KEY)."""
-    from db.sealed import new_key
-
-    print(new_key())
-    return 0
-
-
-def rotate_command() -> int:
-    """`ch-responder rotate-key`: re-seal with CH_DATA_KEY what CH_DATA_KEY_PREVIOUS sealed."""
-    from bot.settings import SettingsError, load_settings
-
-    settings = load_settings(require_slack=False)
-    if not settings.data_keys:
-        raise SettingsError("CH_DATA_KEY: missing (make one with `ch-responder new-key`)")
-    if not settings.hash_key:
-        raise SettingsError("CH_HASH_KEY: missing")
-    conn = sqlite3.connect(str(settings.db_path), timeout=10)
-    try:
-        report = rotate(conn, Sealer(settings.data_keys), settings.hash_key)
-    finally:
-        conn.close()
-    print(
-        f"rotate-key: re-sealed {report.resealed} values with key "
-        f"{Sealer(settings.data_keys).current_id}; sealed {report.reporters_sealed} "
-        f"confidential reporters; every value now opens with CH_DATA_KEY alone"
-    )
-    if not report.checkpointed:
-        print("rotate-key: the database was busy, so old ciphertext may remain in the "
-              "-wal file until the next checkpoint; run rotate-key again when it is quiet")
-    return 0
-
-
-def backup_command(path: str) -> int:
-    """`ch-responder backup PATH`: an online, consistent copy of the database."""
-    from bot.settings import load_settings
-    from db.backup import backup
-
-    settings = load_settings(require_slack=False)
-    cases = backup(settings.db_path, path)
-    print(f"backup: {settings.db_path} -> {path} ({cases} cases)")
-    return 0
