@@ -33,14 +33,8 @@ from zoneinfo import ZoneInfo
 
 from bot.config import Config, ConfigError
 from bot.domain.policy import parse_duration
-from bot.domain.severity import SEVERITIES
+from bot.domain.severity import DEFAULT_ACK_AFTER, SEVERITIES
 
-DEFAULT_ACK_AFTER = {
-    "urgent": timedelta(minutes=10),
-    "high": timedelta(minutes=30),
-    "medium": timedelta(hours=4),
-    "low": timedelta(hours=4),
-}
 _CLOCK = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
 KNOWN = {
     "ack_after",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
+from typing import Any
 
 import sqlite_utils
 
@@ -33,10 +34,9 @@ CLOSED_NOTICE = "closed_notice"  # the employee is told privately that the case 
 
 
 def _add(
-    db: sqlite_utils.Database, case_id: int, at: datetime, actor: str, event: str, **detail: object
+    db: sqlite_utils.Database, case_id: int, at: datetime, actor: str, event: str, **detail: Any
 ) -> int:
-    timeline.add(db, case_id, at, actor, event, **detail)
-    return int(db.execute("SELECT last_insert_rowid()").fetchone()[0])
+    return timeline.add(db, case_id, at, actor, event, **detail)
 
 
 def message_employee(

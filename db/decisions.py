@@ -150,3 +150,13 @@ def confirm_measure(
             return Outcome.ALREADY
         timeline.add(db, case_id, at, actor, "measure_confirmed", measure=measure_id, kind=row[1])
         return Outcome.APPLIED
+
+
+def newest_measure(db: sqlite_utils.Database, case_no: str) -> int:
+    """The id of the measure recorded last for the case (it must have one)."""
+    row = db.execute(
+        "SELECT m.id FROM measures m JOIN cases c ON c.id = m.case_id"
+        " WHERE c.case_no = ? ORDER BY m.id DESC",
+        [case_no],
+    ).fetchone()
+    return int(row[0])

@@ -142,6 +142,12 @@ def undo_step(
         return Outcome.APPLIED
 
 
+def done_steps(db: sqlite_utils.Database, case_id: int) -> set[str]:
+    """The policy steps marked done in the case thread (a case_steps row = done)."""
+    rows = db.execute("SELECT step_id FROM case_steps WHERE case_id = ?", [case_id]).fetchall()
+    return {r[0] for r in rows}
+
+
 def view_seen(db: sqlite_utils.Database, view_id: str | None) -> bool:
     return bool(
         view_id and db.execute("SELECT 1 FROM views_done WHERE view_id = ?", [view_id]).fetchone()

@@ -91,6 +91,12 @@ def get(db: sqlite_utils.Database, reminder_id: int) -> Reminder | None:
     return _reminder(row) if row else None
 
 
+def id_of(db: sqlite_utils.Database, key: str) -> int:
+    """The id of the reminder stored under `key` (it must exist)."""
+    row = db.execute("SELECT id FROM reminders WHERE key = ?", [key]).fetchone()
+    return int(row[0])
+
+
 def fire(db: sqlite_utils.Database, reminder_id: int, now: datetime, outcome: str) -> bool:
     """Claim a pending reminder (outcome "sent" or "skipped"); False if already fired."""
     cur = db.execute(
@@ -213,3 +219,22 @@ def snooze(
                 )
             done.append((r.case_id, r.chain))
     return done
+
+
+def record_welfare_answer(
+    db: sqlite_utils.Database, reminder_id: int, answer: str, at: datetime
+) -> bool:
+    """Keep a check-in answer; False if this answer to it was given before."""
+    return bool(
+        db.execute(
+            "INSERT OR IGNORE INTO welfare_answers (reminder_id, answer, at) VALUES (?, ?, ?)",
+            [reminder_id, answer, iso(at)],
+        ).rowcount
+    )
+
+
+def welfare_answers(db: sqlite_utils.Database, reminder_id: int) -> frozenset[str]:
+    rows = db.execute(
+        "SELECT answer FROM welfare_answers WHERE reminder_id = ?", [reminder_id]
+    ).fetchall()
+    return frozenset(a for (a,) in rows)

@@ -7,8 +7,8 @@ from datetime import timedelta
 from bot.clock import FixedClock
 from bot.demo.harness import Harness
 from bot.domain.periods import parse_period
+from bot.domain.severity import DEFAULT_ACK_AFTER
 from bot.domain.stats import Summary
-from bot.reminder_settings import DEFAULT_ACK_AFTER
 from db import stats
 from slacksim.render import render_message
 from tests.hr_common import TZ, ask, seed_known_cases

@@ -12,6 +12,8 @@ from typing import Any
 from bot.demo.harness import RESPONDERS, Harness
 from bot.demo.output import Printer
 from bot.views.ids import Action
+from db.cases import find_case_no
+from db.decisions import newest_measure
 from slacksim import Message
 
 
@@ -31,13 +33,10 @@ class _Case:
 
     @classmethod
     async def find(cls, h: Harness, case_no: str) -> _Case:
-        card_ts, thread_ts = await h.bot.ctx.store.run(
-            lambda db: db.execute(
-                "SELECT card_ts, thread_ts FROM cases WHERE case_no = ?", [case_no]
-            ).fetchone()
-        )
-        card = h.sim.find_message(RESPONDERS, card_ts)
-        checklist = h.sim.find_message(RESPONDERS, thread_ts)
+        case = await h.bot.ctx.store.run(find_case_no, case_no)
+        assert case is not None and case.card_ts and case.thread_ts, "the case is not posted yet"
+        card = h.sim.find_message(RESPONDERS, case.card_ts)
+        checklist = h.sim.find_message(RESPONDERS, case.thread_ts)
         assert card is not None and checklist is not None, "the case is not posted yet"
         return cls(h, case_no, card, checklist)
 
@@ -115,13 +114,7 @@ async def responders_act(h: Harness, case_no: str, out: Printer) -> None:
     view = await case.modal(tanaka, Action.MEASURE)
     await case.submit(tanaka, view, {"kind": _radio("ceased_negotiations")})
     out.message(tanaka, "#ch-responders (the card)", case.card)
-    measure = await h.bot.ctx.store.run(
-        lambda db: db.execute(
-            "SELECT m.id FROM measures m JOIN cases c ON c.id = m.case_id"
-            " WHERE c.case_no = ? ORDER BY m.id DESC",
-            [case_no],
-        ).fetchone()[0]
-    )
+    measure = await h.bot.ctx.store.run(newest_measure, case_no)
     seen = len(h.sim.ephemerals(tanaka))
     await case.press(tanaka, Action.CONFIRM_MEASURE, measure=measure)
     await h.sim.wait_for(lambda s: len(s.ephemerals(tanaka)) > seen)

@@ -39,6 +39,7 @@ class Case:
     # Keyed hash of the reporter's Slack ID (db.cases.reporter_ref): tells who filed the
     # case without unsealing; None for legacy cases and after the identity purge.
     reporter_ref: str | None = None
+    lead: str | None = None  # who leads the case now (m-lead); the reminders mention them
 
     @property
     def happening_now(self) -> bool:

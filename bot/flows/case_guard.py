@@ -26,6 +26,7 @@ from bot.i18n import t
 from bot.people import LookupFailed
 from bot.views.case_card import build_card, parse_action_value, repeat_line
 from bot.views.thread import build_thread_reply
+from db import timeline
 from db.cases import earlier_cases, find_case_no, get_case, reporter_ref
 from db.handling import load_handling
 
@@ -132,14 +133,14 @@ async def submission_refusal(ctx: AppContext, user_id: str, r: Refused, block: s
     return Done(errors={block: t(lang, r.key, **params)})
 
 
-def _revision(db: sqlite_utils.Database, case_id: int) -> int:
-    row = db.execute("SELECT MAX(id) FROM timeline WHERE case_id = ?", [case_id]).fetchone()
-    return int(row[0] or 0)
-
-
 def _load(db: sqlite_utils.Database, case_id: int, window: Any) -> tuple[Any, ...]:
     case = get_case(db, case_id)
-    return case, earlier_cases(db, case, window), load_handling(db, case_id), _revision(db, case_id)
+    return (
+        case,
+        earlier_cases(db, case, window),
+        load_handling(db, case_id),
+        timeline.revision(db, case_id),
+    )
 
 
 async def refresh_case(ctx: AppContext, case_id: int) -> None:
@@ -152,7 +153,7 @@ async def refresh_case(ctx: AppContext, case_id: int) -> None:
     for _ in range(3):
         case, earlier, handling, rev = await ctx.store.run(_load, case_id, ctx.config.repeat_window)
         await _update_messages(ctx, case, earlier, handling)
-        if await ctx.store.run(_revision, case_id) == rev:
+        if await ctx.store.run(timeline.revision, case_id) == rev:
             return
 
 
@@ -175,6 +176,3 @@ async def _update_messages(ctx: AppContext, case: Case, earlier: Any, handling: 
                 "card update failed: case=%s error=%s", case.case_no, error_name(e)
             )
 
-
-def handling_of(db: sqlite_utils.Database, case_id: int) -> Handling:
-    return load_handling(db, case_id)

@@ -88,13 +88,12 @@ def _add_info(
     """False when this modal was already submitted (a double click, a Slack retry):
     the view id is unique in the timeline, so the text is recorded once."""
     with immediate(db):
-        if view_id and db.execute("SELECT 1 FROM timeline WHERE view_id = ?", [view_id]).fetchone():
+        if view_id and timeline.has_view(db, view_id):
             return False
         # Sealed like every free text; a confidential reporter is "reporter", not their ID.
         actor = user_id if case.show_name else "reporter"
-        timeline.add(db, case.id, at, actor, "info_added", text=seal(db, timeline.TEXT, text))
-        if view_id:
-            db.execute("UPDATE timeline SET view_id = ? WHERE id = last_insert_rowid()", [view_id])
+        sealed = seal(db, timeline.TEXT, text)
+        timeline.add(db, case.id, at, actor, "info_added", view_id=view_id, text=sealed)
         outbox.enqueue(db, case.id, "info_added", at)
         return True
 

@@ -11,10 +11,11 @@ from datetime import datetime, timedelta
 import sqlite_utils
 
 from bot.context import AppContext
-from bot.flows.escalation import Post, done_steps
+from bot.flows.escalation import Post
 from bot.reminder_settings import ReminderSettings
 from bot.views.reminders import DIGEST_MAX_CASES, DigestLine, build_digest
-from db import reminders
+from db import handling, reminders
+from db.cases import open_cases
 from db.reminders import Reminder
 from db.rows import immediate
 
@@ -35,23 +36,19 @@ def schedule_next_digest(
 def _open_cases(
     db: sqlite_utils.Database, now: datetime, ctx: AppContext
 ) -> tuple[list[DigestLine], int]:
-    total = db.execute("SELECT COUNT(*) FROM cases WHERE status != 'closed'").fetchone()[0]
-    rows = db.execute(
-        "SELECT id, case_no, severity, status, reported_at, lead FROM cases"
-        " WHERE status != 'closed' ORDER BY reported_at LIMIT ?",
-        [DIGEST_MAX_CASES],
-    ).fetchall()
+    heads, total = open_cases(db, DIGEST_MAX_CASES)
     lines = []
-    for cid, no, sev, status, reported, lead in rows:
-        opened = datetime.fromisoformat(reported)
-        done = done_steps(db, cid)
+    for c in heads:
+        done = handling.done_steps(db, c.id)
         overdue = sum(
             1
             for step in ctx.policy.steps
-            if step.id not in done and opened + step.remind_after <= now
+            if step.id not in done and c.reported_at + step.remind_after <= now
         )
-        lines.append(DigestLine(no, sev, status, now - opened, lead, overdue))
-    return lines, int(total)
+        lines.append(
+            DigestLine(c.case_no, c.severity, c.status, now - c.reported_at, c.lead, overdue)
+        )
+    return lines, total
 
 
 def claim_digest(

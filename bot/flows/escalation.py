@@ -16,51 +16,16 @@ from typing import Any
 import sqlite_utils
 
 from bot.context import AppContext
+from bot.domain.case import Case
 from bot.flows.reminder_send import BOT_ACTOR, escalation_list, on_duty_now
 from bot.reminder_settings import ReminderSettings
 from bot.views.reminders import build_escalation, build_shift_ping, build_step_reminder
-from db import outbox, overrides, reminders, timeline
+from db import handling, outbox, overrides, reminders, timeline
+from db.cases import awaiting_ack, find_case
 from db.reminders import Reminder
 from db.rows import immediate, iso
 
 NOT_POSTED_YET = timedelta(minutes=1)  # the card is still in the outbox: look again soon
-
-
-@dataclass(frozen=True)
-class CaseRow:
-    id: int
-    case_no: str
-    severity: str
-    status: str
-    acknowledged: bool
-    channel: str | None
-    ts: str | None
-    reported_at: datetime
-    lead: str | None
-    pinged: tuple[str, ...]  # legal and counseling people pinged when it was filed
-
-
-def case_row(db: sqlite_utils.Database, case_id: int | None) -> CaseRow | None:
-    row = db.execute(
-        "SELECT id, case_no, severity, status, acknowledged_at, card_channel, card_ts,"
-        " reported_at, lead, legal_on_duty, counseling_on_duty FROM cases WHERE id = ?",
-        [case_id],
-    ).fetchone()
-    if row is None:
-        return None
-    cid, no, sev, status, acked, ch, ts, rep, lead, legal, couns = row
-    return CaseRow(
-        cid,
-        no,
-        sev,
-        status,
-        bool(acked),
-        ch,
-        ts,
-        datetime.fromisoformat(rep),
-        lead,
-        (legal or "", couns or ""),
-    )
 
 
 @dataclass(frozen=True)
@@ -86,14 +51,14 @@ def queue(db: sqlite_utils.Database, posts: Sequence[Post | None], now: datetime
 def _hold(
     db: sqlite_utils.Database,
     rs: Sequence[Reminder],
-    case: CaseRow,
+    case: Case,
     now: datetime,
     ctx: AppContext,
     s: ReminderSettings,
 ) -> bool:
     """Defer when the thread is not in Slack yet, or for quiet hours (urgent cases
     never wait). True if deferred."""
-    until = None if case.ts else now + NOT_POSTED_YET
+    until = None if case.card_ts else now + NOT_POSTED_YET
     if until is None and case.severity != "urgent":
         until = s.quiet_until(now, ctx.config.timezone)
     if until is None:
@@ -107,8 +72,8 @@ def claim_ack(
     db: sqlite_utils.Database, r: Reminder, now: datetime, ctx: AppContext, s: ReminderSettings
 ) -> Post | None:
     with immediate(db):
-        case = case_row(db, r.case_id)
-        if case is None or case.acknowledged or case.status != "new":
+        case = find_case(db, r.case_id)
+        if case is None or case.acknowledged_at is not None or case.status != "new":
             reminders.fire(db, r.id, now, "skipped")
             return None
         if _hold(db, [r], case, now, ctx, s) or not reminders.fire(db, r.id, now, "sent"):
@@ -125,16 +90,8 @@ def claim_ack(
     text, blocks = build_escalation(
         lang, case.case_no, now - case.reported_at, r.attempt, s.max_escalations, who
     )
-    args = {"channel": case.channel, "thread_ts": case.ts, "text": text, "blocks": blocks}
+    args = {"channel": case.card_channel, "thread_ts": case.card_ts, "text": text, "blocks": blocks}
     return Post((r.id,), args, case.id)
-
-
-def done_steps(db: sqlite_utils.Database, case_id: int) -> set[str]:
-    # case_steps belongs to the thread actions (a row = done; undo deletes it).
-    if not db.table("case_steps").exists():
-        return set()
-    rows = db.execute("SELECT step_id FROM case_steps WHERE case_id = ?", [case_id]).fetchall()
-    return {r[0] for r in rows}
 
 
 def claim_steps(
@@ -147,8 +104,8 @@ def claim_steps(
     """One message for a case's steps that fall due together; snoozing it snoozes them."""
     steps = {step.id: step for step in ctx.policy.steps}
     with immediate(db):
-        case = case_row(db, rs[0].case_id)
-        done = done_steps(db, case.id) if case else set()
+        case = find_case(db, rs[0].case_id)
+        done = handling.done_steps(db, case.id) if case else set()
         live = []
         for r in rs:
             if case is None or case.status == "closed" or r.chain in done or r.chain not in steps:
@@ -187,7 +144,7 @@ def claim_steps(
     titles = [steps[r.chain].title.get(lang) for r in live]
     ids = [r.id for r in live]
     text, blocks = build_step_reminder(lang, case.case_no, titles, who, ids)
-    args = {"channel": case.channel, "thread_ts": case.ts, "text": text, "blocks": blocks}
+    args = {"channel": case.card_channel, "thread_ts": case.card_ts, "text": text, "blocks": blocks}
     return Post(tuple(ids), args, case.id)
 
 
@@ -206,29 +163,26 @@ def claim_shift_pings(db: sqlite_utils.Database, now: datetime, ctx: AppContext)
                     changed.append((name, member))
         if not changed:
             return []
-        waiting = db.execute(
-            "SELECT id FROM cases WHERE status = 'new' AND acknowledged_at IS NULL"
-            " AND card_ts IS NOT NULL"
-        ).fetchall()
         posts = []
-        for (case_id,) in waiting:
-            case = case_row(db, case_id)
+        for case_id in awaiting_ack(db):
+            case = find_case(db, case_id)
             assert case is not None
             for name, member in changed:
                 key = f"shift:{case.id}:{name}:{member}:{iso(now)}"
-                if member in case.pinged or not reminders.schedule(
+                pinged = (case.legal_on_duty, case.counseling_on_duty)  # when it was filed
+                if member in pinged or not reminders.schedule(
                     db, key, "shift", now, now, case_id=case.id, chain=name
                 ):
                     continue
-                rid = db.execute("SELECT id FROM reminders WHERE key = ?", [key]).fetchone()[0]
+                rid = reminders.id_of(db, key)
                 reminders.fire(db, rid, now, "sent")
                 timeline.add(
                     db, case.id, now, BOT_ACTOR, "shift_pinged", rotation=name, notified=[member]
                 )
                 text, blocks = build_shift_ping(ctx.config.language, case.case_no, name, member)
                 args = {
-                    "channel": case.channel,
-                    "thread_ts": case.ts,
+                    "channel": case.card_channel,
+                    "thread_ts": case.card_ts,
                     "text": text,
                     "blocks": blocks,
                 }

@@ -35,7 +35,7 @@ from bot.views.hr_cases import (
 )
 from bot.views.hr_summary import period_label
 from db import audit, timeline
-from db.cases import find_case_no
+from db.cases import customer_cases, find_case_no
 from db.sealed import unseal
 
 log = logging.getLogger(__name__)
@@ -109,22 +109,10 @@ async def submit_purpose(
 def _customer_cases(
     db: sqlite_utils.Database, hashes: list[str], user_id: str, at: datetime
 ) -> list[tuple[CaseRef, str, str, datetime]]:
-    marks = ",".join("?" * len(hashes))
-    rows = db.execute(
-        f"""
-        SELECT c.case_no, c.card_channel, c.card_ts, c.status, c.severity, c.reported_at
-        FROM cases c WHERE c.id IN (
-          SELECT case_id FROM case_customers WHERE hash IN ({marks}))
-        ORDER BY c.reported_at DESC LIMIT ?
-        """,
-        [*hashes, MAX_FOUND],
-    ).fetchall()
+    found = customer_cases(db, hashes, MAX_FOUND)
     # The target names how many cases matched, never the identifier that was asked.
-    audit.record(db, at, user_id, "customer", f"{len(rows)}", "", None)
-    return [
-        (CaseRef(no, ch, ts), st, sev, datetime.fromisoformat(at_))
-        for no, ch, ts, st, sev, at_ in rows
-    ]
+    audit.record(db, at, user_id, "customer", f"{len(found)}", "", None)
+    return found
 
 
 def customer_hashes(key: bytes, value: str) -> list[str]:

@@ -24,75 +24,21 @@ from bot.flows.hr_access import Tell, dm_channel, require_hr
 from bot.i18n import t
 from bot.views.hr_summary import period_label
 from db import audit
-from db.sealed import unseal
-from db.stats import where
+from db.export import CASE_COLUMNS, TEXT_COLUMNS, export_page
 
 log = logging.getLogger(__name__)
-PAGE = 2000
+PAGE = 2000  # rows per store call: a long export never holds the store thread long
 MIN_REASON = 5
 COLUMNS = (
-    "case_no", "reported_at", "occurred_at", "status", "severity", "categories",
-    "contact_channel", "danger", "reporter_named", "counseling_ok", "repeat_count",
-    "policy_version", "lead", "acknowledged_at", "closed_at", "minutes_to_ack",
-    "minutes_to_close", "conclusion", "measures", "care_done", "retaliation_reported",
+    *CASE_COLUMNS, "minutes_to_ack", "minutes_to_close", "conclusion", "measures", "care_done",
+    "retaliation_reported",
 )  # fmt: skip
-TEXT_COLUMNS = ("demand", "narrative")
 
 
 def parse_args(text: str) -> tuple[str, str | None]:
     """("2026-Q3", reason or None) from "2026-Q3 with-text because ..."."""
     head, sep, reason = text.partition("with-text")
     return head.strip(), reason.strip() if sep else None
-
-
-def _page(
-    db: sqlite_utils.Database, period: tuple[Any, Any], after: tuple[str, int], with_text: bool
-) -> list[dict[str, Any]]:
-    cond, params = where("c.reported_at", period)
-    has = set(db.table_names())
-    conclusion = (
-        "(SELECT conclusion FROM assessments a WHERE a.case_id = c.id ORDER BY version DESC"
-        " LIMIT 1)"
-        if "assessments" in has
-        else "NULL"
-    )
-    measures = (
-        "(SELECT group_concat(kind, ';') FROM measures m WHERE m.case_id = c.id AND"
-        " (COALESCE(m.needs_confirmation, 0) = 0 OR m.confirmed_at IS NOT NULL))"
-        if "measures" in has
-        else "NULL"
-    )
-    care = (
-        "EXISTS (SELECT 1 FROM case_steps s WHERE s.case_id = c.id AND s.step_id = 'care')"
-        if "case_steps" in has
-        else "0"
-    )
-    lead = "c.lead" if "lead" in db.table("cases").columns_dict else "NULL"
-    rows = db.execute(
-        f"""
-        SELECT c.id, c.case_no, c.reported_at, c.occurred_at, c.status, c.severity,
-          c.categories, c.contact_channel, c.danger, c.show_name, c.counseling_ok,
-          c.repeat_count, c.policy_version, {lead}, c.acknowledged_at, c.closed_at,
-          {conclusion}, {measures}, {care},
-          (SELECT COUNT(*) FROM timeline t WHERE t.case_id = c.id
-             AND t.event = 'retaliation_reported'),
-          c.demand, c.narrative
-        FROM cases c INDEXED BY idx_cases_reported_at
-        WHERE {cond} AND (c.reported_at, c.id) > (?, ?)
-        ORDER BY c.reported_at, c.id LIMIT ?
-        """,
-        [*params, *after, PAGE],
-    ).fetchall()
-    out = []
-    for r in rows:
-        row = dict(zip(("id", *COLUMNS[:15]), r[:16], strict=True))
-        row.update(conclusion=r[16], measures=r[17], care_done=int(bool(r[18])))
-        row["retaliation_reported"] = r[19]
-        if with_text:
-            row["demand"] = unseal(db, "cases.demand", r[20]) or ""
-            row["narrative"] = unseal(db, "cases.narrative", r[21]) or ""
-        out.append(row)
-    return out
 
 
 def _local(value: str | None, tz: ZoneInfo) -> str:
@@ -132,7 +78,9 @@ async def build_csv(ctx: AppContext, period: Period, with_text: bool) -> tuple[s
     writer.writerow(COLUMNS + (TEXT_COLUMNS if with_text else ()))
     after, n = ("", 0), 0
     while True:
-        page = await ctx.store.run(_page, (period.start, period.end), after, with_text)
+        page = await ctx.store.run(
+            export_page, (period.start, period.end), after, with_text, PAGE
+        )
         for row in page:
             writer.writerow(csv_row(row, ctx.config.timezone, with_text))
         n += len(page)

@@ -30,7 +30,6 @@ from bot.context import AppContext
 from bot.flows.digest import claim_digest, schedule_next_digest
 from bot.flows.escalation import (
     Post,
-    case_row,
     claim_ack,
     claim_shift_pings,
     claim_steps,
@@ -40,6 +39,7 @@ from bot.flows.welfare import claim_checkin, schedule_missing
 from bot.reminder_settings import ReminderSettings, reminder_settings
 from bot.views.reminders import build_shift_ping
 from db import reminders
+from db.cases import find_case
 from db.reminders import CasePlan, Reminder
 from db.rows import immediate
 
@@ -73,8 +73,8 @@ def _retry_shift(
 ) -> Post | None:
     """A shift ping Slack refused earlier: send it again if the case still waits."""
     with immediate(db):
-        case = case_row(db, r.case_id)
-        if case is None or case.acknowledged or case.status != "new":
+        case = find_case(db, r.case_id)
+        if case is None or case.acknowledged_at is not None or case.status != "new":
             reminders.fire(db, r.id, now, "skipped")
             return None
         if not reminders.fire(db, r.id, now, "sent"):
@@ -83,7 +83,7 @@ def _retry_shift(
     text, blocks = build_shift_ping(ctx.config.language, case.case_no, r.chain, member)
     return Post(
         (r.id,),
-        {"channel": case.channel, "thread_ts": case.ts, "text": text, "blocks": blocks},
+        {"channel": case.card_channel, "thread_ts": case.card_ts, "text": text, "blocks": blocks},
         case.id,
     )
 

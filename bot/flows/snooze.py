@@ -9,12 +9,12 @@ from typing import Any
 import sqlite_utils
 
 from bot.context import AppContext
-from bot.flows.escalation import case_row
 from bot.flows.privately import Refused
 from bot.flows.reminder_send import on_duty_now
 from bot.views.ids import Action
 from bot.views.reminders import SNOOZES, build_step_reminder, parse_snooze_value, snoozed_blocks
 from db import reminders, timeline
+from db.cases import find_case
 from db.rows import immediate, iso
 
 log = logging.getLogger(__name__)
@@ -31,7 +31,7 @@ def _snooze(
     """Snooze the step reminders `ids`; returns (case no, step titles, who) to redraw."""
     with immediate(db):
         rows = [r for r in (reminders.get(db, i) for i in ids) if r and r.kind == "step"]
-        case = case_row(db, rows[0].case_id) if rows else None
+        case = find_case(db, rows[0].case_id) if rows else None
         if case is None:
             return None
         rows = [r for r in rows if r.case_id == case.id]  # one message, one case

@@ -10,18 +10,11 @@ import sqlite_utils
 from bot.context import AppContext
 from bot.flows.case_guard import is_own_report, refresh_case
 from db import handling
-from db.cases import get_case
+from db.cases import case_by_card, get_case
 from db.rows import immediate
 
 log = logging.getLogger(__name__)
 THREAD = "thread"  # the journal kind of a reply in a case thread (bot/flows/intake.py)
-
-
-def _case_by_card(db: sqlite_utils.Database, channel: str, ts: str) -> int | None:
-    row = db.execute(
-        "SELECT id FROM cases WHERE card_channel = ? AND card_ts = ?", [channel, ts]
-    ).fetchone()
-    return int(row[0]) if row else None
 
 
 def _acknowledge_once(
@@ -38,7 +31,7 @@ def _acknowledge_once(
 async def thread_reply(
     ctx: AppContext, user_id: str, thread_ts: str, event_id: str | None = None
 ) -> None:
-    case_id = await ctx.store.run(_case_by_card, ctx.config.responders_channel, thread_ts)
+    case_id = await ctx.store.run(case_by_card, ctx.config.responders_channel, thread_ts)
     if case_id is None:
         return
     case = await ctx.store.run(get_case, case_id)

@@ -23,8 +23,9 @@ from bot.views.common import section
 from bot.views.mrkdwn import user
 from bot.views.welfare import ANSWERS, build_checkin, parse_welfare_value
 from db import outbox, overrides, reminders, timeline
+from db.cases import find_case
 from db.reminders import Reminder
-from db.rows import immediate, iso, open_reporter
+from db.rows import immediate, iso
 
 log = logging.getLogger(__name__)
 
@@ -42,16 +43,13 @@ def claim_checkin(
     db: sqlite_utils.Database, r: Reminder, now: datetime, ctx: AppContext, s: ReminderSettings
 ) -> Post | None:
     with immediate(db):
-        row = db.execute(
-            "SELECT case_no, status, closed_at, reporter_id, reporter_lang FROM cases WHERE id = ?",
-            [r.case_id],
-        ).fetchone()
+        case = find_case(db, r.case_id)
         # Reopened since (or closed again later: that close has its own check-in).
-        closed = r.case_id is not None and row is not None and row[1] == "closed" and row[2]
         if (
-            not closed
-            or r.case_id is None
-            or r.key != f"welfare:{r.case_id}:{iso(datetime.fromisoformat(row[2]))}"
+            case is None
+            or case.status != "closed"
+            or case.closed_at is None
+            or r.key != f"welfare:{case.id}:{iso(case.closed_at)}"
         ):
             reminders.fire(db, r.id, now, "skipped")
             return None
@@ -61,14 +59,14 @@ def claim_checkin(
             return None
         if not reminders.fire(db, r.id, now, "sent"):
             return None
-        timeline.add(db, r.case_id, now, BOT_ACTOR, "welfare_checkin_sent")
-        case_no, _, closed_at, stored, lang = row
-        reporter = open_reporter(db, stored)
-    days = (now - datetime.fromisoformat(closed_at)).days
-    text, blocks = build_checkin(lang or ctx.config.language, case_no, days, r.id)
+        timeline.add(db, case.id, now, BOT_ACTOR, "welfare_checkin_sent")
+    days = (now - case.closed_at).days
+    text, blocks = build_checkin(
+        case.reporter_lang or ctx.config.language, case.case_no, days, r.id
+    )
     # Queued sealed (db/outbox.py): the channel is the reporter.
     return Post(
-        (r.id,), {"channel": reporter, "text": text, "blocks": blocks}, r.case_id, "welfare"
+        (r.id,), {"channel": case.reporter_id, "text": text, "blocks": blocks}, case.id, "welfare"
     )
 
 
@@ -103,43 +101,28 @@ def _record_answer(
 ) -> Answered:
     with immediate(db):
         r = reminders.get(db, reminder_id)
-        row = None
-        if r is not None and r.kind == "welfare":
-            row = db.execute(
-                "SELECT case_no, reporter_id, reporter_lang, closed_at, show_name FROM cases"
-                " WHERE id = ?",
-                [r.case_id],
-            ).fetchone()
-        if r is None or r.case_id is None or row is None:
+        case = find_case(db, r.case_id) if r is not None and r.kind == "welfare" else None
+        if r is None or case is None:
             raise Refused("refuse.unknown_case")
-        if open_reporter(db, row[1]) != user_id:
+        if case.reporter_id != user_id:
             raise Refused("welfare.not_yours")
-        new = bool(
-            db.execute(
-                "INSERT OR IGNORE INTO welfare_answers (reminder_id, answer, at) VALUES (?, ?, ?)",
-                [reminder_id, answer, iso(now)],
-            ).rowcount
-        )
+        new = reminders.record_welfare_answer(db, reminder_id, answer, now)
         if new:
             # The timeline is plain text: a confidential reporter is not named there.
-            actor = user_id if row[4] else "reporter"
-            timeline.add(db, r.case_id, now, actor, "welfare_answered", answer=answer)
+            actor = user_id if case.show_name else "reporter"
+            timeline.add(db, case.id, now, actor, "welfare_answered", answer=answer)
             if answer == "worse":
                 # A flagged item: possible retaliation against someone who reported.
-                timeline.add(db, r.case_id, now, actor, "retaliation_reported", flagged=True)
+                timeline.add(db, case.id, now, actor, "retaliation_reported", flagged=True)
             for n in notices:
-                text = t(n.lang, n.key, case_no=row[0], **dict(n.params))
+                text = t(n.lang, n.key, case_no=case.case_no, **dict(n.params))
                 args = {"channel": n.to, "text": text, "blocks": [section(text)]}
                 message = {"args": args, "reminders": []}
                 outbox.enqueue_post(db, r.case_id, f"notice:{reminder_id}", message, now)
-        answers = frozenset(
-            a
-            for (a,) in db.execute(
-                "SELECT answer FROM welfare_answers WHERE reminder_id = ?", [reminder_id]
-            ).fetchall()
-        )
-        closed = datetime.fromisoformat(row[3]) if row[3] else now
-        return Answered(r.case_id, row[0], row[2] or "en", (r.due_at - closed).days, answers, new)
+        answers = reminders.welfare_answers(db, reminder_id)
+        closed = case.closed_at or now
+        days = (r.due_at - closed).days
+        return Answered(case.id, case.case_no, case.reporter_lang, days, answers, new)
 
 
 async def _hr_people(ctx: AppContext) -> list[str]:
