@@ -29,8 +29,8 @@ from bot.flows.intake import Intake
 from bot.flows.reminders import ReminderLoop
 from bot.flows.retention import RetentionLoop
 from bot.flows.slack_watch import WatchedWebClient
-from bot.people import People, responders_channel_verdict
 from bot.settings import Settings
+from bot.slack.people import People, responders_channel_verdict
 from bot.slack_http import slack_route
 from db.journal import Journal, journal_dir
 from db.sealed import Sealer

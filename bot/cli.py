@@ -10,8 +10,6 @@ from datetime import datetime
 
 from bot.config import Config, ConfigError, load_config
 from bot.domain.policy import PolicyError, load_policy
-from bot.reminder_settings import reminder_settings
-from bot.retention_settings import retention_settings
 from bot.settings import Settings, SettingsError, load_settings
 
 EXIT_CONFIG = 2
@@ -30,10 +28,8 @@ def _setup_logging(verbose: bool) -> None:
 
 def _load(require_slack: bool = True) -> tuple[Settings, Config]:
     settings = load_settings(require_slack=require_slack)
-    config = load_config(settings.config_path)
+    config = load_config(settings.config_path)  # [reminders] and [retention] included
     load_policy(config.policy_file)  # fail at start, not at the first report
-    reminder_settings(config)  # the [reminders] section, likewise
-    retention_settings(config)  # and [retention]
     return settings, config
 
 
@@ -62,7 +58,7 @@ def _responders_channel_private(settings: Settings, config: Config) -> bool:
     and the rest of the configuration is still validated."""
     from slack_sdk.web.async_client import AsyncWebClient
 
-    from bot.people import responders_channel_verdict
+    from bot.slack.people import responders_channel_verdict
 
     client = AsyncWebClient(
         token=settings.bot_token,

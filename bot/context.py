@@ -10,8 +10,8 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.clock import Clock
 from bot.config import Config
 from bot.domain.policy import Policy
-from bot.people import People
 from bot.settings import Settings
+from bot.slack.people import People
 from db.store import Store
 
 if TYPE_CHECKING:

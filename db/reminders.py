@@ -165,7 +165,7 @@ def schedule_welfare(
     """Schedule the employee's welfare check-in for a case closed at `closed_at`.
 
     Idempotent per close (reopening and closing again schedules a new one); pass
-    `after=reminder_settings(ctx.config).welfare_after` to honour the configuration."""
+    `after=ctx.config.reminders.welfare_after` to honour the configuration."""
     return schedule(
         db,
         f"welfare:{case_id}:{iso(closed_at)}",

@@ -8,7 +8,8 @@ from slack_bolt.async_app import AsyncAck, AsyncApp
 
 from bot.context import AppContext
 from bot.flows.details import open_add_info, show_details
-from bot.flows.privately import Refused, tell_privately
+from bot.slack.payloads import Press
+from bot.slack.privately import Refused, refuse
 from bot.views.ids import Action
 
 
@@ -25,7 +26,7 @@ def register(app: AsyncApp, ctx: AppContext) -> None:
         try:
             await show_details(ctx, user_id, action.get("value"), body["trigger_id"])
         except Refused as r:
-            await tell_privately(ctx, user_id, _channel(body), r.key)
+            await refuse(ctx, Press(user_id, _channel(body)), r)
 
     @app.action(Action.ADD_INFO)
     async def add_info(ack: AsyncAck, body: dict[str, Any], action: dict[str, Any]) -> None:
@@ -34,4 +35,4 @@ def register(app: AsyncApp, ctx: AppContext) -> None:
         try:
             await open_add_info(ctx, user_id, action.get("value"), body["trigger_id"])
         except Refused as r:
-            await tell_privately(ctx, user_id, None, r.key)
+            await refuse(ctx, Press(user_id, None), r)

@@ -10,8 +10,9 @@ from slack_bolt.async_app import AsyncAck, AsyncApp
 from bot.context import AppContext
 from bot.flows import case_actions as flows
 from bot.flows import decisions, employee_messages, evidence
-from bot.flows.case_guard import Declined, Done, Press, answer, refresh_case
-from bot.flows.privately import Refused
+from bot.flows.case_guard import Done, refresh_case
+from bot.slack.payloads import Press, press_of
+from bot.slack.privately import Refused, refuse
 from bot.views.ids import Action, Callback
 from handlers.submissions import acked_in_budget
 
@@ -44,28 +45,14 @@ SUBMISSIONS: dict[Callback, ViewFlow] = {
 }
 
 
-def press_of(body: dict[str, Any]) -> Press:
-    channel = body.get("channel") or {}
-    message = body.get("message") or {}
-    return Press(
-        user_id=body["user"]["id"],
-        channel=channel.get("id") if isinstance(channel, dict) else None,
-        # A button in the checklist reply answers in that thread, one on the card too.
-        thread_ts=message.get("thread_ts") or message.get("ts"),
-        trigger_id=str(body.get("trigger_id") or ""),
-    )
-
-
 def _button(ctx: AppContext, flow: ButtonFlow) -> Callable[..., Awaitable[None]]:
     async def listener(ack: AsyncAck, body: dict[str, Any], action: dict[str, Any]) -> None:
         await ack()  # within 3 s, before any Web API call
         press = press_of(body)
         try:
             await flow(ctx, press, action.get("value"))
-        except Declined as d:
-            await answer(ctx, press, d.key, **d.params)
         except Refused as r:
-            await answer(ctx, press, r.key)
+            await refuse(ctx, press, r)
 
     return listener
 

@@ -7,9 +7,10 @@ from typing import Any
 from slack_bolt.async_app import AsyncAck, AsyncApp
 
 from bot.context import AppContext
-from bot.flows.privately import Refused, tell_privately
 from bot.flows.snooze import snooze_reminder
 from bot.flows.welfare import answer_checkin
+from bot.slack.payloads import Press
+from bot.slack.privately import Refused, refuse
 from bot.views.reminders import SNOOZES
 from bot.views.welfare import ANSWERS
 
@@ -30,7 +31,7 @@ def register(app: AsyncApp, ctx: AppContext) -> None:
                 ctx, user_id, action["action_id"], action.get("value"), channel, ts
             )
         except Refused as r:
-            await tell_privately(ctx, user_id, channel, r.key)
+            await refuse(ctx, Press(user_id, channel), r)
 
     async def welfare(ack: AsyncAck, body: dict[str, Any], action: dict[str, Any]) -> None:
         await ack()
@@ -41,7 +42,7 @@ def register(app: AsyncApp, ctx: AppContext) -> None:
                 ctx, user_id, action["action_id"], action.get("value"), channel, ts
             )
         except Refused as r:
-            await tell_privately(ctx, user_id, None, r.key)
+            await refuse(ctx, Press(user_id, None), r)
 
     for action_id in SNOOZES:
         app.action(action_id)(snooze)

@@ -24,10 +24,11 @@ from slack_sdk.errors import SlackApiError
 
 from bot.context import AppContext
 from bot.flows.case_guard import Done
-from bot.flows.privately import Refused, tell_privately
-from bot.flows.slack_errors import error_name
 from bot.i18n import t
-from bot.people import before_ack
+from bot.slack.errors import error_name
+from bot.slack.payloads import Press
+from bot.slack.people import before_ack
+from bot.slack.privately import Refused, refuse
 from bot.views.case_card import parse_action_value
 from bot.views.saving import still_saving_view
 
@@ -43,7 +44,7 @@ async def answer(ack: AsyncAck, ctx: AppContext, user_id: str, outcome: Awaitabl
         errors, view = await outcome
     except Refused as r:
         await ack()  # the modal closes; the refusal arrives privately
-        await tell_privately(ctx, user_id, None, r.key)
+        await refuse(ctx, Press(user_id, None), r)
         return
     if errors:
         await ack(response_action="errors", errors=errors)

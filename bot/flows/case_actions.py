@@ -15,9 +15,7 @@ import sqlite_utils
 from bot.context import AppContext
 from bot.domain.handling import MAX_NOTE, MAX_SUMMARY, missing_for_close
 from bot.flows.case_guard import (
-    Declined,
     Done,
-    Press,
     case_from_value,
     case_to_act_on,
     is_own_report,
@@ -25,8 +23,9 @@ from bot.flows.case_guard import (
     refresh_case,
     submission_refusal,
 )
-from bot.flows.privately import Refused
 from bot.i18n import t
+from bot.slack.payloads import Press, view_id_of
+from bot.slack.privately import Refused
 from bot.views.actions_modals import (
     close_modal,
     lead_modal,
@@ -47,9 +46,9 @@ log = logging.getLogger(__name__)
 
 def _check(outcome: Outcome, already_key: str, **params: Any) -> None:
     if outcome is Outcome.CLOSED:
-        raise Declined("act.refuse.closed", **params)
+        raise Refused("act.refuse.closed", **params)
     if outcome is Outcome.ALREADY:
-        raise Declined(already_key, **params)
+        raise Refused(already_key, **params)
 
 
 async def acknowledge(ctx: AppContext, press: Press, value: Any) -> None:
@@ -61,7 +60,7 @@ async def acknowledge(ctx: AppContext, press: Press, value: Any) -> None:
         current = await ctx.store.run(handling.load_handling, case.id)
         who = user(current.acknowledged_by) if current.acknowledged_by else "—"
         await refresh_case(ctx, case.id)
-        raise Declined("act.ack.already", user=who, case_no=case.case_no)
+        raise Refused("act.ack.already", user=who, case_no=case.case_no)
     _check(outcome, "act.ack.already", case_no=case.case_no, user="—")
     log.info("case acknowledged: case=%s", case.case_no)
     await refresh_case(ctx, case.id)
@@ -73,7 +72,7 @@ async def take_lead(ctx: AppContext, press: Press, value: Any) -> None:
     if outcome is Outcome.ALREADY:
         current = await ctx.store.run(handling.load_handling, case.id)
         await refresh_case(ctx, case.id)
-        raise Declined("act.lead.already", user=user(current.lead or press.user_id))
+        raise Refused("act.lead.already", user=user(current.lead or press.user_id))
     _check(outcome, "act.lead.already", case_no=case.case_no, user="—")
     await refresh_case(ctx, case.id)
 
@@ -127,7 +126,7 @@ def _step(ctx: AppContext, extra: dict[str, Any]) -> Any:
     try:
         return ctx.policy.step(str(extra.get("step")))
     except KeyError:
-        raise Declined("act.refuse.unknown_step") from None
+        raise Refused("act.refuse.unknown_step") from None
 
 
 async def submit_step_note(ctx: AppContext, user_id: str, view: dict[str, Any]) -> Done:
@@ -164,7 +163,7 @@ async def open_close(ctx: AppContext, press: Press, value: Any) -> None:
     missing = missing_for_close(await ctx.store.run(handling.load_handling, case.id))
     lang = await ctx.people.lang(press.user_id)
     if missing:
-        raise Declined("act.close.missing", missing=_missing_text(lang, missing))
+        raise Refused("act.close.missing", missing=_missing_text(lang, missing))
     await ctx.client.views_open(trigger_id=press.trigger_id, view=close_modal(lang, case))
 
 
@@ -192,7 +191,7 @@ async def submit_close(ctx: AppContext, user_id: str, view: dict[str, Any]) -> D
     summary = submitted_text(view, "summary")
     if problem := text_problem(summary, MAX_SUMMARY):
         return Done(errors={"summary": t(lang, problem)})
-    view_id = view.get("id") if isinstance(view.get("id"), str) else None
+    view_id = view_id_of(view)
     outcome, missing = await ctx.store.run(
         _close, case.id, ctx.clock.now(), user_id, summary, view_id
     )
@@ -210,7 +209,7 @@ async def reopen(ctx: AppContext, press: Press, value: Any) -> None:
     outcome = await ctx.store.run(handling.reopen, case.id, ctx.clock.now(), press.user_id)
     await refresh_case(ctx, case.id)
     if outcome is Outcome.ALREADY:
-        raise Declined("act.reopen.already", case_no=case.case_no)
+        raise Refused("act.reopen.already", case_no=case.case_no)
     log.info("case reopened: case=%s", case.case_no)
 
 

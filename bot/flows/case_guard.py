@@ -20,10 +20,9 @@ from slack_sdk.errors import SlackApiError
 from bot.context import AppContext
 from bot.domain.case import Case
 from bot.domain.handling import Handling
-from bot.flows.privately import Refused
-from bot.flows.slack_errors import error_name
-from bot.i18n import t
-from bot.people import LookupFailed
+from bot.slack.errors import error_name
+from bot.slack.people import LookupFailed
+from bot.slack.privately import Refused
 from bot.views.case_card import build_card, parse_action_value, repeat_line
 from bot.views.thread import build_thread_reply
 from db import timeline
@@ -32,24 +31,6 @@ from db.handling import load_handling
 
 log = logging.getLogger(__name__)
 PURGED_REPORTER = "(deleted)"  # cases.reporter_id after the identity rule (db/retention.py)
-
-
-class Declined(Refused):
-    """A refusal or a "nothing to do" answer, with parameters for its message."""
-
-    def __init__(self, key: str, **params: Any) -> None:
-        super().__init__(key)
-        self.params = params
-
-
-@dataclass(frozen=True)
-class Press:
-    """Who pressed a button, and where: private answers go to the same thread."""
-
-    user_id: str
-    channel: str | None = None
-    thread_ts: str | None = None
-    trigger_id: str = ""
 
 
 @dataclass
@@ -72,7 +53,7 @@ def is_own_report(ctx: AppContext, user_id: str, case: Case) -> bool:
 
 def refuse_own_report(ctx: AppContext, user_id: str, case: Case) -> None:
     if is_own_report(ctx, user_id, case):
-        raise Declined("act.refuse.own_case")
+        raise Refused("act.refuse.own_case")
 
 
 async def may_see_cases(ctx: AppContext, user_id: str) -> bool:
@@ -80,7 +61,7 @@ async def may_see_cases(ctx: AppContext, user_id: str) -> bool:
     try:
         return await ctx.people.may_see_cases(user_id)
     except LookupFailed:
-        raise Declined("act.refuse.unverified") from None
+        raise Refused("act.refuse.unverified") from None
 
 
 async def case_to_act_on(
@@ -88,19 +69,19 @@ async def case_to_act_on(
 ) -> Case:
     case = await ctx.store.run(find_case_no, case_no or "") if case_no else None
     if case is None:
-        raise Declined("refuse.unknown_case")
+        raise Refused("refuse.unknown_case")
     refuse_own_report(ctx, user_id, case)
     if not await may_see_cases(ctx, user_id):
-        raise Declined("act.refuse.not_allowed")
+        raise Refused("act.refuse.not_allowed")
     if case.status == "closed" and not closed_ok:
-        raise Declined("act.refuse.closed", case_no=case.case_no)
+        raise Refused("act.refuse.closed", case_no=case.case_no)
     return case
 
 
 def refuse_if_reporter_purged(case: Case) -> None:
     """Retention deleted who reported: a message could only go to "(deleted)"."""
     if case.reporter_id == PURGED_REPORTER:
-        raise Declined("act.refuse.identity_purged", case_no=case.case_no)
+        raise Refused("act.refuse.identity_purged", case_no=case.case_no)
 
 
 async def case_from_value(
@@ -110,27 +91,10 @@ async def case_from_value(
     return await case_to_act_on(ctx, user_id, case_no, closed_ok=closed_ok), extra
 
 
-async def answer(ctx: AppContext, press: Press, key: str, **params: Any) -> None:
-    """An ephemeral answer in the thread the button was in (a DM if there is none)."""
-    lang = await ctx.people.lang(press.user_id)
-    text = t(lang, key, **params)
-    try:
-        if press.channel:
-            args: dict[str, Any] = {"channel": press.channel, "user": press.user_id, "text": text}
-            if press.thread_ts:
-                args["thread_ts"] = press.thread_ts
-            await ctx.client.chat_postEphemeral(**args)
-        else:
-            await ctx.client.chat_postMessage(channel=press.user_id, text=text)
-    except SlackApiError as e:
-        log.warning("could not answer privately: %s", error_name(e))
-
-
 async def submission_refusal(ctx: AppContext, user_id: str, r: Refused, block: str) -> Done:
     """A submitted modal whose action is refused: the reason shows on the modal."""
     lang = await ctx.people.lang(user_id)
-    params = r.params if isinstance(r, Declined) else {}
-    return Done(errors={block: t(lang, r.key, **params)})
+    return Done(errors={block: r.text(lang)})
 
 
 def _load(db: sqlite_utils.Database, case_id: int, window: Any) -> tuple[Any, ...]:

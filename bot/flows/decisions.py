@@ -7,21 +7,17 @@ from typing import Any
 
 from bot.context import AppContext
 from bot.domain.handling import LAWYER_KINDS, MAX_DETAIL, MAX_REASON, MEASURE_KINDS
-from bot.flows.case_guard import Declined, Done, Press, case_from_value, refresh_case
+from bot.flows.case_guard import Done, case_from_value, refresh_case
 from bot.flows.case_guard import submission_refusal as refusal
-from bot.flows.privately import Refused
 from bot.i18n import t
+from bot.slack.payloads import Press, view_id_of
+from bot.slack.privately import Refused
 from bot.views.actions_decisions import assessment_modal, measure_modal
 from bot.views.actions_modals import submitted_choice, submitted_choices, submitted_text
 from db import decisions, handling
 from db.handling import Outcome
 
 log = logging.getLogger(__name__)
-
-
-def _view_id(view: dict[str, Any]) -> str | None:
-    value = view.get("id")
-    return value if isinstance(value, str) else None
 
 
 async def open_assessment(ctx: AppContext, press: Press, value: Any) -> None:
@@ -70,7 +66,7 @@ async def submit_assessment(ctx: AppContext, user_id: str, view: dict[str, Any])
             conclusion=choices["conclusion"][0],
             mhlw_types=types,
             reason=reason,
-            view_id=_view_id(view),
+            view_id=view_id_of(view),
         )
     )
     if outcome is Outcome.CLOSED:
@@ -122,7 +118,7 @@ async def submit_measure(ctx: AppContext, user_id: str, view: dict[str, Any]) ->
     if errors:
         return Done(errors=errors)
     outcome, _ = await ctx.store.run(
-        decisions.record_measure, case.id, ctx.clock.now(), user_id, kind, detail, _view_id(view)
+        decisions.record_measure, case.id, ctx.clock.now(), user_id, kind, detail, view_id_of(view)
     )
     if outcome is Outcome.CLOSED:
         return Done(errors={"kind": t(lang, "act.refuse.closed", case_no=case.case_no)})
@@ -134,15 +130,15 @@ async def confirm_measure(ctx: AppContext, press: Press, value: Any) -> None:
     case, extra = await case_from_value(ctx, press.user_id, value)
     measure_id = extra.get("measure")
     if not isinstance(measure_id, int):
-        raise Declined("act.refuse.unknown_measure")
+        raise Refused("act.refuse.unknown_measure")
     outcome = await ctx.store.run(
         decisions.confirm_measure, case.id, measure_id, ctx.clock.now(), press.user_id
     )
     await refresh_case(ctx, case.id)
     if outcome is Outcome.SAME_PERSON:
-        raise Declined("act.measure.same_person")
+        raise Refused("act.measure.same_person")
     if outcome is Outcome.CLOSED:
-        raise Declined("act.refuse.closed", case_no=case.case_no)
+        raise Refused("act.refuse.closed", case_no=case.case_no)
     if outcome is Outcome.ALREADY:
-        raise Declined("act.measure.already_confirmed")
+        raise Refused("act.measure.already_confirmed")
     log.info("measure confirmed: case=%s", case.case_no)

@@ -31,7 +31,7 @@ from bot.flows.pacing import ChannelPacer
 from bot.flows.posted_lookup import find_posted, metadata
 from bot.flows.render import Gone, NotReady, Outgoing, render_delivery
 from bot.flows.retries import Backoff, RetrySchedule
-from bot.flows.slack_errors import error_name, may_have_happened
+from bot.slack.errors import error_name, may_have_happened
 from db import cases, outbox, reminders
 from db.rows import immediate
 

@@ -12,8 +12,9 @@ from bot.domain.case import Case
 from bot.domain.evidence import workspace_host
 from bot.domain.report import MAX_NARRATIVE
 from bot.flows.case_guard import refuse_own_report
-from bot.flows.privately import Refused
 from bot.i18n import t
+from bot.slack.payloads import view_id_of
+from bot.slack.privately import Refused
 from bot.views.case_card import build_details_modal, parse_case_value
 from bot.views.confirmation import build_add_info_modal, build_thanks_view
 from db import outbox, timeline
@@ -110,7 +111,7 @@ async def submit_add_info(
         return {"addition": t(lang, "error.required")}, None
     if len(text) > MAX_NARRATIVE:
         return {"addition": t(lang, "error.too_long")}, None
-    view_id = view.get("id") if isinstance(view.get("id"), str) else None
+    view_id = view_id_of(view)
     added = await ctx.store.run(_add_info, case, user_id, text, ctx.clock.now(), view_id)
     if added:
         ctx.kick_deliveries()

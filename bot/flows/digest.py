@@ -10,9 +10,9 @@ from datetime import datetime, timedelta
 
 import sqlite_utils
 
+from bot.config.reminders import ReminderSettings
 from bot.context import AppContext
 from bot.flows.escalation import Post
-from bot.reminder_settings import ReminderSettings
 from bot.views.reminders import DIGEST_MAX_CASES, DigestLine, build_digest
 from db import handling, reminders
 from db.cases import open_cases

@@ -15,10 +15,11 @@ from typing import Any
 from bot.context import AppContext
 from bot.domain.case import Case
 from bot.domain.handling import MAX_MESSAGE
-from bot.flows.case_guard import Done, Press, case_from_value, refuse_if_reporter_purged
+from bot.flows.case_guard import Done, case_from_value, refuse_if_reporter_purged
 from bot.flows.case_guard import submission_refusal as refusal
-from bot.flows.privately import Refused
 from bot.i18n import t
+from bot.slack.payloads import Press, view_id_of
+from bot.slack.privately import Refused
 from bot.views.actions_modals import message_modal, submitted, submitted_text, text_problem
 from bot.views.common import Block, context, section
 from bot.views.mrkdwn import escape, user
@@ -48,7 +49,7 @@ async def submit_message(ctx: AppContext, user_id: str, view: dict[str, Any]) ->
         return Done(errors={"text": t(lang, problem)})
     chosen = submitted(view, "sign").get("selected_options") or []
     signed = any(isinstance(o, dict) and o.get("value") == "sign" for o in chosen)
-    view_id = view.get("id") if isinstance(view.get("id"), str) else None
+    view_id = view_id_of(view)
     outcome = await ctx.store.run(
         conversation.message_employee, case.id, ctx.clock.now(), user_id, text, signed, view_id
     )

@@ -15,10 +15,10 @@ from typing import Any
 
 import sqlite_utils
 
+from bot.config.reminders import ReminderSettings
 from bot.context import AppContext
 from bot.domain.case import Case
 from bot.flows.reminder_send import BOT_ACTOR, escalation_list, on_duty_now
-from bot.reminder_settings import ReminderSettings
 from bot.views.reminders import build_escalation, build_shift_ping, build_step_reminder
 from db import handling, outbox, overrides, reminders, timeline
 from db.cases import awaiting_ack, find_case

@@ -20,10 +20,12 @@ from slack_sdk.errors import SlackApiError
 
 from bot.context import AppContext
 from bot.domain.evidence import evidence_of, workspace_host
-from bot.flows.case_guard import Declined, Press, case_to_act_on
+from bot.flows.case_guard import case_to_act_on
 from bot.flows.hr_access import dm_channel
-from bot.flows.slack_errors import error_name
 from bot.i18n import t
+from bot.slack.errors import error_name
+from bot.slack.payloads import Press
+from bot.slack.privately import Refused
 from bot.views.case_card import parse_action_value
 from bot.views.evidence import kind_of, neutral_filename, size_text
 from db import timeline
@@ -74,7 +76,7 @@ async def open_evidence(ctx: AppContext, press: Press, value: Any) -> None:
     n = extra.get("item")
     files = evidence_of(case, workspace_host(ctx.workspace_url)).files
     if not (isinstance(n, int) and not isinstance(n, bool) and 1 <= n <= len(files)):
-        raise Declined("evidence.gone")
+        raise Refused("evidence.gone")
     await ctx.store.run(_record, case.id, ctx.clock.now(), press.user_id, n)
     lang = await ctx.people.lang(press.user_id)
     params = {"case_no": case.case_no, "n": n}
@@ -89,13 +91,13 @@ async def open_evidence(ctx: AppContext, press: Press, value: Any) -> None:
         data = await _download(ctx, url)
     except _TooLarge:
         log.info("evidence too large: case=%s item=%s", case.case_no, n)
-        raise Declined("evidence.too_large", size=size_text(MAX_BYTES), **params) from None
+        raise Refused("evidence.too_large", size=size_text(MAX_BYTES), **params) from None
     except SlackApiError as e:
         log.warning("evidence unavailable: case=%s error=%s", case.case_no, error_name(e))
-        raise Declined("evidence.unavailable", **params) from None
+        raise Refused("evidence.unavailable", **params) from None
     except (aiohttp.ClientError, TimeoutError, ValueError) as e:
         log.warning("evidence download failed: case=%s error=%s", case.case_no, type(e).__name__)
-        raise Declined("evidence.unavailable", **params) from None
+        raise Refused("evidence.unavailable", **params) from None
     kind = t(lang, f"evidence.kind_{kind_of(str(info.get('mimetype') or ''))}")
     try:
         await ctx.client.files_upload_v2(
@@ -111,5 +113,5 @@ async def open_evidence(ctx: AppContext, press: Press, value: Any) -> None:
         )
     except SlackApiError as e:
         log.warning("evidence not shared: case=%s error=%s", case.case_no, error_name(e))
-        raise Declined("evidence.unavailable", **params) from None
+        raise Refused("evidence.unavailable", **params) from None
     log.info("evidence shared: case=%s item=%s", case.case_no, n)

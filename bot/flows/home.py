@@ -15,7 +15,6 @@ import sqlite_utils
 from bot.context import AppContext
 from bot.domain.periods import this_month
 from bot.domain.policy import Policy
-from bot.reminder_settings import reminder_settings
 from bot.views.home import HrPart, MyCase, ResponderPart, build_home
 from db import case_lists, stats
 from db.cases import reporter_ref
@@ -51,7 +50,7 @@ async def publish_home(ctx: AppContext, user_id: str) -> None:
     hr = None
     if is_hr:
         month = this_month(now, ctx.config.timezone)
-        targets = reminder_settings(ctx.config).ack_after
+        targets = ctx.config.reminders.ack_after
         counts = await ctx.store.run(stats.counts, (month.start, month.end), targets)
         hr = HrPart(month, counts)
     view = build_home(lang, ctx.policy, ctx.config.timezone, ctx.workspace_url, mine, responder, hr)

@@ -13,7 +13,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from bot.context import AppContext
-from bot.flows.privately import Refused
+from bot.slack.privately import Refused
 
 log = logging.getLogger(__name__)
 # Says something short to the person right away (the slash command's response_url, or

@@ -16,8 +16,8 @@ from bot.flows.hr_access import Tell, require_hr
 from bot.flows.hr_cases import ask_purpose, find_customer, show_audit
 from bot.flows.hr_export import send_export
 from bot.flows.hr_summary import send_summary
-from bot.flows.privately import Refused
 from bot.i18n import t
+from bot.slack.privately import Refused
 
 log = logging.getLogger(__name__)
 SUBCOMMANDS = ("summary", "show", "customer", "export", "audit", "help")

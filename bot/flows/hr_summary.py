@@ -14,7 +14,6 @@ from bot.domain.periods import Period, PeriodError, parse_period
 from bot.domain.stats import Summary
 from bot.flows.hr_access import Tell, post_dm, require_hr
 from bot.i18n import t
-from bot.reminder_settings import reminder_settings
 from bot.views.hr_chart import Chart, build_chart, chart_lang, weekly_series
 from bot.views.hr_summary import build_summary, period_label
 from db import audit, stats
@@ -28,7 +27,7 @@ def period_or_tell(ctx: AppContext, text: str) -> Period:
 
 async def compute(ctx: AppContext, period: Period) -> Summary:
     prev = period.previous
-    targets = reminder_settings(ctx.config).ack_after
+    targets = ctx.config.reminders.ack_after
     return await ctx.store.run(
         stats.summary,
         period.key,

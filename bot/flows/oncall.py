@@ -12,8 +12,8 @@ import sqlite_utils
 
 from bot.context import AppContext
 from bot.domain.policy import parse_duration
-from bot.flows.privately import Refused
 from bot.i18n import t
+from bot.slack.privately import Refused
 from bot.views.common import Block, section
 from bot.views.mrkdwn import user
 from bot.views.oncall import RotationDuty, build_oncall

@@ -26,6 +26,7 @@ from datetime import datetime
 
 import sqlite_utils
 
+from bot.config.reminders import ReminderSettings
 from bot.context import AppContext
 from bot.flows.digest import claim_digest, schedule_next_digest
 from bot.flows.escalation import (
@@ -36,7 +37,6 @@ from bot.flows.escalation import (
     queue,
 )
 from bot.flows.welfare import claim_checkin, schedule_missing
-from bot.reminder_settings import ReminderSettings, reminder_settings
 from bot.views.reminders import build_shift_ping
 from db import reminders
 from db.cases import find_case
@@ -50,7 +50,7 @@ BATCH = 500  # reminders handled per tick; the rest wait for the next tick
 def case_plan(ctx: AppContext, s: ReminderSettings | None = None) -> CasePlan:
     """What to schedule for a new case: passed to db.cases.file_case, which calls it
     inside the transaction that files the case."""
-    s = s or reminder_settings(ctx.config)
+    s = s or ctx.config.reminders
     ack = dict(s.ack_after) if s.max_escalations > 0 else {}
     steps = (
         ()
@@ -102,7 +102,7 @@ def _claim_and_queue(
 class ReminderLoop:
     def __init__(self, ctx: AppContext, settings: ReminderSettings | None = None) -> None:
         self.ctx = ctx
-        self.settings = settings or reminder_settings(ctx.config)
+        self.settings = settings or ctx.config.reminders
         self._lock = asyncio.Lock()  # the background task and a test's tick never overlap
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None

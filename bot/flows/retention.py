@@ -11,9 +11,9 @@ import contextlib
 import logging
 import re
 
+from bot.config.retention import RULES, Retention
 from bot.context import AppContext
-from bot.flows.privately import Refused
-from bot.retention_settings import RULES, Retention, retention_settings
+from bot.slack.privately import Refused
 from db import retention
 from db.cases import find_case_no
 from db.store import checkpoint
@@ -25,7 +25,7 @@ MAX_REASON = 1000
 
 async def purge_due(ctx: AppContext, settings: Retention | None = None) -> int:
     """Apply every retention rule that is due; returns how many (case, rule) were purged."""
-    settings = settings or retention_settings(ctx.config)
+    settings = settings or ctx.config.retention
     done = 0
     for rule in RULES:
         while True:
@@ -49,7 +49,7 @@ async def purge_due(ctx: AppContext, settings: Retention | None = None) -> int:
 class RetentionLoop:
     def __init__(self, ctx: AppContext) -> None:
         self.ctx = ctx
-        self.settings = retention_settings(ctx.config)
+        self.settings = ctx.config.retention
         self._task: asyncio.Task[None] | None = None
         self._stop = asyncio.Event()
 

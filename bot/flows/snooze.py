@@ -9,8 +9,8 @@ from typing import Any
 import sqlite_utils
 
 from bot.context import AppContext
-from bot.flows.privately import Refused
 from bot.flows.reminder_send import on_duty_now
+from bot.slack.privately import Refused
 from bot.views.ids import Action
 from bot.views.reminders import SNOOZES, build_step_reminder, parse_snooze_value, snoozed_blocks
 from db import reminders, timeline

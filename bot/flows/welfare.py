@@ -12,13 +12,13 @@ from datetime import datetime
 import sqlite_utils
 from slack_sdk.errors import SlackApiError
 
+from bot.config.reminders import ReminderSettings
 from bot.context import AppContext
 from bot.flows.escalation import Post
-from bot.flows.privately import Refused
 from bot.flows.reminder_send import BOT_ACTOR
-from bot.flows.slack_errors import error_name
 from bot.i18n import t
-from bot.reminder_settings import ReminderSettings
+from bot.slack.errors import error_name
+from bot.slack.privately import Refused
 from bot.views.common import section
 from bot.views.mrkdwn import user
 from bot.views.welfare import ANSWERS, build_checkin, parse_welfare_value

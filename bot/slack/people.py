@@ -30,8 +30,8 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.config import Config
-from bot.flows.slack_errors import error_name
 from bot.i18n import lang_of_locale
+from bot.slack.errors import error_name
 
 log = logging.getLogger(__name__)
 K = TypeVar("K")

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from bot.config import Config, ConfigError
+from bot.config.errors import ConfigError
 
 RULES = ("narrative", "evidence", "identity", "timeline")
 DEFAULT_DAYS = {"narrative": 1095, "evidence": 1095, "identity": 1095, "timeline": 1825}
@@ -35,13 +35,6 @@ def _positive(section: dict[str, Any], key: str, default: int) -> int:
     if not isinstance(value, int) or isinstance(value, bool) or value < 1:
         raise ConfigError(f"retention.{key}", f"must be a whole number above 0, got {value!r}")
     return value
-
-
-def retention_settings(config: Config) -> Retention:
-    """The `[retention]` settings of `config`, parsed once when it was loaded."""
-    if config.retention is not None:
-        return config.retention
-    return parse_retention(config.extra.get("retention", {}))
 
 
 def parse_retention(section: Any) -> Retention:

@@ -1,4 +1,4 @@
-"""The company's TOML configuration, validated once at start-up.
+"""The company's TOML configuration, read and validated once at start-up.
 
 Every problem is reported as one line naming the key, so an admin can fix it
 without reading a traceback.
@@ -11,15 +11,14 @@ import tomllib
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot.config.errors import ConfigError, reject_unknown, require
+from bot.config.reminders import ReminderSettings, parse_reminders
+from bot.config.retention import Retention, parse_retention
 from bot.domain.policy import parse_duration
 from bot.domain.rotation import Rotation
-
-if TYPE_CHECKING:  # the section modules import ConfigError from here
-    from bot.reminder_settings import ReminderSettings
-    from bot.retention_settings import Retention
 
 LANGUAGES = ("ja", "en")
 REQUIRED_ROTATIONS = ("legal", "counseling")
@@ -41,13 +40,6 @@ TOP_LEVEL = (
 ROTATION_KEYS = ("members", "start", "shift")
 
 
-class ConfigError(ValueError):
-    def __init__(self, key: str, problem: str) -> None:
-        super().__init__(f"{key}: {problem}")
-        self.key = key
-        self.problem = problem
-
-
 @dataclass(frozen=True)
 class Config:
     responders_channel: str
@@ -58,27 +50,9 @@ class Config:
     rotations: dict[str, Rotation]
     policy_file: Path | None = None
     repeat_window: timedelta = timedelta(days=180)
-    # The raw [reminders] and [retention] tables, kept for callers that parse them
-    # themselves; `reminders` and `retention` are the same, parsed once at load.
-    extra: dict[str, Any] = field(default_factory=dict)
-    reminders: ReminderSettings | None = None
-    retention: Retention | None = None
-
-
-def reject_unknown(data: dict[str, Any], known: tuple[str, ...], where: str = "") -> None:
-    for key in data:
-        if key not in known:
-            raise ConfigError(f"{where}{key}", f"unknown key; known: {', '.join(known)}")
-
-
-def _require(data: dict[str, Any], key: str, kind: type, where: str = "") -> Any:
-    name = f"{where}{key}"
-    if key not in data:
-        raise ConfigError(name, "missing")
-    value = data[key]
-    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-        raise ConfigError(name, f"must be a {kind.__name__}, got {type(value).__name__}")
-    return value
+    # The [reminders] and [retention] tables, parsed once at load (defaults if absent).
+    reminders: ReminderSettings = field(default_factory=lambda: parse_reminders({}))
+    retention: Retention = field(default_factory=lambda: parse_retention({}))
 
 
 def _rotation(name: str, data: Any) -> Rotation:
@@ -86,7 +60,7 @@ def _rotation(name: str, data: Any) -> Rotation:
     if not isinstance(data, dict):
         raise ConfigError(f"rotations.{name}", "must be a table")
     reject_unknown(data, ROTATION_KEYS, where)
-    members = _require(data, "members", list, where)
+    members = require(data, "members", list, where)
     if not members:
         raise ConfigError(f"{where}members", "must name at least one person")
     for i, m in enumerate(members):
@@ -102,7 +76,7 @@ def _rotation(name: str, data: Any) -> Rotation:
         raise ConfigError(f"{where}start", "missing or not a date-time")
     if start.tzinfo is None:
         raise ConfigError(f"{where}start", "needs a UTC offset, e.g. 2026-01-05T09:00:00+09:00")
-    shift_raw = _require(data, "shift", str, where)
+    shift_raw = require(data, "shift", str, where)
     try:
         shift = parse_duration(shift_raw)
     except ValueError as e:
@@ -111,14 +85,11 @@ def _rotation(name: str, data: Any) -> Rotation:
 
 
 def parse_config(data: dict[str, Any], base_dir: Path) -> Config:
-    from bot.reminder_settings import parse_reminders
-    from bot.retention_settings import parse_retention
-
     reject_unknown(data, TOP_LEVEL)
-    channel = _require(data, "responders_channel", str)
+    channel = require(data, "responders_channel", str)
     if not _CHANNEL.match(channel):
         raise ConfigError("responders_channel", f"not a Slack channel ID: {channel!r}")
-    hr = _require(data, "hr", list)
+    hr = require(data, "hr", list)
     hr_users, hr_groups = [], []
     for i, h in enumerate(hr):
         if isinstance(h, str) and _USER.match(h):
@@ -129,22 +100,22 @@ def parse_config(data: dict[str, Any], base_dir: Path) -> Config:
             raise ConfigError(f"hr[{i}]", f"not a Slack user or user-group ID: {h!r}")
     if not hr:
         raise ConfigError("hr", "must name at least one person or user group")
-    tz_name = _require(data, "timezone", str)
+    tz_name = require(data, "timezone", str)
     try:
         tz = ZoneInfo(tz_name)
     except (ZoneInfoNotFoundError, ValueError):
         raise ConfigError("timezone", f"unknown time zone: {tz_name!r}") from None
-    language = _require(data, "language", str)
+    language = require(data, "language", str)
     if language not in LANGUAGES:
         raise ConfigError("language", f"must be one of {', '.join(LANGUAGES)}, got {language!r}")
-    rotations_raw = _require(data, "rotations", dict)
+    rotations_raw = require(data, "rotations", dict)
     rotations = {name: _rotation(name, r) for name, r in rotations_raw.items()}
     for needed in REQUIRED_ROTATIONS:
         if needed not in rotations:
             raise ConfigError(f"rotations.{needed}", "missing")
     policy_file = None
     if "policy_file" in data:
-        policy_file = base_dir / _require(data, "policy_file", str)
+        policy_file = base_dir / require(data, "policy_file", str)
         if not policy_file.is_file():
             raise ConfigError("policy_file", f"no such file: {policy_file}")
     window = data.get("repeat_window_days", 180)
@@ -153,7 +124,6 @@ def parse_config(data: dict[str, Any], base_dir: Path) -> Config:
         raise ConfigError("repeat_window_days", f"must be a whole number of days, got {window!r}")
     if window < 1:
         raise ConfigError("repeat_window_days", "must be at least 1")
-    extra: dict[str, Any] = {k: data[k] for k in ("reminders", "retention") if k in data}
     return Config(
         responders_channel=channel,
         hr_users=tuple(hr_users),
@@ -163,7 +133,6 @@ def parse_config(data: dict[str, Any], base_dir: Path) -> Config:
         rotations=rotations,
         policy_file=policy_file,
         repeat_window=timedelta(days=window),
-        extra=extra,
         reminders=parse_reminders(data.get("reminders", {})),
         retention=parse_retention(data.get("retention", {})),
     )

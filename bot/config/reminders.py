@@ -31,7 +31,7 @@ from datetime import datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.config import Config, ConfigError
+from bot.config.errors import ConfigError
 from bot.domain.policy import parse_duration
 from bot.domain.severity import DEFAULT_ACK_AFTER, SEVERITIES
 
@@ -145,10 +145,3 @@ def parse_reminders(data: Any) -> ReminderSettings:
         tick_seconds=float(tick),
     )
 
-
-def reminder_settings(config: Config) -> ReminderSettings:
-    """The `[reminders]` settings of `config` (defaults when the section is absent),
-    parsed once when it was loaded."""
-    if config.reminders is not None:
-        return config.reminders
-    return parse_reminders(config.extra.get("reminders", {}))
