@@ -15,12 +15,13 @@ from bot.domain.case import Case, EarlierCase
 from bot.domain.case_ids import format_case_no
 from bot.domain.report import Report
 from bot.domain.stats import CaseRef
+from bot.domain.stored import OutboxKind, outbox_key
 from db import outbox, timeline
 from db.rows import case_from_row, immediate, insert, iso
 from db.sealed import seal
 
 # What a new case must get to Slack, in order: the thread reply needs the card's ts.
-NEW_CASE_DELIVERIES = ("card", "thread", "confirmation")
+NEW_CASE_DELIVERIES = (OutboxKind.CARD, OutboxKind.THREAD, OutboxKind.CONFIRMATION)
 
 
 @dataclass(frozen=True)
@@ -133,7 +134,7 @@ def file_case(
             policy_version=new.policy_version,
         )
         for kind in NEW_CASE_DELIVERIES:
-            outbox.enqueue(db, case_id, kind, new.reported_at)
+            outbox.enqueue(db, case_id, outbox_key(kind), new.reported_at)
         case = get_case(db, case_id)
         if schedule is not None:  # reminders and escalation (db/reminders.py CasePlan)
             schedule(db, case)

@@ -13,7 +13,7 @@ import sqlite_utils
 
 from bot.domain.handling import needs_second_responder
 from db import timeline
-from db.handling import TIMELINE_TEXT, Outcome, is_closed, working
+from db.handling import Outcome, is_closed, working
 from db.rows import immediate, insert, iso
 from db.sealed import seal
 
@@ -73,7 +73,7 @@ def record_assessment(
             means_appropriate=means_appropriate,
             conclusion=conclusion,
             mhlw_types=mhlw_types,
-            reason=seal(db, TIMELINE_TEXT, reason),
+            reason=seal(db, timeline.TEXT, reason),
         )
         return Outcome.APPLIED, version
 
@@ -112,7 +112,7 @@ def record_measure(
         )
         working(db, case_id, at, actor, "measure")
         # The lawyer kind is a choice; the police report number and notes are sealed.
-        extra = {k: v if k == "lawyer" else seal(db, TIMELINE_TEXT, v) for k, v in detail.items()}
+        extra = {k: v if k == "lawyer" else seal(db, timeline.TEXT, v) for k, v in detail.items()}
         timeline.add(
             db,
             case_id,

@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 import sqlite_utils
 
 from bot.domain.case import Case
+from bot.domain.stored import ack_key, step_key, welfare_key
 from db.rows import immediate, iso
 from db.sealed import seal
 
@@ -143,11 +144,11 @@ def schedule_case(db: sqlite_utils.Database, case: Case, plan: CasePlan) -> None
     opened = case.reported_at
     ack = plan.ack_after.get(case.severity)
     if ack is not None:
-        schedule(db, f"ack:{case.id}:1", "ack", opened + ack, opened, case_id=case.id)
+        schedule(db, ack_key(case.id, 1), "ack", opened + ack, opened, case_id=case.id)
     for step_id, after in plan.steps:
         schedule(
             db,
-            f"step:{case.id}:{step_id}:1",
+            step_key(case.id, step_id, 1),
             "step",
             opened + after,
             opened,
@@ -168,7 +169,7 @@ def schedule_welfare(
     `after=ctx.config.reminders.welfare_after` to honour the configuration."""
     return schedule(
         db,
-        f"welfare:{case_id}:{iso(closed_at)}",
+        welfare_key(case_id, iso(closed_at)),
         "welfare",
         closed_at + after,
         closed_at,

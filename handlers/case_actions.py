@@ -10,7 +10,8 @@ from slack_bolt.async_app import AsyncAck, AsyncApp
 from bot.context import AppContext
 from bot.flows import case_actions as flows
 from bot.flows import decisions, employee_messages, evidence
-from bot.flows.case_guard import Done, refresh_case
+from bot.flows.case_guard import refresh_case
+from bot.flows.done import Done
 from bot.slack.payloads import Press, press_of
 from bot.slack.privately import Refused, refuse
 from bot.views.ids import Action, Callback

@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-STATUSES = ("new", "acknowledged", "in_progress", "closed")
+from bot.domain.stored import CaseStatus
+
+STATUSES = tuple(s.value for s in CaseStatus)
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,6 @@ import sqlite_utils
 from bot.context import AppContext
 from bot.domain.handling import MAX_NOTE, MAX_SUMMARY, missing_for_close
 from bot.flows.case_guard import (
-    Done,
     case_from_value,
     case_to_act_on,
     is_own_report,
@@ -23,6 +22,7 @@ from bot.flows.case_guard import (
     refresh_case,
     submission_refusal,
 )
+from bot.flows.done import Done
 from bot.i18n import t
 from bot.slack.payloads import Press, view_id_of
 from bot.slack.privately import Refused
@@ -38,7 +38,7 @@ from bot.views.actions_timeline import timeline_modal
 from bot.views.case_card import parse_action_value
 from bot.views.mrkdwn import user
 from db import conversation, handling, retention, timeline
-from db.handling import TIMELINE_TEXT, Outcome
+from db.handling import Outcome
 from db.sealed import PREFIX, unseal
 
 log = logging.getLogger(__name__)
@@ -226,7 +226,7 @@ def _open(db: sqlite_utils.Database, value: Any) -> Any:
     if not (isinstance(value, str) and value.startswith(PREFIX + ":")):
         return value
     try:
-        return unseal(db, TIMELINE_TEXT, value)
+        return unseal(db, timeline.TEXT, value)
     except Exception:  # sealed by another part of the bot under another column name
         return "🔒"
 

@@ -11,7 +11,6 @@ but Reopen, Timeline and View details acts on a closed case.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
 from typing import Any
 
 import sqlite_utils
@@ -20,6 +19,7 @@ from slack_sdk.errors import SlackApiError
 from bot.context import AppContext
 from bot.domain.case import Case
 from bot.domain.handling import Handling
+from bot.flows.done import Done
 from bot.slack.errors import error_name
 from bot.slack.people import LookupFailed
 from bot.slack.privately import Refused
@@ -31,16 +31,6 @@ from db.handling import load_handling
 
 log = logging.getLogger(__name__)
 PURGED_REPORTER = "(deleted)"  # cases.reporter_id after the identity rule (db/retention.py)
-
-
-@dataclass
-class Done:
-    """What a modal submission answers in its ack, and what follows it."""
-
-    errors: dict[str, str] | None = None
-    case_id: int | None = None  # refresh this case's card and checklist after the ack
-    deliveries: bool = False  # something was queued for the delivery loop
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 def is_own_report(ctx: AppContext, user_id: str, case: Case) -> bool:

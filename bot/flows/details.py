@@ -11,7 +11,9 @@ from bot.context import AppContext
 from bot.domain.case import Case
 from bot.domain.evidence import workspace_host
 from bot.domain.report import MAX_NARRATIVE
+from bot.domain.stored import OutboxKind, outbox_key
 from bot.flows.case_guard import refuse_own_report
+from bot.flows.done import Done
 from bot.i18n import t
 from bot.slack.payloads import view_id_of
 from bot.slack.privately import Refused
@@ -95,25 +97,25 @@ def _add_info(
         actor = user_id if case.show_name else "reporter"
         sealed = seal(db, timeline.TEXT, text)
         timeline.add(db, case.id, at, actor, "info_added", view_id=view_id, text=sealed)
-        outbox.enqueue(db, case.id, "info_added", at)
+        outbox.enqueue(db, case.id, outbox_key(OutboxKind.INFO_ADDED), at)
         return True
 
 
 async def submit_add_info(
     ctx: AppContext, user_id: str, view: dict[str, Any]
-) -> tuple[dict[str, str] | None, dict[str, Any] | None]:
-    """(errors, None) or (None, thanks view)."""
+) -> Done:
+    """Errors on the form, or the thanks screen."""
     case = await _reporters_case(ctx, user_id, view.get("private_metadata"))
     values = (view.get("state") or {}).get("values") or {}
     text = ((values.get("addition") or {}).get("value") or {}).get("value") or ""
     lang = case.reporter_lang
     if not isinstance(text, str) or not text.strip():
-        return {"addition": t(lang, "error.required")}, None
+        return Done(errors={"addition": t(lang, "error.required")})
     if len(text) > MAX_NARRATIVE:
-        return {"addition": t(lang, "error.too_long")}, None
+        return Done(errors={"addition": t(lang, "error.too_long")})
     view_id = view_id_of(view)
     added = await ctx.store.run(_add_info, case, user_id, text, ctx.clock.now(), view_id)
     if added:
         ctx.kick_deliveries()
     log.info("information added: case=%s again=%s", case.case_no, not added)
-    return None, build_thanks_view(lang, case)
+    return Done(view=build_thanks_view(lang, case))

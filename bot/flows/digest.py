@@ -12,6 +12,7 @@ import sqlite_utils
 
 from bot.config.reminders import ReminderSettings
 from bot.context import AppContext
+from bot.domain.stored import OutboxKind, digest_key
 from bot.flows.escalation import Post
 from bot.views.reminders import DIGEST_MAX_CASES, DigestLine, build_digest
 from db import handling, reminders
@@ -30,7 +31,7 @@ def schedule_next_digest(
     at = datetime.combine(today, s.digest_time, tzinfo=tz)
     if at <= now:  # today's has gone (or its row exists already): plan tomorrow's
         at = datetime.combine(today + timedelta(days=1), s.digest_time, tzinfo=tz)
-    reminders.schedule(db, f"digest:{at.date().isoformat()}", "digest", at, now)
+    reminders.schedule(db, digest_key(at.date().isoformat()), "digest", at, now)
 
 
 def _open_cases(
@@ -65,4 +66,4 @@ def claim_digest(
             return None
     text, blocks = build_digest(ctx.config.language, lines, total)
     args = {"channel": ctx.config.responders_channel, "text": text, "blocks": blocks}
-    return Post((r.id,), args, None, "digest")
+    return Post((r.id,), args, None, OutboxKind.DIGEST)

@@ -15,8 +15,10 @@ from typing import Any
 from bot.context import AppContext
 from bot.domain.case import Case
 from bot.domain.handling import MAX_MESSAGE
-from bot.flows.case_guard import Done, case_from_value, refuse_if_reporter_purged
+from bot.domain.stored import CONVERSATION_KINDS, OutboxKind, parse_outbox_key
+from bot.flows.case_guard import case_from_value, refuse_if_reporter_purged
 from bot.flows.case_guard import submission_refusal as refusal
+from bot.flows.done import Done
 from bot.i18n import t
 from bot.slack.payloads import Press, view_id_of
 from bot.slack.privately import Refused
@@ -135,25 +137,21 @@ async def answer_dm(ctx: AppContext, dm: dict[str, Any], key: str, **params: str
 
 
 def is_conversation_kind(kind: str) -> bool:
-    return kind == conversation.CLOSED_NOTICE or kind.split(":")[0] in (
-        conversation.TO_EMPLOYEE,
-        conversation.SENT_NOTE,
-        conversation.RELAY,
-    )
+    return parse_outbox_key(kind).kind in CONVERSATION_KINDS
 
 
 async def render_conversation(
     ctx: AppContext, case: Case, kind: str
 ) -> tuple[str, str, list[Block], str | None]:
     """(channel, text, blocks, thread_ts) for the outbox kinds of this module."""
-    if kind == conversation.CLOSED_NOTICE:
+    stored = parse_outbox_key(kind)
+    if stored.kind is OutboxKind.CLOSED_NOTICE:
         lang = case.reporter_lang
         text = t(lang, "act.closed_notice.text", case_no=case.case_no)
         blocks = [section(text), context(t(lang, "act.closed_notice.reopen"))]
         return case.reporter_id, text, blocks, None
-    base, _, ref = kind.partition(":")
-    actor, body, signed = await ctx.store.run(conversation.entry_text, case.id, int(ref))
-    if base == conversation.TO_EMPLOYEE:
+    actor, body, signed = await ctx.store.run(conversation.entry_text, case.id, stored.ref_id)
+    if stored.kind is OutboxKind.TO_EMPLOYEE:
         lang = case.reporter_lang
         text = t(lang, "act.to_employee.text", case_no=case.case_no)
         quoted = "> " + escape(body).replace("\n", "\n> ")
@@ -167,7 +165,7 @@ async def render_conversation(
         from bot.flows.render import NotReady
 
         raise NotReady(kind)
-    if base == conversation.SENT_NOTE:
+    if stored.kind is OutboxKind.SENT_NOTE:
         key = "act.sent_note.signed" if signed else "act.sent_note.unsigned"
         text = t(team, key, user=user(actor))
     else:

@@ -18,6 +18,14 @@ import sqlite_utils
 from bot.config.reminders import ReminderSettings
 from bot.context import AppContext
 from bot.domain.case import Case
+from bot.domain.stored import (
+    CaseStatus,
+    OutboxKind,
+    ack_key,
+    outbox_key,
+    shift_key,
+    step_key,
+)
 from bot.flows.reminder_send import BOT_ACTOR, escalation_list, on_duty_now
 from bot.views.reminders import build_escalation, build_shift_ping, build_step_reminder
 from db import handling, outbox, overrides, reminders, timeline
@@ -33,7 +41,7 @@ class Post:
     ids: tuple[int, ...]  # the reminders this message fires
     args: dict[str, Any]  # channel, text, blocks, thread_ts
     case_id: int | None
-    kind: str = "reminder"  # the outbox kind's prefix: "reminder", "digest", "welfare"
+    kind: OutboxKind = OutboxKind.REMINDER  # or DIGEST, WELFARE, NOTICE
 
 
 def queue(db: sqlite_utils.Database, posts: Sequence[Post | None], now: datetime) -> int:
@@ -43,7 +51,7 @@ def queue(db: sqlite_utils.Database, posts: Sequence[Post | None], now: datetime
     for p in posts:
         if p is not None:
             message = {"args": p.args, "reminders": list(p.ids)}
-            outbox.enqueue_post(db, p.case_id, f"{p.kind}:{p.ids[0]}", message, now)
+            outbox.enqueue_post(db, p.case_id, outbox_key(p.kind, p.ids[0]), message, now)
             queued += 1
     return queued
 
@@ -73,7 +81,7 @@ def claim_ack(
 ) -> Post | None:
     with immediate(db):
         case = find_case(db, r.case_id)
-        if case is None or case.acknowledged_at is not None or case.status != "new":
+        if case is None or case.acknowledged_at is not None or case.status != CaseStatus.NEW:
             reminders.fire(db, r.id, now, "skipped")
             return None
         if _hold(db, [r], case, now, ctx, s) or not reminders.fire(db, r.id, now, "sent"):
@@ -82,7 +90,7 @@ def claim_ack(
         if interval is not None and r.attempt < s.max_escalations:
             n = r.attempt + 1
             reminders.schedule(
-                db, f"ack:{case.id}:{n}", "ack", now + interval, now, case_id=case.id, attempt=n
+                db, ack_key(case.id, n), "ack", now + interval, now, case_id=case.id, attempt=n
             )
         who = escalation_list(db, ctx.config, now)
         timeline.add(db, case.id, now, BOT_ACTOR, "escalated", attempt=r.attempt, notified=who)
@@ -108,7 +116,8 @@ def claim_steps(
         done = handling.done_steps(db, case.id) if case else set()
         live = []
         for r in rs:
-            if case is None or case.status == "closed" or r.chain in done or r.chain not in steps:
+            closed = case is None or case.status == CaseStatus.CLOSED
+            if closed or r.chain in done or r.chain not in steps:
                 reminders.fire(db, r.id, now, "skipped")
             else:
                 live.append(r)
@@ -120,7 +129,7 @@ def claim_steps(
                 n = r.attempt + 1
                 reminders.schedule(
                     db,
-                    f"step:{case.id}:{r.chain}:{n}",
+                    step_key(case.id, r.chain, n),
                     "step",
                     now + steps[r.chain].remind_after,
                     now,
@@ -168,7 +177,7 @@ def claim_shift_pings(db: sqlite_utils.Database, now: datetime, ctx: AppContext)
             case = find_case(db, case_id)
             assert case is not None
             for name, member in changed:
-                key = f"shift:{case.id}:{name}:{member}:{iso(now)}"
+                key = shift_key(case.id, name, member, iso(now))
                 pinged = (case.legal_on_duty, case.counseling_on_duty)  # when it was filed
                 if member in pinged or not reminders.schedule(
                     db, key, "shift", now, now, case_id=case.id, chain=name

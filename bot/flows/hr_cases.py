@@ -20,6 +20,7 @@ from bot.domain.evidence import workspace_host
 from bot.domain.periods import PeriodError, parse_period
 from bot.domain.stats import CaseRef
 from bot.flows.case_guard import is_own_report
+from bot.flows.done import Done
 from bot.flows.hr_access import Tell, post_dm, require_hr
 from bot.i18n import t
 from bot.views.hr_cases import (
@@ -76,26 +77,26 @@ def _additions(db: sqlite_utils.Database, entries: list[timeline.Entry]) -> list
 
 async def submit_purpose(
     ctx: AppContext, user_id: str, view: dict[str, Any]
-) -> tuple[dict[str, str] | None, dict[str, Any] | None]:
-    """(errors, None) or (None, the case modal); the caller acks with either."""
+) -> Done:
+    """Errors on the form, or the case modal."""
     await require_hr(ctx, user_id)
     lang = await ctx.people.lang(user_id)
     purpose = purpose_text(view)
     if not PURPOSE_MIN <= len(purpose) <= PURPOSE_MAX:
-        return {PURPOSE_BLOCK: t(lang, "hr.show.purpose_invalid")}, None
+        return Done(errors={PURPOSE_BLOCK: t(lang, "hr.show.purpose_invalid")})
     # HR is not HR for their own report either (their access would be in the audit).
     own = await ctx.store.run(find_case_no, purpose_case_no(view))
     if own is not None and is_own_report(ctx, user_id, own):
-        return {PURPOSE_BLOCK: t(lang, "act.refuse.own_case")}, None
+        return Done(errors={PURPOSE_BLOCK: t(lang, "act.refuse.own_case")})
     found = await ctx.store.run(
         _open_case, purpose_case_no(view), user_id, purpose, ctx.clock.now()
     )
     if found is None:
-        return {PURPOSE_BLOCK: t(lang, "refuse.unknown_case")}, None
+        return Done(errors={PURPOSE_BLOCK: t(lang, "refuse.unknown_case")})
     case, entries = found
     additions = await ctx.store.run(_additions, entries)
     log.info("hr viewed a case: case=%s", case.case_no)
-    return None, build_case_modal(
+    modal = build_case_modal(
         lang,
         case,
         ctx.policy,
@@ -104,6 +105,7 @@ async def submit_purpose(
         additions,
         workspace_host(ctx.workspace_url),
     )
+    return Done(view=modal)
 
 
 def _customer_cases(

@@ -21,8 +21,9 @@ from typing import Any
 
 from bot.context import AppContext
 from bot.flows.delivery import Backoff
+from bot.flows.done import Done
 from bot.flows.employee_messages import DM, relay_dm
-from bot.flows.report import Filing, Submission, record_report
+from bot.flows.report import Filing, record_report
 from bot.flows.thread_replies import THREAD, thread_reply
 from db.journal import Entry, Journal
 
@@ -61,8 +62,8 @@ class Intake:
 
     # -- reports ---------------------------------------------------------------
 
-    async def file_report(self, filing: Filing, budget: float) -> Submission | Taken:
-        """The committed Submission if it landed within `budget` seconds; otherwise
+    async def file_report(self, filing: Filing, budget: float) -> Done | Taken:
+        """The committed report's Done if it landed within `budget` seconds; otherwise
         Taken.PENDING (durable, being committed) or Taken.LOST (tell the employee)."""
         key = filing.view_id or uuid.uuid4().hex
         name = Journal.name_for("report", key)
@@ -70,7 +71,7 @@ class Intake:
         journaled = self._keep(asyncio.ensure_future(self._put("report", key, filing.to_json())))
         storing = self._keep(asyncio.ensure_future(record_report(self.ctx, filing)))
         try:
-            result: Submission | None = await asyncio.wait_for(asyncio.shield(storing), budget)
+            result: Done | None = await asyncio.wait_for(asyncio.shield(storing), budget)
         except TimeoutError:
             result = None
         except Exception as e:  # the commit failed fast: the journal entry carries it

@@ -28,6 +28,7 @@ import sqlite_utils
 
 from bot.config.reminders import ReminderSettings
 from bot.context import AppContext
+from bot.domain.stored import CaseStatus, parse_reminder_key
 from bot.flows.digest import claim_digest, schedule_next_digest
 from bot.flows.escalation import (
     Post,
@@ -74,12 +75,12 @@ def _retry_shift(
     """A shift ping Slack refused earlier: send it again if the case still waits."""
     with immediate(db):
         case = find_case(db, r.case_id)
-        if case is None or case.acknowledged_at is not None or case.status != "new":
+        if case is None or case.acknowledged_at is not None or case.status != CaseStatus.NEW:
             reminders.fire(db, r.id, now, "skipped")
             return None
         if not reminders.fire(db, r.id, now, "sent"):
             return None
-    member = r.key.split(":")[3]
+    member = parse_reminder_key(r.key).member
     text, blocks = build_shift_ping(ctx.config.language, case.case_no, r.chain, member)
     return Post(
         (r.id,),

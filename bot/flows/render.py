@@ -8,6 +8,7 @@ from typing import Any
 import sqlite_utils
 
 from bot.context import AppContext
+from bot.domain.stored import OutboxKind, parse_outbox_key
 from bot.flows.employee_messages import is_conversation_kind, render_conversation
 from bot.i18n import t
 from bot.views.case_card import build_card, repeat_line
@@ -70,20 +71,21 @@ async def render(ctx: AppContext, case_id: int, kind: str) -> Outgoing:
         return Outgoing(channel, text, blocks, thread_ts=thread_ts)
     team_lang = ctx.config.language
     repeat = repeat_line(team_lang, case, earlier, ctx.workspace_url, ctx.config.repeat_window.days)
-    if kind == "card":
+    base = parse_outbox_key(kind).kind
+    if base is OutboxKind.CARD:
         # Rendered as the case is now: a late card already shows lead, steps, measures.
         text, blocks = build_card(
             team_lang, case, ctx.policy, ctx.config.timezone, repeat, handling
         )
         return Outgoing(ctx.config.responders_channel, text, blocks)
-    if kind == "confirmation":
+    if base is OutboxKind.CONFIRMATION:
         text, blocks = build_confirmation(case.reporter_lang, case, ctx.policy)
         return Outgoing(case.reporter_id, text, blocks)
     if not (case.card_channel and case.card_ts):
         raise NotReady(kind)
-    if kind == "thread":
+    if base is OutboxKind.THREAD:
         text, blocks = build_thread_reply(team_lang, case, ctx.policy, repeat, handling)
-    elif kind == "info_added":
+    elif base is OutboxKind.INFO_ADDED:
         text = t(team_lang, "thread.info_added", case_no=case.case_no)
         blocks = [section(text)]
     else:

@@ -14,9 +14,9 @@ from typing import Any
 
 from bot.context import AppContext
 from bot.domain import identifiers
-from bot.domain.case import Case
 from bot.domain.report import Report, validate
 from bot.domain.severity import derive_severity
+from bot.flows.done import Done
 from bot.flows.oncall import on_duty
 from bot.flows.reminders import case_plan
 from bot.i18n import t
@@ -32,14 +32,6 @@ async def open_report_form(ctx: AppContext, user_id: str, trigger_id: str, prefi
     view = build_report_form(lang, ctx.policy, ctx.clock.now(), prefill=prefill)
     await ctx.client.views_open(trigger_id=trigger_id, view=view)
     log.info("report form opened")
-
-
-@dataclass(frozen=True)
-class Submission:
-    errors: dict[str, str] | None = None  # block_id -> message, shown on the form
-    case: Case | None = None
-    created: bool = False
-    recorded_view: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -103,14 +95,14 @@ class Filing:
         )
 
 
-def prepare_report(ctx: AppContext, user_id: str, view: dict[str, Any]) -> Filing | Submission:
+def prepare_report(ctx: AppContext, user_id: str, view: dict[str, Any]) -> Filing | Done:
     """Validate the form (no database, no network): the Filing, or the form's errors."""
     lang = metadata_lang(view.get("private_metadata"), ctx.config.language)
     now = ctx.clock.now()
     result = validate(parse_report_form(view.get("state")), now, ctx.policy)
     if not isinstance(result, Report):
         log.info("report form rejected: fields=%s", ",".join(sorted(result)))
-        return Submission(errors={k: t(lang, v) for k, v in result.items()})
+        return Done(errors={k: t(lang, v) for k, v in result.items()})
     hashes = {
         kind: identifiers.customer_hash(ctx.settings.hash_key, kind, value)
         for kind, value in result.identifiers.items()
@@ -119,10 +111,10 @@ def prepare_report(ctx: AppContext, user_id: str, view: dict[str, Any]) -> Filin
     return Filing(user_id, view_id if isinstance(view_id, str) else None, lang, now, result, hashes)
 
 
-async def record_report(ctx: AppContext, filing: Filing) -> Submission:
+async def record_report(ctx: AppContext, filing: Filing) -> Done:
     """Commit the case and its pending deliveries. Idempotent by view id: the same
     submission committed twice (a Slack retry, a journal entry after a crash) gives the
-    first case with created=False."""
+    first case again (its deliveries are not queued twice)."""
     report, now = filing.report, filing.at
     new = NewCase(
         report=report,
@@ -146,8 +138,5 @@ async def record_report(ctx: AppContext, filing: Filing) -> Submission:
     log.info("case filed: case=%s created=%s severity=%s", case.case_no, created, case.severity)
     if created:
         ctx.kick_deliveries()
-    return Submission(
-        case=case,
-        created=created,
-        recorded_view=build_recorded_view(filing.lang, case, ctx.policy),
-    )
+    # No case_id: a new case's card is posted by the delivery loop, not refreshed.
+    return Done(view=build_recorded_view(filing.lang, case, ctx.policy), deliveries=created)

@@ -14,6 +14,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.config.reminders import ReminderSettings
 from bot.context import AppContext
+from bot.domain.stored import CaseStatus, OutboxKind, outbox_key, welfare_key
 from bot.flows.escalation import Post
 from bot.flows.reminder_send import BOT_ACTOR
 from bot.i18n import t
@@ -47,9 +48,9 @@ def claim_checkin(
         # Reopened since (or closed again later: that close has its own check-in).
         if (
             case is None
-            or case.status != "closed"
+            or case.status != CaseStatus.CLOSED
             or case.closed_at is None
-            or r.key != f"welfare:{case.id}:{iso(case.closed_at)}"
+            or r.key != welfare_key(case.id, iso(case.closed_at))
         ):
             reminders.fire(db, r.id, now, "skipped")
             return None
@@ -66,7 +67,10 @@ def claim_checkin(
     )
     # Queued sealed (db/outbox.py): the channel is the reporter.
     return Post(
-        (r.id,), {"channel": case.reporter_id, "text": text, "blocks": blocks}, case.id, "welfare"
+        (r.id,),
+        {"channel": case.reporter_id, "text": text, "blocks": blocks},
+        case.id,
+        OutboxKind.WELFARE,
     )
 
 
@@ -118,7 +122,8 @@ def _record_answer(
                 text = t(n.lang, n.key, case_no=case.case_no, **dict(n.params))
                 args = {"channel": n.to, "text": text, "blocks": [section(text)]}
                 message = {"args": args, "reminders": []}
-                outbox.enqueue_post(db, r.case_id, f"notice:{reminder_id}", message, now)
+                notice = outbox_key(OutboxKind.NOTICE, reminder_id)
+                outbox.enqueue_post(db, r.case_id, notice, message, now)
         answers = reminders.welfare_answers(db, reminder_id)
         closed = case.closed_at or now
         days = (r.due_at - closed).days
