@@ -138,7 +138,9 @@ class Bot:
         # For message links in the repeat-customer flag; without it links degrade to text.
         try:
             resp = await self.ctx.client.auth_test()
-            self.ctx.workspace_url = str(resp.get("url") or self.ctx.workspace_url)
+            url = resp.get("url")
+            if url:
+                self.ctx.workspace.learn(str(url))
         except Exception as e:
             log.warning(
                 "auth.test failed at start (%s); message links use the default host",
@@ -219,11 +221,10 @@ def build(
         bolt_log.setLevel(level)
     # The journal beside the database, sealed with the same data key (db/journal.py).
     journal = Journal(journal_dir(store.path), store.sealer or Sealer(settings.data_keys))
-    ctx.intake = Intake(ctx, journal)
-    register_all(app, ctx)
-    deliverer = Deliverer(ctx, delivery_client, backoff=backoff)
-    ctx.deliverer = deliverer
+    intake = Intake(ctx, journal)
+    register_all(app, ctx, intake)
+    deliverer = Deliverer(ctx, delivery_client, backoff=backoff)  # listens to ctx.deliveries
     # Any call Slack answers after an outage sends what waits at once (issue 9, item 23).
     client.on_success = delivery_client.on_success = deliverer.slack_answered
     quick_client.on_success = deliverer.slack_answered
-    return Bot(app, ctx, deliverer, ReminderLoop(ctx), RetentionLoop(ctx), intake=ctx.intake)
+    return Bot(app, ctx, deliverer, ReminderLoop(ctx), RetentionLoop(ctx), intake=intake)

@@ -17,7 +17,7 @@ from slack_bolt.async_app import AsyncApp, AsyncBoltContext
 
 from bot.context import AppContext
 from bot.flows.employee_messages import DM, answer_dm, dm_entry
-from bot.flows.intake import Taken
+from bot.flows.intake import Intake, Taken
 from bot.flows.thread_replies import THREAD
 
 log = logging.getLogger(__name__)
@@ -25,7 +25,7 @@ log = logging.getLogger(__name__)
 HUMAN_SUBTYPES = (None, "file_share", "thread_broadcast")
 
 
-def register(app: AsyncApp, ctx: AppContext) -> None:
+def register(app: AsyncApp, ctx: AppContext, intake: Intake) -> None:
     def entry(body: dict[str, Any]) -> tuple[str, str, dict[str, Any]] | None:
         """(journal kind, key, payload) of a message the bot acts on."""
         event = body.get("event") or {}
@@ -51,7 +51,7 @@ def register(app: AsyncApp, ctx: AppContext) -> None:
         found = entry(body)
         if found is not None:
             kind, key, payload = found
-            context["intake"] = (*found, await ctx.require_intake().keep_event(kind, key, payload))
+            context["intake"] = (*found, await intake.keep_event(kind, key, payload))
         await next()
 
     @app.event("message", middleware=[persist_first])
@@ -60,7 +60,7 @@ def register(app: AsyncApp, ctx: AppContext) -> None:
         if kept is None:
             return
         kind, key, payload, durable = kept
-        outcome = await ctx.require_intake().process_event(kind, key, payload, durable)
+        outcome = await intake.process_event(kind, key, payload, durable)
         if outcome is Taken.REPEAT:
             log.info("event seen before, dropped: type=message")
         elif kind == DM and outcome is Taken.PENDING:

@@ -10,7 +10,7 @@ from bot.context import AppContext
 from bot.domain.severity import HAPPENING_NOW
 from bot.flows.details import submit_add_info
 from bot.flows.done import Done
-from bot.flows.intake import Taken
+from bot.flows.intake import Intake, Taken
 from bot.flows.report import prepare_report
 from bot.i18n import t
 from bot.views.confirmation import build_recording_view
@@ -23,7 +23,7 @@ ACK_BUDGET = 2.0
 NOT_RECORDED_FIELD = "narrative"
 
 
-def register(app: AsyncApp, ctx: AppContext) -> None:
+def register(app: AsyncApp, ctx: AppContext, intake: Intake) -> None:
     @app.view(Callback.REPORT_FORM)
     async def report_submitted(ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]) -> None:
         # Validation errors and the "recorded" screen can only travel in this ack.
@@ -35,7 +35,7 @@ def register(app: AsyncApp, ctx: AppContext) -> None:
         if isinstance(prepared, Done):
             await answer(ack, prepared)
             return
-        result = await ctx.require_intake().file_report(prepared, ACK_BUDGET)
+        result = await intake.file_report(prepared, ACK_BUDGET)
         if isinstance(result, Done):
             await answer(ack, result)
         elif result is Taken.PENDING:

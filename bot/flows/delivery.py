@@ -15,7 +15,6 @@ a transient failure.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import sqlite3
 from datetime import datetime, timedelta
@@ -29,9 +28,11 @@ from bot.clock import Clock, SystemClock
 from bot.context import AppContext
 from bot.flows.pacing import ChannelPacer
 from bot.flows.posted_lookup import find_posted, metadata
-from bot.flows.render import Gone, NotReady, Outgoing, render_delivery
+from bot.flows.render import render_delivery
 from bot.flows.retries import Backoff, RetrySchedule
+from bot.loops import Loop
 from bot.slack.errors import error_name, may_have_happened
+from bot.views.outgoing import Gone, NotReady, Outgoing
 from db import cases, outbox, reminders
 from db.rows import immediate
 
@@ -50,7 +51,12 @@ PERMANENT = {
 }
 
 
-class Deliverer:
+class Deliverer(Loop):
+    """The delivery loop; it listens to the context's `deliveries` wake-up, so a flow
+    that queued something wakes it through `ctx.kick_deliveries()`."""
+
+    name = "deliveries"
+
     def __init__(
         self,
         ctx: AppContext,
@@ -60,59 +66,32 @@ class Deliverer:
         backoff: Backoff | None = None,
         concurrency: int = 8,
     ) -> None:
+        super().__init__(ctx.deliveries)
         self.ctx = ctx
         self.client = client  # no retry handlers: this loop is the retry mechanism
         self.clock = clock or SystemClock()  # wall time: what the outbox records
         self.retries = RetrySchedule(backoff or Backoff())  # monotonic: when to retry
-        self._wake = asyncio.Event()
-        self._stop_event = asyncio.Event()
         self.pacer = ChannelPacer()
         self._sem = asyncio.Semaphore(concurrency)
         self._in_flight: set[int] = set()
-        self._task: asyncio.Task[None] | None = None
-        self._stopping = False
+        self._posting: set[asyncio.Task[None]] = set()
         self.delivered = 0
-
-    def kick(self) -> None:
-        self._wake.set()
 
     def slack_answered(self) -> None:
         """Any Web API call succeeded: Slack is back, so what waits out a transient
         failure goes now (called on every successful call; cheap when nothing waits)."""
         if self.retries.slack_is_back():
-            self._wake.set()
+            self.wake()
 
-    def start(self) -> None:
-        self._task = asyncio.create_task(self._run(), name="deliveries")
+    async def tick(self) -> int:
+        return await self.run_once(self._posting)
 
-    async def stop(self) -> None:
+    async def finish(self) -> None:
         """Let in-flight posts finish; what is still pending stays in the outbox."""
-        self._stopping = True
-        self._stop_event.set()
-        self._wake.set()
-        if self._task:
-            await self._task
+        if self._posting:
+            await asyncio.gather(*self._posting, return_exceptions=True)
 
-    async def _run(self) -> None:
-        tasks: set[asyncio.Task[None]] = set()
-        while not self._stopping:
-            # Cleared before looking, not after: a kick (or stop) that arrives while we
-            # look must not be lost, or a new report would wait for the next timeout.
-            self._wake.clear()
-            try:
-                await self.run_once(tasks)
-                wait = await self._seconds_until_next()
-            except Exception:
-                log.exception("delivery loop tick failed; retrying")
-                wait = 1.0
-            if self._stopping:
-                break
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), timeout=wait)
-        if tasks:
-            await asyncio.gather(*tasks, return_exceptions=True)
-
-    async def _seconds_until_next(self) -> float:
+    async def next_wait(self) -> float:
         # Rows in flight are excluded: otherwise a delivery waiting on Slack (or on a
         # paced channel) would look overdue and spin the loop.
         # Rows whose retry this process timed are waited for on the monotonic clock; the
@@ -174,7 +153,7 @@ class Deliverer:
                 return
             # Wait for a rate-limited channel's turn outside the semaphore, so DMs and
             # other channels keep flowing meanwhile.
-            if not await self.pacer.wait_turn(msg.channel, self._stop_event):
+            if not await self.pacer.wait_turn(msg.channel, self.stopping):
                 return  # stopping: the row stays pending for the next start
             async with self._sem:
                 await self._attempt(d, msg)
@@ -185,7 +164,7 @@ class Deliverer:
             self.retries.failed(d.id, transient=False, after=1.0)
         finally:
             self._in_flight.discard(d.id)
-            self._wake.set()  # a finished card unblocks its thread reply
+            self.wake()  # a finished card unblocks its thread reply
 
     async def _attempt(self, d: outbox.Delivery, msg: Outgoing) -> None:
         store = self.ctx.store

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 import sqlite_utils
 
 from bot.config.reminders import ReminderSettings
-from bot.context import AppContext
+from bot.context import Rules
 from bot.domain.stored import OutboxKind, digest_key
 from bot.flows.escalation import Post
 from bot.views.reminders import DIGEST_MAX_CASES, DigestLine, build_digest
@@ -22,11 +22,11 @@ from db.rows import immediate
 
 
 def schedule_next_digest(
-    db: sqlite_utils.Database, now: datetime, ctx: AppContext, s: ReminderSettings
+    db: sqlite_utils.Database, now: datetime, rules: Rules, s: ReminderSettings
 ) -> None:
     if s.digest_time is None:
         return
-    tz = ctx.config.timezone
+    tz = rules.config.timezone
     today = now.astimezone(tz).date()
     at = datetime.combine(today, s.digest_time, tzinfo=tz)
     if at <= now:  # today's has gone (or its row exists already): plan tomorrow's
@@ -35,7 +35,7 @@ def schedule_next_digest(
 
 
 def _open_cases(
-    db: sqlite_utils.Database, now: datetime, ctx: AppContext
+    db: sqlite_utils.Database, now: datetime, rules: Rules
 ) -> tuple[list[DigestLine], int]:
     heads, total = open_cases(db, DIGEST_MAX_CASES)
     lines = []
@@ -43,7 +43,7 @@ def _open_cases(
         done = handling.done_steps(db, c.id)
         overdue = sum(
             1
-            for step in ctx.policy.steps
+            for step in rules.policy.steps
             if step.id not in done and c.reported_at + step.remind_after <= now
         )
         lines.append(
@@ -53,17 +53,17 @@ def _open_cases(
 
 
 def claim_digest(
-    db: sqlite_utils.Database, r: Reminder, now: datetime, ctx: AppContext, s: ReminderSettings
+    db: sqlite_utils.Database, r: Reminder, now: datetime, rules: Rules, s: ReminderSettings
 ) -> Post | None:
     with immediate(db):
-        quiet = s.quiet_until(now, ctx.config.timezone)
+        quiet = s.quiet_until(now, rules.config.timezone)
         if quiet is not None:
             reminders.defer(db, r.id, quiet)
             return None
-        lines, total = _open_cases(db, now, ctx)
+        lines, total = _open_cases(db, now, rules)
         # Nothing open: the day's digest is done, silently.
         if not reminders.fire(db, r.id, now, "sent" if total else "skipped") or not total:
             return None
-    text, blocks = build_digest(ctx.config.language, lines, total)
-    args = {"channel": ctx.config.responders_channel, "text": text, "blocks": blocks}
+    text, blocks = build_digest(rules.config.language, lines, total)
+    args = {"channel": rules.config.responders_channel, "text": text, "blocks": blocks}
     return Post((r.id,), args, None, OutboxKind.DIGEST)

@@ -13,9 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.context import AppContext
-from bot.domain.case import Case
 from bot.domain.handling import MAX_MESSAGE
-from bot.domain.stored import CONVERSATION_KINDS, OutboxKind, parse_outbox_key
 from bot.flows.case_guard import case_from_value, refuse_if_reporter_purged
 from bot.flows.case_guard import submission_refusal as refusal
 from bot.flows.done import Done
@@ -23,8 +21,6 @@ from bot.i18n import t
 from bot.slack.payloads import Press, view_id_of
 from bot.slack.privately import Refused
 from bot.views.actions_modals import message_modal, submitted, submitted_text, text_problem
-from bot.views.common import Block, context, section
-from bot.views.mrkdwn import escape, user
 from db import conversation
 from db.cases import reporter_ref
 from db.handling import Outcome
@@ -134,42 +130,3 @@ async def answer_dm(ctx: AppContext, dm: dict[str, Any], key: str, **params: str
         await ctx.client.chat_postMessage(**reply)
     except Exception as e:  # Slack down: what was stored stays stored
         log.warning("could not answer the employee's DM: key=%s error=%s", key, type(e).__name__)
-
-
-def is_conversation_kind(kind: str) -> bool:
-    return parse_outbox_key(kind).kind in CONVERSATION_KINDS
-
-
-async def render_conversation(
-    ctx: AppContext, case: Case, kind: str
-) -> tuple[str, str, list[Block], str | None]:
-    """(channel, text, blocks, thread_ts) for the outbox kinds of this module."""
-    stored = parse_outbox_key(kind)
-    if stored.kind is OutboxKind.CLOSED_NOTICE:
-        lang = case.reporter_lang
-        text = t(lang, "act.closed_notice.text", case_no=case.case_no)
-        blocks = [section(text), context(t(lang, "act.closed_notice.reopen"))]
-        return case.reporter_id, text, blocks, None
-    actor, body, signed = await ctx.store.run(conversation.entry_text, case.id, stored.ref_id)
-    if stored.kind is OutboxKind.TO_EMPLOYEE:
-        lang = case.reporter_lang
-        text = t(lang, "act.to_employee.text", case_no=case.case_no)
-        quoted = "> " + escape(body).replace("\n", "\n> ")
-        blocks = [section(text), section(quoted)]
-        if signed:
-            blocks.append(section(t(lang, "act.to_employee.signed", user=user(actor))))
-        blocks.append(context(t(lang, "act.to_employee.reply_hint")))
-        return case.reporter_id, text, blocks, None
-    team = ctx.config.language
-    if not (case.card_channel and case.card_ts):
-        from bot.flows.render import NotReady
-
-        raise NotReady(kind)
-    if stored.kind is OutboxKind.SENT_NOTE:
-        key = "act.sent_note.signed" if signed else "act.sent_note.unsigned"
-        text = t(team, key, user=user(actor))
-    else:
-        key = "act.relay.closed" if case.status == "closed" else "act.relay.text"
-        text = t(team, key, case_no=case.case_no)
-    quoted = "> " + escape(body).replace("\n", "\n> ")
-    return case.card_channel, text, [section(f"{text}\n{quoted}")], case.card_ts

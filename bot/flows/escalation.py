@@ -16,7 +16,7 @@ from typing import Any
 import sqlite_utils
 
 from bot.config.reminders import ReminderSettings
-from bot.context import AppContext
+from bot.context import Rules
 from bot.domain.case import Case
 from bot.domain.stored import (
     CaseStatus,
@@ -61,14 +61,14 @@ def _hold(
     rs: Sequence[Reminder],
     case: Case,
     now: datetime,
-    ctx: AppContext,
+    rules: Rules,
     s: ReminderSettings,
 ) -> bool:
     """Defer when the thread is not in Slack yet, or for quiet hours (urgent cases
     never wait). True if deferred."""
     until = None if case.card_ts else now + NOT_POSTED_YET
     if until is None and case.severity != "urgent":
-        until = s.quiet_until(now, ctx.config.timezone)
+        until = s.quiet_until(now, rules.config.timezone)
     if until is None:
         return False
     for r in rs:
@@ -77,14 +77,14 @@ def _hold(
 
 
 def claim_ack(
-    db: sqlite_utils.Database, r: Reminder, now: datetime, ctx: AppContext, s: ReminderSettings
+    db: sqlite_utils.Database, r: Reminder, now: datetime, rules: Rules, s: ReminderSettings
 ) -> Post | None:
     with immediate(db):
         case = find_case(db, r.case_id)
         if case is None or case.acknowledged_at is not None or case.status != CaseStatus.NEW:
             reminders.fire(db, r.id, now, "skipped")
             return None
-        if _hold(db, [r], case, now, ctx, s) or not reminders.fire(db, r.id, now, "sent"):
+        if _hold(db, [r], case, now, rules, s) or not reminders.fire(db, r.id, now, "sent"):
             return None
         interval = s.ack_after.get(case.severity)
         if interval is not None and r.attempt < s.max_escalations:
@@ -92,9 +92,9 @@ def claim_ack(
             reminders.schedule(
                 db, ack_key(case.id, n), "ack", now + interval, now, case_id=case.id, attempt=n
             )
-        who = escalation_list(db, ctx.config, now)
+        who = escalation_list(db, rules.config, now)
         timeline.add(db, case.id, now, BOT_ACTOR, "escalated", attempt=r.attempt, notified=who)
-    lang = ctx.config.language
+    lang = rules.config.language
     text, blocks = build_escalation(
         lang, case.case_no, now - case.reported_at, r.attempt, s.max_escalations, who
     )
@@ -106,11 +106,11 @@ def claim_steps(
     db: sqlite_utils.Database,
     rs: Sequence[Reminder],
     now: datetime,
-    ctx: AppContext,
+    rules: Rules,
     s: ReminderSettings,
 ) -> Post | None:
     """One message for a case's steps that fall due together; snoozing it snoozes them."""
-    steps = {step.id: step for step in ctx.policy.steps}
+    steps = {step.id: step for step in rules.policy.steps}
     with immediate(db):
         case = find_case(db, rs[0].case_id)
         done = handling.done_steps(db, case.id) if case else set()
@@ -121,7 +121,7 @@ def claim_steps(
                 reminders.fire(db, r.id, now, "skipped")
             else:
                 live.append(r)
-        if case is None or not live or _hold(db, live, case, now, ctx, s):
+        if case is None or not live or _hold(db, live, case, now, rules, s):
             return None
         live = [r for r in live if reminders.fire(db, r.id, now, "sent")]
         for r in live:
@@ -137,7 +137,7 @@ def claim_steps(
                     chain=r.chain,
                     attempt=n,
                 )
-        who = [case.lead] if case.lead else on_duty_now(db, ctx.config, now)
+        who = [case.lead] if case.lead else on_duty_now(db, rules.config, now)
         timeline.add(
             db,
             case.id,
@@ -149,7 +149,7 @@ def claim_steps(
         )
     if not live:
         return None
-    lang = ctx.config.language
+    lang = rules.config.language
     titles = [steps[r.chain].title.get(lang) for r in live]
     ids = [r.id for r in live]
     text, blocks = build_step_reminder(lang, case.case_no, titles, who, ids)
@@ -157,13 +157,13 @@ def claim_steps(
     return Post(tuple(ids), args, case.id)
 
 
-def claim_shift_pings(db: sqlite_utils.Database, now: datetime, ctx: AppContext) -> list[Post]:
+def claim_shift_pings(db: sqlite_utils.Database, now: datetime, rules: Rules) -> list[Post]:
     """Notice rotations whose person on duty changed since the last tick (or since the
     last run), and ping the new person in every thread still waiting for an
     acknowledgement. Costs O(rotations) when nothing changed."""
     with immediate(db):
         changed = []
-        for name, rotation in ctx.config.rotations.items():
+        for name, rotation in rules.config.rotations.items():
             member = overrides.on_duty(db, rotation, now)
             seen = overrides.seen_duty(db, name)
             if seen != member:
@@ -188,7 +188,7 @@ def claim_shift_pings(db: sqlite_utils.Database, now: datetime, ctx: AppContext)
                 timeline.add(
                     db, case.id, now, BOT_ACTOR, "shift_pinged", rotation=name, notified=[member]
                 )
-                text, blocks = build_shift_ping(ctx.config.language, case.case_no, name, member)
+                text, blocks = build_shift_ping(rules.config.language, case.case_no, name, member)
                 args = {
                     "channel": case.card_channel,
                     "thread_ts": case.card_ts,

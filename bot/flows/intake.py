@@ -11,7 +11,6 @@ event id / client_msg_id), so an entry committed twice makes one case or one rel
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import sqlite3
 import uuid
@@ -25,6 +24,7 @@ from bot.flows.done import Done
 from bot.flows.employee_messages import DM, relay_dm
 from bot.flows.report import Filing, record_report
 from bot.flows.thread_replies import THREAD, thread_reply
+from bot.loops import Loop
 from db.journal import Entry, Journal
 
 log = logging.getLogger(__name__)
@@ -43,8 +43,11 @@ class Taken(Enum):
     LOST = "lost"  # neither committed nor durable: the person must be told
 
 
-class Intake:
+class Intake(Loop):
+    name = "intake"
+
     def __init__(self, ctx: AppContext, journal: Journal, backoff: Backoff | None = None) -> None:
+        super().__init__()
         self.ctx = ctx
         self.journal = journal
         self.backoff = backoff or Backoff(base=0.5, cap=30.0)
@@ -56,9 +59,7 @@ class Intake:
         # Entries a request is committing right now: the loop leaves them alone.
         self._in_flight: set[str] = set()
         self._tasks: set[asyncio.Future[Any]] = set()
-        self._wake = asyncio.Event()
-        self._stop = asyncio.Event()
-        self._task: asyncio.Task[None] | None = None
+        self._failures = 0  # the first round runs at once: entries left by the last process
 
     # -- reports ---------------------------------------------------------------
 
@@ -167,7 +168,7 @@ class Intake:
         for entry in await asyncio.to_thread(self.journal.pending):
             if entry.name in self._in_flight:
                 continue  # its request commits it, or kicks the loop when it fails
-            if self._stop.is_set():
+            if self.stopping.is_set():
                 return False
             try:
                 await self._ingest(entry)
@@ -191,26 +192,17 @@ class Intake:
     # -- the loop ----------------------------------------------------------------
 
     def kick(self) -> None:
-        self._wake.set()
+        self.wake()
 
-    def start(self) -> None:
-        self._task = asyncio.create_task(self._run(), name="intake")
+    async def tick(self) -> bool:
+        complete = await self.ingest_pending()
+        self._failures = 0 if complete else self._failures + 1
+        return complete
 
-    async def stop(self) -> None:
-        self._stop.set()
-        self._wake.set()
-        if self._task is not None:
-            await self._task
+    async def next_wait(self) -> float:
+        return self.backoff.delay(self._failures) if self._failures else IDLE
 
-    async def _run(self) -> None:
-        failures = 0  # the first round runs at once: entries left by the last process
-        while not self._stop.is_set():
-            self._wake.clear()
-            try:
-                failures = 0 if await self.ingest_pending() else failures + 1
-            except Exception as e:
-                failures += 1
-                log.error("journal ingest failed: %s", type(e).__name__)
-            wait = self.backoff.delay(failures) if failures else IDLE
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), wait)
+    async def after_error(self, error: Exception) -> float:
+        self._failures += 1
+        log.error("journal ingest failed: %s", type(error).__name__)
+        return await self.next_wait()

@@ -2,50 +2,22 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 import sqlite_utils
 
 from bot.context import AppContext
-from bot.domain.stored import OutboxKind, parse_outbox_key
-from bot.flows.employee_messages import is_conversation_kind, render_conversation
+from bot.domain.stored import CONVERSATION_KINDS, OutboxKind, parse_outbox_key
 from bot.i18n import t
 from bot.views.case_card import build_card, repeat_line
-from bot.views.common import Block, section
+from bot.views.common import section
 from bot.views.confirmation import build_confirmation
+from bot.views.conversation import conversation_message
+from bot.views.outgoing import Gone, NotReady, Outgoing
 from bot.views.thread import build_thread_reply
-from db import outbox
+from db import conversation, outbox
 from db.cases import earlier_cases, get_case
 from db.handling import load_handling
-
-
-@dataclass(frozen=True)
-class Outgoing:
-    channel: str
-    text: str
-    blocks: list[Block]
-    thread_ts: str | None = None
-
-    def args(self) -> dict[str, Any]:
-        args: dict[str, Any] = {
-            "channel": self.channel,
-            "text": self.text,
-            "blocks": self.blocks,
-            "unfurl_links": False,
-            "unfurl_media": False,
-        }
-        if self.thread_ts:
-            args["thread_ts"] = self.thread_ts
-        return args
-
-
-class NotReady(Exception):
-    """The delivery depends on a message that has not reached Slack yet."""
-
-
-class Gone(Exception):
-    """The delivery has nothing left to post (its stored message was purged)."""
 
 
 async def render_delivery(ctx: AppContext, d: outbox.Delivery) -> Outgoing:
@@ -66,12 +38,15 @@ async def render(ctx: AppContext, case_id: int, kind: str) -> Outgoing:
         return case, earlier_cases(db, case, ctx.config.repeat_window), load_handling(db, case_id)
 
     case, earlier, handling = await ctx.store.run(load)
-    if is_conversation_kind(kind):  # messages to and from the employee (issue 3)
-        channel, text, blocks, thread_ts = await render_conversation(ctx, case, kind)
-        return Outgoing(channel, text, blocks, thread_ts=thread_ts)
+    stored = parse_outbox_key(kind)
+    if stored.kind in CONVERSATION_KINDS:  # messages to and from the employee
+        entry = None
+        if stored.ref is not None:
+            entry = await ctx.store.run(conversation.entry_text, case.id, stored.ref_id)
+        return conversation_message(case, stored, ctx.config.language, entry)
     team_lang = ctx.config.language
     repeat = repeat_line(team_lang, case, earlier, ctx.workspace_url, ctx.config.repeat_window.days)
-    base = parse_outbox_key(kind).kind
+    base = stored.kind
     if base is OutboxKind.CARD:
         # Rendered as the case is now: a late card already shows lead, steps, measures.
         text, blocks = build_card(

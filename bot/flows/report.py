@@ -134,7 +134,7 @@ async def record_report(ctx: AppContext, filing: Filing) -> Done:
     def severity_for(earlier: int) -> str:
         return derive_severity(ctx.policy, report.categories, report.danger, earlier)
 
-    case, created = await ctx.store.run(file_case, new, severity_for, case_plan(ctx))
+    case, created = await ctx.store.run(file_case, new, severity_for, case_plan(ctx.rules))
     log.info("case filed: case=%s created=%s severity=%s", case.case_no, created, case.severity)
     if created:
         ctx.kick_deliveries()

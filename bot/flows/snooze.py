@@ -8,7 +8,7 @@ from typing import Any
 
 import sqlite_utils
 
-from bot.context import AppContext
+from bot.context import AppContext, Rules
 from bot.flows.reminder_send import on_duty_now
 from bot.slack.privately import Refused
 from bot.views.ids import Action
@@ -26,7 +26,7 @@ def _snooze(
     until: datetime,
     by: str,
     now: datetime,
-    ctx: AppContext,
+    rules: Rules,
 ) -> tuple[str, list[str], list[str]] | None:
     """Snooze the step reminders `ids`; returns (case no, step titles, who) to redraw."""
     with immediate(db):
@@ -39,11 +39,11 @@ def _snooze(
         timeline.add(
             db, case.id, now, by, "reminder_snoozed", steps=[c for _, c in pairs], until=iso(until)
         )
-        who = [case.lead] if case.lead else on_duty_now(db, ctx.config, now)
-    lang = ctx.config.language
+        who = [case.lead] if case.lead else on_duty_now(db, rules.config, now)
+    lang = rules.config.language
     titles = []
     for _, chain in pairs:
-        step = next((s for s in ctx.policy.steps if s.id == chain), None)
+        step = next((s for s in rules.policy.steps if s.id == chain), None)
         titles.append(step.title.get(lang) if step else chain)
     return case.case_no, titles, who
 
@@ -64,7 +64,7 @@ async def snooze_reminder(
         raise Refused("refuse.unknown_case")
     now = ctx.clock.now()
     until = now + delay
-    found = await ctx.store.run(_snooze, ids, until, user_id, now, ctx)
+    found = await ctx.store.run(_snooze, ids, until, user_id, now, ctx.rules)
     if found is None:
         raise Refused("refuse.unknown_case")
     case_no, titles, who = found

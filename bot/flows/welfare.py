@@ -13,7 +13,7 @@ import sqlite_utils
 from slack_sdk.errors import SlackApiError
 
 from bot.config.reminders import ReminderSettings
-from bot.context import AppContext
+from bot.context import AppContext, Rules
 from bot.domain.stored import CaseStatus, OutboxKind, outbox_key, welfare_key
 from bot.flows.escalation import Post
 from bot.flows.reminder_send import BOT_ACTOR
@@ -41,7 +41,7 @@ def schedule_missing(db: sqlite_utils.Database, now: datetime, s: ReminderSettin
 
 
 def claim_checkin(
-    db: sqlite_utils.Database, r: Reminder, now: datetime, ctx: AppContext, s: ReminderSettings
+    db: sqlite_utils.Database, r: Reminder, now: datetime, rules: Rules, s: ReminderSettings
 ) -> Post | None:
     with immediate(db):
         case = find_case(db, r.case_id)
@@ -54,7 +54,7 @@ def claim_checkin(
         ):
             reminders.fire(db, r.id, now, "skipped")
             return None
-        quiet = s.quiet_until(now, ctx.config.timezone)
+        quiet = s.quiet_until(now, rules.config.timezone)
         if quiet is not None:
             reminders.defer(db, r.id, quiet)
             return None
@@ -63,7 +63,7 @@ def claim_checkin(
         timeline.add(db, case.id, now, BOT_ACTOR, "welfare_checkin_sent")
     days = (now - case.closed_at).days
     text, blocks = build_checkin(
-        case.reporter_lang or ctx.config.language, case.case_no, days, r.id
+        case.reporter_lang or rules.config.language, case.case_no, days, r.id
     )
     # Queued sealed (db/outbox.py): the channel is the reporter.
     return Post(
