@@ -20,7 +20,7 @@ from bench.results import MISSED, Section
 from bench.stats import Spread, fmt_ratio, percentile
 from bench.workload import FORM, add_employees, slash_body, wait_until
 from bot.demo.harness import BOT_TOKEN, SIGNING_SECRET, free_port, populate, running_bot
-from bot.flows.delivery import Backoff
+from bot.flows.delivery.deliverer import Backoff
 from bot.views.report_form import build_report_form
 from slacksim import SlackSimulator
 from slacksim.requests import SlackRequests

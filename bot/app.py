@@ -24,11 +24,11 @@ from bot.clock import Clock, SystemClock
 from bot.config import Config, ConfigError
 from bot.context import AppContext
 from bot.domain.policy import load_policy
-from bot.flows.delivery import Backoff, Deliverer
-from bot.flows.intake import Intake
-from bot.flows.reminders import ReminderLoop
+from bot.flows.delivery.deliverer import Backoff, Deliverer
+from bot.flows.delivery.slack_watch import WatchedWebClient
+from bot.flows.reminders.loop import ReminderLoop
+from bot.flows.report.intake import Intake
 from bot.flows.retention import RetentionLoop
-from bot.flows.slack_watch import WatchedWebClient
 from bot.settings import Settings
 from bot.slack.people import People, responders_channel_verdict
 from bot.slack_http import slack_route

@@ -1,6 +1,6 @@
 """The HR export's rows: one page of cases at a time, by (reported_at, id).
 
-Paged so a large export never holds the store thread for long (bot/flows/hr_export.py).
+Paged so a large export never holds the store thread for long (bot/flows/hr/export.py).
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ from __future__ import annotations
 from slack_bolt.async_app import AsyncApp
 
 from bot.context import AppContext
-from bot.flows.intake import Intake
+from bot.flows.report.intake import Intake
 from handlers import actions, case_actions, commands, errors, events, legal_hold, views
 from handlers import home as home_handlers
 from handlers import hr as hr_handlers

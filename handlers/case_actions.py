@@ -8,16 +8,14 @@ from typing import Any
 from slack_bolt.async_app import AsyncAck, AsyncApp
 
 from bot.context import AppContext
-from bot.flows import case_actions as flows
-from bot.flows import decisions, employee_messages, evidence
-from bot.flows.case_guard import refresh_case
+from bot.flows.case import actions as flows
+from bot.flows.case import decisions, employee_messages, evidence
+from bot.flows.case.guard import refresh_case
 from bot.flows.done import Done
-from bot.slack.payloads import Press, press_of
-from bot.slack.privately import Refused, refuse
 from bot.views.ids import Action, Callback
+from handlers.listeners import ButtonFlow, button
 from handlers.submissions import acked_in_budget
 
-ButtonFlow = Callable[[AppContext, Press, Any], Awaitable[None]]
 ViewFlow = Callable[[AppContext, str, dict[str, Any]], Awaitable[Done]]
 
 BUTTONS: dict[Action, ButtonFlow] = {
@@ -46,18 +44,6 @@ SUBMISSIONS: dict[Callback, ViewFlow] = {
 }
 
 
-def _button(ctx: AppContext, flow: ButtonFlow) -> Callable[..., Awaitable[None]]:
-    async def listener(ack: AsyncAck, body: dict[str, Any], action: dict[str, Any]) -> None:
-        await ack()  # within 3 s, before any Web API call
-        press = press_of(body)
-        try:
-            await flow(ctx, press, action.get("value"))
-        except Refused as r:
-            await refuse(ctx, press, r)
-
-    return listener
-
-
 def _submission(ctx: AppContext, flow: ViewFlow) -> Callable[..., Awaitable[None]]:
     async def listener(ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]) -> None:
         # Errors can only travel in the ack, so the checks and the commit come first,
@@ -76,6 +62,6 @@ def _submission(ctx: AppContext, flow: ViewFlow) -> Callable[..., Awaitable[None
 
 def register(app: AsyncApp, ctx: AppContext) -> None:
     for action_id, flow in BUTTONS.items():
-        app.action(action_id)(_button(ctx, flow))
+        app.action(action_id)(button(ctx, flow))
     for callback_id, view_flow in SUBMISSIONS.items():
         app.view(callback_id)(_submission(ctx, view_flow))

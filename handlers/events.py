@@ -1,7 +1,7 @@
 """Message events: the first human reply in a case thread, and the employee's DMs.
 
 Bolt acks an event before its listener runs, and Slack does not send an acked event
-again, so the message is journaled (bot/flows/intake.py) in a listener middleware,
+again, so the message is journaled (bot/flows/report/intake.py) in a listener middleware,
 which runs before the ack: a database locked past its busy timeout, or a crash right
 after the ack, delays the relay but does not lose it. Slack retries an unacked
 delivery (up to 3 times) with the same event_id: the journal and the database each
@@ -16,9 +16,9 @@ from typing import Any
 from slack_bolt.async_app import AsyncApp, AsyncBoltContext
 
 from bot.context import AppContext
-from bot.flows.employee_messages import DM, answer_dm, dm_entry
-from bot.flows.intake import Intake, Taken
-from bot.flows.thread_replies import THREAD
+from bot.flows.case.employee_messages import DM, answer_dm, dm_entry
+from bot.flows.case.thread_replies import THREAD
+from bot.flows.report.intake import Intake, Taken
 
 log = logging.getLogger(__name__)
 # Subtypes that are a person writing; edits, joins, bot posts and deletions are not.

@@ -7,9 +7,9 @@ from typing import Any
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 
 from bot.context import AppContext
-from bot.flows import hr_command
-from bot.flows.hr_access import dm_teller
-from bot.flows.hr_cases import submit_purpose
+from bot.flows.hr import command as hr_command
+from bot.flows.hr.access import dm_teller
+from bot.flows.hr.cases import submit_purpose
 from bot.views.ids import Action, Callback, Command
 from handlers.submissions import answer_flow
 

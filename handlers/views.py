@@ -8,10 +8,10 @@ from slack_bolt.async_app import AsyncAck, AsyncApp
 
 from bot.context import AppContext
 from bot.domain.severity import HAPPENING_NOW
-from bot.flows.details import submit_add_info
 from bot.flows.done import Done
-from bot.flows.intake import Intake, Taken
-from bot.flows.report import prepare_report
+from bot.flows.report.details import submit_add_info
+from bot.flows.report.filing import prepare_report
+from bot.flows.report.intake import Intake, Taken
 from bot.i18n import t
 from bot.views.confirmation import build_recording_view
 from bot.views.ids import Callback

@@ -10,7 +10,7 @@ import pytest
 
 from bot.clock import FixedClock
 from bot.demo.harness import RESPONDERS, Harness, running_bot
-from bot.flows.delivery import Backoff
+from bot.flows.delivery.deliverer import Backoff
 from slacksim import BOT_USER_ID, SlackSimulator
 from slacksim.forms import report_values
 from tests.conftest import T0, check_all_calls

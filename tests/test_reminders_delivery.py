@@ -15,7 +15,7 @@ import sqlite_utils
 
 from bot.clock import FixedClock
 from bot.demo.harness import Harness, running_bot
-from bot.flows.delivery import Backoff
+from bot.flows.delivery.deliverer import Backoff
 from bot.flows.retention import purge_due
 from db.rows import iso
 from tests.conftest import T0, check_all_calls

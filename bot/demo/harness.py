@@ -21,7 +21,7 @@ from aiohttp import web
 from bot.app import Bot, build
 from bot.clock import Clock
 from bot.config import Config, parse_config
-from bot.flows.delivery import Backoff
+from bot.flows.delivery.deliverer import Backoff
 from bot.settings import Settings
 from slacksim import SlackSimulator
 from slacksim.forms import report_values

@@ -6,8 +6,8 @@ welfare check-ins). Exactly once over an unreliable network: an attempt is count
 SQLite before the call. If a call times out, the process dies mid-call, or Slack
 answers 5xx / internal_error / fatal_error, Slack may have posted the message anyway;
 so the retry first looks for it by the delivery ID we put in its metadata
-(bot/flows/posted_lookup.py), and only posts if it is not there. 429s wait for
-Retry-After; other failures back off exponentially (bot/flows/retries.py), and any
+(bot/flows/delivery/posted_lookup.py), and only posts if it is not there. 429s wait for
+Retry-After; other failures back off exponentially (bot/flows/delivery/retries.py), and any
 call Slack answers again cuts a transient backoff short. Nothing is ever dropped for
 a transient failure.
 """
@@ -26,10 +26,10 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.clock import Clock, SystemClock
 from bot.context import AppContext
-from bot.flows.pacing import ChannelPacer
-from bot.flows.posted_lookup import find_posted, metadata
-from bot.flows.render import render_delivery
-from bot.flows.retries import Backoff, RetrySchedule
+from bot.flows.delivery.pacing import ChannelPacer
+from bot.flows.delivery.posted_lookup import find_posted, metadata
+from bot.flows.delivery.render import render_delivery
+from bot.flows.delivery.retries import Backoff, RetrySchedule
 from bot.loops import Loop
 from bot.slack.errors import error_name, may_have_happened
 from bot.views.outgoing import Gone, NotReady, Outgoing

@@ -28,15 +28,15 @@ import sqlite_utils
 from bot.config.reminders import ReminderSettings
 from bot.context import AppContext, Rules
 from bot.domain.stored import CaseStatus, parse_reminder_key
-from bot.flows.digest import claim_digest, schedule_next_digest
-from bot.flows.escalation import (
+from bot.flows.reminders.digest import claim_digest, schedule_next_digest
+from bot.flows.reminders.escalation import (
     Post,
     claim_ack,
     claim_shift_pings,
     claim_steps,
     queue,
 )
-from bot.flows.welfare import claim_checkin, schedule_missing
+from bot.flows.reminders.welfare import claim_checkin, schedule_missing
 from bot.loops import Loop
 from bot.views.reminders import build_shift_ping
 from db import reminders

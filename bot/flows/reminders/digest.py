@@ -13,7 +13,7 @@ import sqlite_utils
 from bot.config.reminders import ReminderSettings
 from bot.context import Rules
 from bot.domain.stored import OutboxKind, digest_key
-from bot.flows.escalation import Post
+from bot.flows.reminders.escalation import Post
 from bot.views.reminders import DIGEST_MAX_CASES, DigestLine, build_digest
 from db import handling, reminders
 from db.cases import open_cases

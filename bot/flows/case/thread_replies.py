@@ -8,13 +8,13 @@ from datetime import datetime
 import sqlite_utils
 
 from bot.context import AppContext
-from bot.flows.case_guard import is_own_report, refresh_case
+from bot.flows.case.guard import is_own_report, refresh_case
 from db import handling
 from db.cases import case_by_card, get_case
 from db.rows import immediate
 
 log = logging.getLogger(__name__)
-THREAD = "thread"  # the journal kind of a reply in a case thread (bot/flows/intake.py)
+THREAD = "thread"  # the journal kind of a reply in a case thread (bot/flows/report/intake.py)
 
 
 def _acknowledge_once(

@@ -19,9 +19,9 @@ from bot.domain.case_ids import parse_case_no
 from bot.domain.evidence import workspace_host
 from bot.domain.periods import PeriodError, parse_period
 from bot.domain.stats import CaseRef
-from bot.flows.case_guard import is_own_report
+from bot.flows.case.guard import is_own_report
 from bot.flows.done import Done
-from bot.flows.hr_access import Tell, post_dm, require_hr
+from bot.flows.hr.access import Tell, post_dm, require_hr
 from bot.i18n import t
 from bot.views.hr_cases import (
     PURPOSE_BLOCK,

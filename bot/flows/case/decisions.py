@@ -7,8 +7,8 @@ from typing import Any
 
 from bot.context import AppContext
 from bot.domain.handling import LAWYER_KINDS, MAX_DETAIL, MAX_REASON, MEASURE_KINDS
-from bot.flows.case_guard import case_from_value, refresh_case
-from bot.flows.case_guard import submission_refusal as refusal
+from bot.flows.case.guard import case_from_value, refresh_case
+from bot.flows.case.guard import submission_refusal as refusal
 from bot.flows.done import Done
 from bot.i18n import t
 from bot.slack.payloads import Press, view_id_of

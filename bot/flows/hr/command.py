@@ -12,10 +12,10 @@ from __future__ import annotations
 import logging
 
 from bot.context import AppContext
-from bot.flows.hr_access import Tell, require_hr
-from bot.flows.hr_cases import ask_purpose, find_customer, show_audit
-from bot.flows.hr_export import send_export
-from bot.flows.hr_summary import send_summary
+from bot.flows.hr.access import Tell, require_hr
+from bot.flows.hr.cases import ask_purpose, find_customer, show_audit
+from bot.flows.hr.export import send_export
+from bot.flows.hr.summary import send_summary
 from bot.i18n import t
 from bot.slack.privately import Refused
 

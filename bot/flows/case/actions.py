@@ -14,7 +14,7 @@ import sqlite_utils
 
 from bot.context import AppContext
 from bot.domain.handling import MAX_NOTE, MAX_SUMMARY, missing_for_close
-from bot.flows.case_guard import (
+from bot.flows.case.guard import (
     case_from_value,
     case_to_act_on,
     is_own_report,

@@ -12,7 +12,7 @@ import logging
 from bot.context import AppContext
 from bot.domain.periods import Period, PeriodError, parse_period
 from bot.domain.stats import Summary
-from bot.flows.hr_access import Tell, post_dm, require_hr
+from bot.flows.hr.access import Tell, post_dm, require_hr
 from bot.i18n import t
 from bot.views.hr_chart import Chart, build_chart, chart_lang, weekly_series
 from bot.views.hr_summary import build_summary, period_label

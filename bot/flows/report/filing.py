@@ -18,7 +18,7 @@ from bot.domain.report import Report, validate
 from bot.domain.severity import derive_severity
 from bot.flows.done import Done
 from bot.flows.oncall import on_duty
-from bot.flows.reminders import case_plan
+from bot.flows.reminders.loop import case_plan
 from bot.i18n import t
 from bot.views.confirmation import build_recorded_view
 from bot.views.report_form import build_report_form, metadata_lang, parse_report_form

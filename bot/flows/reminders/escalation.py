@@ -26,7 +26,7 @@ from bot.domain.stored import (
     shift_key,
     step_key,
 )
-from bot.flows.reminder_send import BOT_ACTOR, escalation_list, on_duty_now
+from bot.flows.reminders.duty import BOT_ACTOR, escalation_list, on_duty_now
 from bot.views.reminders import build_escalation, build_shift_ping, build_step_reminder
 from db import handling, outbox, overrides, reminders, timeline
 from db.cases import awaiting_ack, find_case

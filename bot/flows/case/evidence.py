@@ -20,8 +20,8 @@ from slack_sdk.errors import SlackApiError
 
 from bot.context import AppContext
 from bot.domain.evidence import evidence_of, workspace_host
-from bot.flows.case_guard import case_to_act_on
-from bot.flows.hr_access import dm_channel
+from bot.flows.case.guard import case_to_act_on
+from bot.flows.hr.access import dm_channel
 from bot.i18n import t
 from bot.slack.errors import error_name
 from bot.slack.payloads import Press

@@ -19,11 +19,11 @@ from enum import Enum
 from typing import Any
 
 from bot.context import AppContext
-from bot.flows.delivery import Backoff
+from bot.flows.case.employee_messages import DM, relay_dm
+from bot.flows.case.thread_replies import THREAD, thread_reply
+from bot.flows.delivery.deliverer import Backoff
 from bot.flows.done import Done
-from bot.flows.employee_messages import DM, relay_dm
-from bot.flows.report import Filing, record_report
-from bot.flows.thread_replies import THREAD, thread_reply
+from bot.flows.report.filing import Filing, record_report
 from bot.loops import Loop
 from db.journal import Entry, Journal
 

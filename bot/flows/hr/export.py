@@ -20,7 +20,7 @@ import sqlite_utils
 
 from bot.context import AppContext
 from bot.domain.periods import Period, PeriodError, parse_period
-from bot.flows.hr_access import Tell, dm_channel, require_hr
+from bot.flows.hr.access import Tell, dm_channel, require_hr
 from bot.i18n import t
 from bot.views.hr_summary import period_label
 from db import audit

@@ -9,7 +9,8 @@ from typing import Any
 import sqlite_utils
 
 from bot.context import AppContext, Rules
-from bot.flows.reminder_send import on_duty_now
+from bot.flows.reminders.duty import on_duty_now
+from bot.slack.payloads import Press
 from bot.slack.privately import Refused
 from bot.views.ids import Action
 from bot.views.reminders import SNOOZES, build_step_reminder, parse_snooze_value, snoozed_blocks
@@ -48,18 +49,12 @@ def _snooze(
     return case.case_no, titles, who
 
 
-async def snooze_reminder(
-    ctx: AppContext,
-    user_id: str,
-    action_id: str,
-    value: Any,
-    channel: str | None,
-    message_ts: str | None,
-) -> None:
+async def snooze_reminder(ctx: AppContext, press: Press, value: Any) -> None:
+    user_id, channel, message_ts = press.user_id, press.channel, press.message_ts
     if not await ctx.people.may_see_cases(user_id):
         raise Refused("refuse.not_responder")
     ids = parse_snooze_value(value)
-    delay = SNOOZES.get(Action(action_id))
+    delay = SNOOZES.get(Action(press.action_id))
     if not ids or delay is None:
         raise Refused("refuse.unknown_case")
     now = ctx.clock.now()

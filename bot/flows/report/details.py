@@ -12,10 +12,10 @@ from bot.domain.case import Case
 from bot.domain.evidence import workspace_host
 from bot.domain.report import MAX_NARRATIVE
 from bot.domain.stored import OutboxKind, outbox_key
-from bot.flows.case_guard import refuse_own_report
+from bot.flows.case.guard import refuse_own_report
 from bot.flows.done import Done
 from bot.i18n import t
-from bot.slack.payloads import view_id_of
+from bot.slack.payloads import Press, view_id_of
 from bot.slack.privately import Refused
 from bot.views.case_card import build_details_modal, parse_case_value
 from bot.views.confirmation import build_add_info_modal, build_thanks_view
@@ -44,7 +44,8 @@ def _view_details(
     ]
 
 
-async def show_details(ctx: AppContext, user_id: str, button_value: Any, trigger_id: str) -> None:
+async def show_details(ctx: AppContext, press: Press, button_value: Any) -> None:
+    user_id = press.user_id
     case_no = parse_case_value(button_value)
     if not await ctx.people.may_see_cases(user_id):
         raise Refused("refuse.not_responder")
@@ -65,7 +66,7 @@ async def show_details(ctx: AppContext, user_id: str, button_value: Any, trigger
         [(e.at, str(e.detail.get("text", ""))) for e in additions],
         workspace_host(ctx.workspace_url),
     )
-    await ctx.client.views_open(trigger_id=trigger_id, view=view)
+    await ctx.client.views_open(trigger_id=press.trigger_id, view=view)
     log.info("details viewed: case=%s", case.case_no)
 
 
@@ -78,10 +79,10 @@ async def _reporters_case(ctx: AppContext, user_id: str, value: Any) -> Case:
     return case
 
 
-async def open_add_info(ctx: AppContext, user_id: str, button_value: Any, trigger_id: str) -> None:
-    case = await _reporters_case(ctx, user_id, button_value)
+async def open_add_info(ctx: AppContext, press: Press, button_value: Any) -> None:
+    case = await _reporters_case(ctx, press.user_id, button_value)
     await ctx.client.views_open(
-        trigger_id=trigger_id, view=build_add_info_modal(case.reporter_lang, case)
+        trigger_id=press.trigger_id, view=build_add_info_modal(case.reporter_lang, case)
     )
 
 

@@ -14,8 +14,8 @@ from typing import Any
 
 from bot.context import AppContext
 from bot.domain.handling import MAX_MESSAGE
-from bot.flows.case_guard import case_from_value, refuse_if_reporter_purged
-from bot.flows.case_guard import submission_refusal as refusal
+from bot.flows.case.guard import case_from_value, refuse_if_reporter_purged
+from bot.flows.case.guard import submission_refusal as refusal
 from bot.flows.done import Done
 from bot.i18n import t
 from bot.slack.payloads import Press, view_id_of
@@ -57,7 +57,7 @@ async def submit_message(ctx: AppContext, user_id: str, view: dict[str, Any]) ->
     return Done(case_id=case.id, deliveries=outcome is Outcome.APPLIED)
 
 
-DM = "dm"  # the journal kind of an employee's message to the bot (bot/flows/intake.py)
+DM = "dm"  # the journal kind of an employee's message to the bot (bot/flows/report/intake.py)
 
 
 def dm_entry(

@@ -15,10 +15,11 @@ from slack_sdk.errors import SlackApiError
 from bot.config.reminders import ReminderSettings
 from bot.context import AppContext, Rules
 from bot.domain.stored import CaseStatus, OutboxKind, outbox_key, welfare_key
-from bot.flows.escalation import Post
-from bot.flows.reminder_send import BOT_ACTOR
+from bot.flows.reminders.duty import BOT_ACTOR
+from bot.flows.reminders.escalation import Post
 from bot.i18n import t
 from bot.slack.errors import error_name
+from bot.slack.payloads import Press
 from bot.slack.privately import Refused
 from bot.views.common import section
 from bot.views.mrkdwn import user
@@ -156,16 +157,10 @@ async def _notices(ctx: AppContext, user_id: str, answer: str, now: datetime) ->
     return ()
 
 
-async def answer_checkin(
-    ctx: AppContext,
-    user_id: str,
-    action_id: str,
-    value: object,
-    channel: str | None,
-    ts: str | None,
-) -> None:
+async def answer_checkin(ctx: AppContext, press: Press, value: object) -> None:
+    user_id, channel, ts = press.user_id, press.channel, press.message_ts
     rid = parse_welfare_value(value)
-    answer = ANSWERS.get(action_id)  # type: ignore[call-overload]
+    answer = ANSWERS.get(press.action_id)  # type: ignore[call-overload]
     if rid is None or answer is None:
         raise Refused("refuse.unknown_case")
     now = ctx.clock.now()
