@@ -19,11 +19,11 @@ from bench.profiling import profile
 from bench.results import MISSED, Section
 from bench.stats import Spread, fmt_ratio, percentile
 from bench.workload import FORM, add_employees, slash_body, wait_until
-from bot.flows.delivery import Backoff
-from bot.simulator.harness import BOT_TOKEN, SIGNING_SECRET, free_port, populate, running_bot
-from bot.simulator.requests import SlackRequests
-from bot.simulator.server import SlackSimulator
+from bot.demo.harness import BOT_TOKEN, SIGNING_SECRET, free_port, populate, running_bot
+from bot.flows.delivery.deliverer import Backoff
 from bot.views.report_form import build_report_form
+from slacksim import SlackSimulator
+from slacksim.requests import SlackRequests
 
 TARGET_RATIO = 1.2
 Samples = dict[str, list[float]]  # "ack" / "open" -> seconds

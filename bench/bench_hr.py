@@ -27,8 +27,8 @@ import sqlite_utils
 from bench.gen_cases import HASH_KEY, KINDS, generate
 from bot.domain.identifiers import customer_hash
 from bot.domain.periods import parse_period
-from bot.flows.hr_cases import customer_hashes
-from bot.reminder_settings import DEFAULT_ACK_AFTER
+from bot.domain.severity import DEFAULT_ACK_AFTER
+from bot.flows.hr.cases import customer_hashes
 from db import stats
 from db.store import open_database
 

@@ -15,9 +15,9 @@ from bench.process import ROOT, bot_process, floor_process, rss_kib, settled_rss
 from bench.results import MISSED, Section
 from bench.stats import fmt_ratio
 from bench.workload import Forms, add_employees, bounded, submit, wait_until
-from bot.simulator.harness import BOT_TOKEN, SIGNING_SECRET, populate
-from bot.simulator.requests import SlackRequests
-from bot.simulator.server import SlackSimulator
+from bot.demo.harness import BOT_TOKEN, SIGNING_SECRET, populate
+from slacksim import SlackSimulator
+from slacksim.requests import SlackRequests
 
 IDLE_RATIO = 2.0
 GROWTH_MIB = 20.0

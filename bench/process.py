@@ -20,9 +20,9 @@ from typing import Any
 
 import aiohttp
 
-from bot.simulator.harness import BOT_TOKEN, SIGNING_SECRET, free_port, sample_config
-from bot.simulator.server import SlackSimulator
+from bot.demo.harness import BOT_TOKEN, SIGNING_SECRET, free_port, sample_config
 from db.sealed import new_key
+from slacksim import SlackSimulator
 
 ROOT = Path(__file__).resolve().parent.parent
 # Settings the bot would otherwise pick up from the developer's shell.

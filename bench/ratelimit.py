@@ -22,9 +22,9 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bench.results import MISSED, Section
 from bench.stats import fmt_ratio, percentile
 from bench.workload import CASE_NO, Forms, add_employees, bounded, submit, wait_until
-from bot.flows.delivery import Backoff
-from bot.simulator.harness import BOT_TOKEN, RESPONDERS, populate, running_bot
-from bot.simulator.server import SlackSimulator
+from bot.demo.harness import BOT_TOKEN, RESPONDERS, populate, running_bot
+from bot.flows.delivery.deliverer import Backoff
+from slacksim import SlackSimulator
 
 RATE, BURST = 1.0, 3
 FLOOR_CHANNEL = "C0BENCHRL1"
@@ -163,7 +163,7 @@ async def measure(n: int) -> Section:
         "arrived once, and the time is at the limit's floor.",
         f"429 answers: {len(refused)}; look-ups: {len(lookups)}. After a 429 "
         "the loop pauses that channel until Retry-After and then releases its posts one per "
-        "second for a minute (bot/flows/pacing.py), so a burst drains at Slack's pace "
+        "second for a minute (bot/flows/delivery/pacing.py), so a burst drains at Slack's pace "
         "instead of retrying together. A 429 proves nothing was posted, so no look-up "
         "(conversations.history/replies) precedes the re-post; look-ups happen only after "
         "a timeout or a crash, when Slack may have posted.",

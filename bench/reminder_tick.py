@@ -3,7 +3,7 @@
 Open cases come from the HR engineer's generator (bench/gen_cases.py), turned into
 cases still waiting for an acknowledgement, each with a reminder due weeks ahead. Before
 each tick, D of them get a reminder due now. The tick is the bot's own
-(`ReminderLoop.tick(now)`, bot/flows/reminders.py) with its real store and Slack client
+(`ReminderLoop.tick(now)`, bot/flows/reminders/loop.py) with its real store and Slack client
 against the simulator. Baseline in the same run: a hand-written scan of every pending
 reminder (what a loop without the partial index `reminders_pending_due` would do).
 """
@@ -26,8 +26,8 @@ import sqlite_utils
 from bench.profiling import summarise
 from bench.results import MISSED, UNAVAILABLE, Section
 from bench.stats import Spread, fmt_ratio
-from bot.simulator.harness import BOT_TOKEN, DATA_KEY, RESPONDERS, SIGNING_SECRET, sample_config
-from bot.simulator.server import SlackSimulator
+from bot.demo.harness import BOT_TOKEN, DATA_KEY, RESPONDERS, SIGNING_SECRET, sample_config
+from slacksim import SlackSimulator
 
 TARGET_S = 1.0  # 100 due over 100,000 open
 TARGET_GROWTH = 1.5  # t(most open) / t(fewest open) at the same due
@@ -36,7 +36,7 @@ TARGET_GROWTH = 1.5  # t(most open) / t(fewest open) at the same due
 def available() -> bool:
     return all(
         importlib.util.find_spec(m) is not None
-        for m in ("bench.gen_cases", "db.reminders", "bot.flows.reminders")
+        for m in ("bench.gen_cases", "db.reminders", "bot.flows.reminders.loop")
     )
 
 

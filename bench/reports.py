@@ -22,14 +22,14 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bench.results import MISSED, Section
 from bench.stats import Spread, fmt_ratio
 from bench.workload import Forms, add_employees, bounded, submit, wait_until
-from bot.flows.delivery import Backoff
-from bot.simulator.harness import BOT_TOKEN, RESPONDERS, populate, running_bot
-from bot.simulator.requests import SlackRequests
-from bot.simulator.server import Call, SlackSimulator
+from bot.demo.harness import BOT_TOKEN, RESPONDERS, populate, running_bot
+from bot.flows.delivery.deliverer import Backoff
+from slacksim import Call, SlackSimulator
+from slacksim.requests import SlackRequests
 
 TARGET_RATE = 10.0  # reports/s end to end
 TARGET_CALLS = 4.0  # views.open + card + thread reply + confirmation
-DELIVERY_CONCURRENCY = 8  # bot.flows.delivery.Deliverer's default
+DELIVERY_CONCURRENCY = 8  # bot.flows.delivery.deliverer.Deliverer's default
 PURPOSE = {
     "views.open": "show the report form (on /report-ch)",
     "users.info": "the employee's language (cached for an hour)",

@@ -14,9 +14,9 @@ from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
-from bot.simulator.forms import report_values
-from bot.simulator.requests import SlackRequests
-from bot.simulator.server import Call, SlackSimulator
+from slacksim import Call, SlackSimulator
+from slacksim.forms import report_values
+from slacksim.requests import SlackRequests
 
 T = TypeVar("T")
 CASE_NO = re.compile(r"CH-\d{4}-\d+")

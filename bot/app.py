@@ -24,13 +24,13 @@ from bot.clock import Clock, SystemClock
 from bot.config import Config, ConfigError
 from bot.context import AppContext
 from bot.domain.policy import load_policy
-from bot.flows.delivery import Backoff, Deliverer
-from bot.flows.intake import Intake
-from bot.flows.reminders import ReminderLoop
+from bot.flows.delivery.deliverer import Backoff, Deliverer
+from bot.flows.delivery.slack_watch import WatchedWebClient
+from bot.flows.reminders.loop import ReminderLoop
+from bot.flows.report.intake import Intake
 from bot.flows.retention import RetentionLoop
-from bot.flows.slack_watch import WatchedWebClient
-from bot.people import People, responders_channel_verdict
 from bot.settings import Settings
+from bot.slack.people import People, responders_channel_verdict
 from bot.slack_http import slack_route
 from db.journal import Journal, journal_dir
 from db.sealed import Sealer
@@ -138,7 +138,9 @@ class Bot:
         # For message links in the repeat-customer flag; without it links degrade to text.
         try:
             resp = await self.ctx.client.auth_test()
-            self.ctx.workspace_url = str(resp.get("url") or self.ctx.workspace_url)
+            url = resp.get("url")
+            if url:
+                self.ctx.workspace.learn(str(url))
         except Exception as e:
             log.warning(
                 "auth.test failed at start (%s); message links use the default host",
@@ -219,11 +221,10 @@ def build(
         bolt_log.setLevel(level)
     # The journal beside the database, sealed with the same data key (db/journal.py).
     journal = Journal(journal_dir(store.path), store.sealer or Sealer(settings.data_keys))
-    ctx.intake = Intake(ctx, journal)
-    register_all(app, ctx)
-    deliverer = Deliverer(ctx, delivery_client, backoff=backoff)
-    ctx.deliverer = deliverer
+    intake = Intake(ctx, journal)
+    register_all(app, ctx, intake)
+    deliverer = Deliverer(ctx, delivery_client, backoff=backoff)  # listens to ctx.deliveries
     # Any call Slack answers after an outage sends what waits at once (issue 9, item 23).
     client.on_success = delivery_client.on_success = deliverer.slack_answered
     quick_client.on_success = deliverer.slack_answered
-    return Bot(app, ctx, deliverer, ReminderLoop(ctx), RetentionLoop(ctx), intake=ctx.intake)
+    return Bot(app, ctx, deliverer, ReminderLoop(ctx), RetentionLoop(ctx), intake=intake)

@@ -10,8 +10,6 @@ from datetime import datetime
 
 from bot.config import Config, ConfigError, load_config
 from bot.domain.policy import PolicyError, load_policy
-from bot.reminder_settings import reminder_settings
-from bot.retention_settings import retention_settings
 from bot.settings import Settings, SettingsError, load_settings
 
 EXIT_CONFIG = 2
@@ -30,10 +28,8 @@ def _setup_logging(verbose: bool) -> None:
 
 def _load(require_slack: bool = True) -> tuple[Settings, Config]:
     settings = load_settings(require_slack=require_slack)
-    config = load_config(settings.config_path)
+    config = load_config(settings.config_path)  # [reminders] and [retention] included
     load_policy(config.policy_file)  # fail at start, not at the first report
-    reminder_settings(config)  # the [reminders] section, likewise
-    retention_settings(config)  # and [retention]
     return settings, config
 
 
@@ -62,7 +58,7 @@ def _responders_channel_private(settings: Settings, config: Config) -> bool:
     and the rest of the configuration is still validated."""
     from slack_sdk.web.async_client import AsyncWebClient
 
-    from bot.people import responders_channel_verdict
+    from bot.slack.people import responders_channel_verdict
 
     client = AsyncWebClient(
         token=settings.bot_token,
@@ -102,7 +98,7 @@ def run() -> int:
 
 
 def demo(args: argparse.Namespace) -> int:
-    from bot.demo import run_demo
+    from bot.demo.story import run_demo
 
     return asyncio.run(run_demo(lang=args.lang))
 
@@ -132,13 +128,17 @@ def main(argv: list[str] | None = None) -> int:
         if args.cmd == "demo":
             return demo(args)
         if args.cmd in ("new-key", "rotate-key", "backup"):
-            from bot import keys
+            from bot import maintenance
 
             if args.cmd != "new-key":
                 _require_database()
             if args.cmd == "backup":
-                return keys.backup_command(args.path)
-            return keys.new_key_command() if args.cmd == "new-key" else keys.rotate_command()
+                return maintenance.backup_command(args.path)
+            return (
+                maintenance.new_key_command()
+                if args.cmd == "new-key"
+                else maintenance.rotate_command()
+            )
         return check_config()
     except (SettingsError, ConfigError, PolicyError) as e:
         print(f"ch-responder: configuration error: {e}", file=sys.stderr)

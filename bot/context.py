@@ -1,25 +1,53 @@
-"""What every flow needs, built once by the composition root (bot/app.py)."""
+"""What every flow needs, built once by the composition root (bot/app.py) and frozen.
+
+Nothing here imports a flow: the context holds the loops' wake-up calls (bot/loops.py),
+not the loops, so a flow can ask for deliveries without the delivery loop in reach.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from dataclasses import dataclass, field
 
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.clock import Clock
 from bot.config import Config
 from bot.domain.policy import Policy
-from bot.people import People
+from bot.loops import Wakeup
 from bot.settings import Settings
+from bot.slack.people import People
 from db.store import Store
 
-if TYPE_CHECKING:
-    from bot.flows.delivery import Deliverer
-    from bot.flows.intake import Intake
+DEFAULT_WORKSPACE_URL = "https://slack.com/"
 
 
-@dataclass
+class Workspace:
+    """The workspace's URL for message links, learnt once at start-up (auth.test);
+    until then, and if Slack could not say, links use Slack's own host."""
+
+    def __init__(self) -> None:
+        self._url: str | None = None
+
+    @property
+    def url(self) -> str:
+        return self._url or DEFAULT_WORKSPACE_URL
+
+    def learn(self, url: str) -> None:
+        if self._url is not None:
+            raise RuntimeError("the workspace URL is learnt once, at start-up")
+        self._url = url
+
+
+@dataclass(frozen=True)
+class Rules:
+    """What functions on the database thread need to decide: the configuration and
+    the policy (never the clients or the store they run beside)."""
+
+    config: Config
+    policy: Policy
+
+
+@dataclass(frozen=True)
 class AppContext:
     settings: Settings
     config: Config
@@ -28,14 +56,17 @@ class AppContext:
     clock: Clock
     client: AsyncWebClient
     people: People
-    workspace_url: str = "https://slack.com/"
-    deliverer: Deliverer | None = None
-    intake: Intake | None = None  # set by the composition root (bot/app.py)
+    deliveries: Wakeup = field(default_factory=Wakeup)  # the delivery loop listens
+    workspace: Workspace = field(default_factory=Workspace)
+
+    @property
+    def rules(self) -> Rules:
+        return Rules(self.config, self.policy)
+
+    @property
+    def workspace_url(self) -> str:
+        return self.workspace.url
 
     def kick_deliveries(self) -> None:
-        if self.deliverer is not None:
-            self.deliverer.kick()
-
-    def require_intake(self) -> Intake:
-        assert self.intake is not None, "bot.app.build() sets the intake"
-        return self.intake
+        """Something was queued in the outbox: the delivery loop looks now."""
+        self.deliveries.set()

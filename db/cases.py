@@ -14,12 +14,14 @@ import sqlite_utils
 from bot.domain.case import Case, EarlierCase
 from bot.domain.case_ids import format_case_no
 from bot.domain.report import Report
+from bot.domain.stats import CaseRef
+from bot.domain.stored import OutboxKind, outbox_key
 from db import outbox, timeline
 from db.rows import case_from_row, immediate, insert, iso
 from db.sealed import seal
 
 # What a new case must get to Slack, in order: the thread reply needs the card's ts.
-NEW_CASE_DELIVERIES = ("card", "thread", "confirmation")
+NEW_CASE_DELIVERIES = (OutboxKind.CARD, OutboxKind.THREAD, OutboxKind.CONFIRMATION)
 
 
 @dataclass(frozen=True)
@@ -132,7 +134,7 @@ def file_case(
             policy_version=new.policy_version,
         )
         for kind in NEW_CASE_DELIVERIES:
-            outbox.enqueue(db, case_id, kind, new.reported_at)
+            outbox.enqueue(db, case_id, outbox_key(kind), new.reported_at)
         case = get_case(db, case_id)
         if schedule is not None:  # reminders and escalation (db/reminders.py CasePlan)
             schedule(db, case)
@@ -141,6 +143,50 @@ def file_case(
 
 def get_case(db: sqlite_utils.Database, case_id: int) -> Case:
     return case_from_row(db, db.table("cases").get(case_id))
+
+
+def find_case(db: sqlite_utils.Database, case_id: int | None) -> Case | None:
+    """The case, or None if there is none (a reminder may outlive its case's purge)."""
+    if case_id is None:
+        return None
+    rows = list(db.table("cases").rows_where("id = ?", [case_id]))
+    return case_from_row(db, rows[0]) if rows else None
+
+
+def awaiting_ack(db: sqlite_utils.Database) -> list[int]:
+    """Cases whose card is in Slack and that nobody has acknowledged yet."""
+    rows = db.execute(
+        "SELECT id FROM cases WHERE status = 'new' AND acknowledged_at IS NULL"
+        " AND card_ts IS NOT NULL"
+    ).fetchall()
+    return [r[0] for r in rows]
+
+
+@dataclass(frozen=True)
+class OpenCase:
+    """The few columns the daily digest shows of an open case (nothing sealed)."""
+
+    id: int
+    case_no: str
+    severity: str
+    status: str
+    reported_at: datetime
+    lead: str | None
+
+
+def open_cases(db: sqlite_utils.Database, limit: int) -> tuple[list[OpenCase], int]:
+    """The `limit` oldest cases not closed, oldest first, and how many are open in all."""
+    total = db.execute("SELECT COUNT(*) FROM cases WHERE status != 'closed'").fetchone()[0]
+    rows = db.execute(
+        "SELECT id, case_no, severity, status, reported_at, lead FROM cases"
+        " WHERE status != 'closed' ORDER BY reported_at LIMIT ?",
+        [limit],
+    ).fetchall()
+    heads = [
+        OpenCase(cid, no, sev, status, datetime.fromisoformat(rep), lead)
+        for cid, no, sev, status, rep, lead in rows
+    ]
+    return heads, int(total)
 
 
 def reporter_cases(db: sqlite_utils.Database, ref: str) -> list[Case]:
@@ -177,3 +223,32 @@ def set_posted(db: sqlite_utils.Database, case_id: int, kind: str, channel: str,
         db.table("cases").update(case_id, {"card_channel": channel, "card_ts": ts})
     elif kind == "thread":
         db.table("cases").update(case_id, {"thread_ts": ts})
+
+
+def customer_cases(
+    db: sqlite_utils.Database, hashes: list[str], limit: int
+) -> list[tuple[CaseRef, str, str, datetime]]:
+    """(case, status, severity, reported at) of the newest cases naming a customer
+    whose keyed hash is in `hashes`, newest first."""
+    marks = ",".join("?" * len(hashes))
+    rows = db.execute(
+        f"""
+        SELECT c.case_no, c.card_channel, c.card_ts, c.status, c.severity, c.reported_at
+        FROM cases c WHERE c.id IN (
+          SELECT case_id FROM case_customers WHERE hash IN ({marks}))
+        ORDER BY c.reported_at DESC LIMIT ?
+        """,
+        [*hashes, limit],
+    ).fetchall()
+    return [
+        (CaseRef(no, ch, ts), st, sev, datetime.fromisoformat(at))
+        for no, ch, ts, st, sev, at in rows
+    ]
+
+
+def case_by_card(db: sqlite_utils.Database, channel: str, ts: str) -> int | None:
+    """The case whose card is the message (channel, ts), if any."""
+    row = db.execute(
+        "SELECT id FROM cases WHERE card_channel = ? AND card_ts = ?", [channel, ts]
+    ).fetchone()
+    return int(row[0]) if row else None

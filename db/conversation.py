@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
+from typing import Any
 
 import sqlite_utils
 
+from bot.domain.stored import OutboxKind, outbox_key
 from db import outbox, timeline
 from db.handling import (
-    TIMELINE_TEXT,
     Outcome,
     claim_view,
     first_time_event,
@@ -26,17 +27,12 @@ from db.rows import immediate
 from db.sealed import seal, unseal
 
 # Outbox kinds this module enqueues, each followed by ":<timeline id>".
-TO_EMPLOYEE = "employee_message"  # the DM to the employee
-SENT_NOTE = "employee_message_note"  # the note in the case thread that it was sent
-RELAY = "relay"  # the employee's reply, into the case thread
-CLOSED_NOTICE = "closed_notice"  # the employee is told privately that the case closed
 
 
 def _add(
-    db: sqlite_utils.Database, case_id: int, at: datetime, actor: str, event: str, **detail: object
+    db: sqlite_utils.Database, case_id: int, at: datetime, actor: str, event: str, **detail: Any
 ) -> int:
-    timeline.add(db, case_id, at, actor, event, **detail)
-    return int(db.execute("SELECT last_insert_rowid()").fetchone()[0])
+    return timeline.add(db, case_id, at, actor, event, **detail)
 
 
 def message_employee(
@@ -61,11 +57,11 @@ def message_employee(
             at,
             actor,
             "employee_messaged",
-            text=seal(db, TIMELINE_TEXT, text),
+            text=seal(db, timeline.TEXT, text),
             signed=signed,
         )
-        outbox.enqueue(db, case_id, f"{TO_EMPLOYEE}:{entry}", at)
-        outbox.enqueue(db, case_id, f"{SENT_NOTE}:{entry}", at)
+        outbox.enqueue(db, case_id, outbox_key(OutboxKind.TO_EMPLOYEE, entry), at)
+        outbox.enqueue(db, case_id, outbox_key(OutboxKind.SENT_NOTE, entry), at)
         return Outcome.APPLIED
 
 
@@ -74,12 +70,12 @@ def relay_reply(
 ) -> None:
     """`actor`: the employee's ID, or "reporter" when they asked for confidentiality."""
     with immediate(db):
-        entry = _add(db, case_id, at, actor, "employee_replied", text=seal(db, TIMELINE_TEXT, text))
-        outbox.enqueue(db, case_id, f"{RELAY}:{entry}", at)
+        entry = _add(db, case_id, at, actor, "employee_replied", text=seal(db, timeline.TEXT, text))
+        outbox.enqueue(db, case_id, outbox_key(OutboxKind.RELAY, entry), at)
 
 
 def enqueue_closed_notice(db: sqlite_utils.Database, case_id: int, at: datetime) -> None:
-    outbox.enqueue(db, case_id, CLOSED_NOTICE, at)
+    outbox.enqueue(db, case_id, outbox_key(OutboxKind.CLOSED_NOTICE), at)
 
 
 def entry_text(db: sqlite_utils.Database, case_id: int, entry_id: int) -> tuple[str, str, bool]:
@@ -90,7 +86,7 @@ def entry_text(db: sqlite_utils.Database, case_id: int, entry_id: int) -> tuple[
     if row is None:
         raise LookupError(f"no timeline entry {entry_id} in case {case_id}")
     detail = json.loads(row[1] or "{}")
-    text = unseal(db, TIMELINE_TEXT, detail.get("text")) or ""
+    text = unseal(db, timeline.TEXT, detail.get("text")) or ""
     return row[0], text, bool(detail.get("signed"))
 
 

@@ -13,7 +13,7 @@ import sqlite_utils
 
 from bot.domain.handling import needs_second_responder
 from db import timeline
-from db.handling import TIMELINE_TEXT, Outcome, is_closed, working
+from db.handling import Outcome, is_closed, working
 from db.rows import immediate, insert, iso
 from db.sealed import seal
 
@@ -73,7 +73,7 @@ def record_assessment(
             means_appropriate=means_appropriate,
             conclusion=conclusion,
             mhlw_types=mhlw_types,
-            reason=seal(db, TIMELINE_TEXT, reason),
+            reason=seal(db, timeline.TEXT, reason),
         )
         return Outcome.APPLIED, version
 
@@ -112,7 +112,7 @@ def record_measure(
         )
         working(db, case_id, at, actor, "measure")
         # The lawyer kind is a choice; the police report number and notes are sealed.
-        extra = {k: v if k == "lawyer" else seal(db, TIMELINE_TEXT, v) for k, v in detail.items()}
+        extra = {k: v if k == "lawyer" else seal(db, timeline.TEXT, v) for k, v in detail.items()}
         timeline.add(
             db,
             case_id,
@@ -150,3 +150,13 @@ def confirm_measure(
             return Outcome.ALREADY
         timeline.add(db, case_id, at, actor, "measure_confirmed", measure=measure_id, kind=row[1])
         return Outcome.APPLIED
+
+
+def newest_measure(db: sqlite_utils.Database, case_no: str) -> int:
+    """The id of the measure recorded last for the case (it must have one)."""
+    row = db.execute(
+        "SELECT m.id FROM measures m JOIN cases c ON c.id = m.case_id"
+        " WHERE c.case_no = ? ORDER BY m.id DESC",
+        [case_no],
+    ).fetchone()
+    return int(row[0])

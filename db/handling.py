@@ -20,7 +20,6 @@ from db.rows import immediate, iso, parse_time
 from db.sealed import seal, unseal
 
 # Sealed free text inside timeline details (reasons, notes, messages) uses this column name.
-TIMELINE_TEXT = timeline.TEXT
 
 
 class Outcome(StrEnum):
@@ -123,7 +122,7 @@ def complete_step(
         ):
             return Outcome.ALREADY
         working(db, case_id, at, actor, "step")
-        detail = {"note": seal(db, TIMELINE_TEXT, note)} if note else {}
+        detail = {"note": seal(db, timeline.TEXT, note)} if note else {}
         timeline.add(db, case_id, at, actor, "step_done", step=step_id, **detail)
         return Outcome.APPLIED
 
@@ -140,6 +139,12 @@ def undo_step(
             return Outcome.ALREADY
         timeline.add(db, case_id, at, actor, "step_undone", step=step_id)
         return Outcome.APPLIED
+
+
+def done_steps(db: sqlite_utils.Database, case_id: int) -> set[str]:
+    """The policy steps marked done in the case thread (a case_steps row = done)."""
+    rows = db.execute("SELECT step_id FROM case_steps WHERE case_id = ?", [case_id]).fetchall()
+    return {r[0] for r in rows}
 
 
 def view_seen(db: sqlite_utils.Database, view_id: str | None) -> bool:
@@ -181,7 +186,7 @@ def close(
             " closing_summary = ? WHERE id = ?",
             [iso(at), actor, seal(db, "cases.closing_summary", summary), case_id],
         )
-        timeline.add(db, case_id, at, actor, "closed", summary=seal(db, TIMELINE_TEXT, summary))
+        timeline.add(db, case_id, at, actor, "closed", summary=seal(db, timeline.TEXT, summary))
         return Outcome.APPLIED, []
 
 

@@ -5,7 +5,7 @@ it arrives: another process (a backup, a long HR query) may hold the write lock 
 the busy timeout, and the process may be killed before a delayed commit lands. So
 the submission is first written here, one small file per submission next to the
 database file, sealed with the same data key as the sealed columns (db/sealed.py),
-and only then is the person told anything. The intake loop (bot/flows/intake.py)
+and only then is the person told anything. The intake loop (bot/flows/report/intake.py)
 moves entries into the database and deletes them once they are committed.
 
 Each file is written atomically: a temporary file, fsync, then a hard link to its

@@ -16,13 +16,13 @@ from typing import Any
 
 import sqlite_utils
 
+from bot.domain.stored import POST_KINDS, OutboxKind, parse_outbox_key
 from db.rows import insert, iso
 from db.sealed import seal, unseal
 
 # Kinds whose row carries its message (see the module docstring).
 # "notice:<reminder id>" is a private message a welfare answer sends (HR told of
 # possible retaliation, counseling asked to get in touch).
-POST_KINDS = ("reminder", "digest", "welfare", "notice")
 
 
 @dataclass(frozen=True)
@@ -56,13 +56,15 @@ def enqueue(db: sqlite_utils.Database, case_id: int | None, kind: str, now: date
 # Deliveries go to one of two places: the responders channel (card, thread replies)
 # or the employee's DM (confirmation, messages, closing notice). Order matters within
 # each; across them it does not, so a rate-limited channel never delays the employee.
+# The kinds are bot.domain.stored.EMPLOYEE_KINDS (tests/test_stored.py holds them equal).
 _DESTINATION = """CASE WHEN {t}.kind IN ('confirmation', 'closed_notice')
     OR {t}.kind LIKE 'employee\\_message:%' ESCAPE '\\' OR {t}.kind LIKE 'welfare:%'
     OR {t}.kind LIKE 'notice:%' THEN 'employee' ELSE 'team' END"""
 
 
 def is_post_kind(kind: str) -> bool:
-    return kind.partition(":")[0] in POST_KINDS
+    """A post decided when it was queued: its message is stored with the row."""
+    return parse_outbox_key(kind).kind in POST_KINDS
 
 
 def enqueue_post(
@@ -73,7 +75,7 @@ def enqueue_post(
     now: datetime,
 ) -> int:
     """Queue a message decided now (a reminder); call inside the deciding transaction."""
-    if kind.startswith("digest:"):
+    if parse_outbox_key(kind).kind is OutboxKind.DIGEST:
         # A digest still waiting for Slack is out of date once the next one is queued.
         db.execute(
             "UPDATE outbox SET status = 'dead', payload = NULL, last_error = 'superseded'"

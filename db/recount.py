@@ -29,7 +29,7 @@ from typing import Any
 import sqlite_utils
 
 from bot.domain import stats as S
-from bot.reminder_settings import DEFAULT_ACK_AFTER
+from bot.domain.severity import DEFAULT_ACK_AFTER
 from db.rows import iso
 
 Range = tuple[datetime | None, datetime | None]

@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 import sqlite_utils
 
 from bot.domain.case import Case
+from bot.domain.stored import ack_key, step_key, welfare_key
 from db.rows import immediate, iso
 from db.sealed import seal
 
@@ -91,6 +92,12 @@ def get(db: sqlite_utils.Database, reminder_id: int) -> Reminder | None:
     return _reminder(row) if row else None
 
 
+def id_of(db: sqlite_utils.Database, key: str) -> int:
+    """The id of the reminder stored under `key` (it must exist)."""
+    row = db.execute("SELECT id FROM reminders WHERE key = ?", [key]).fetchone()
+    return int(row[0])
+
+
 def fire(db: sqlite_utils.Database, reminder_id: int, now: datetime, outcome: str) -> bool:
     """Claim a pending reminder (outcome "sent" or "skipped"); False if already fired."""
     cur = db.execute(
@@ -137,11 +144,11 @@ def schedule_case(db: sqlite_utils.Database, case: Case, plan: CasePlan) -> None
     opened = case.reported_at
     ack = plan.ack_after.get(case.severity)
     if ack is not None:
-        schedule(db, f"ack:{case.id}:1", "ack", opened + ack, opened, case_id=case.id)
+        schedule(db, ack_key(case.id, 1), "ack", opened + ack, opened, case_id=case.id)
     for step_id, after in plan.steps:
         schedule(
             db,
-            f"step:{case.id}:{step_id}:1",
+            step_key(case.id, step_id, 1),
             "step",
             opened + after,
             opened,
@@ -159,10 +166,10 @@ def schedule_welfare(
     """Schedule the employee's welfare check-in for a case closed at `closed_at`.
 
     Idempotent per close (reopening and closing again schedules a new one); pass
-    `after=reminder_settings(ctx.config).welfare_after` to honour the configuration."""
+    `after=ctx.config.reminders.welfare_after` to honour the configuration."""
     return schedule(
         db,
-        f"welfare:{case_id}:{iso(closed_at)}",
+        welfare_key(case_id, iso(closed_at)),
         "welfare",
         closed_at + after,
         closed_at,
@@ -213,3 +220,22 @@ def snooze(
                 )
             done.append((r.case_id, r.chain))
     return done
+
+
+def record_welfare_answer(
+    db: sqlite_utils.Database, reminder_id: int, answer: str, at: datetime
+) -> bool:
+    """Keep a check-in answer; False if this answer to it was given before."""
+    return bool(
+        db.execute(
+            "INSERT OR IGNORE INTO welfare_answers (reminder_id, answer, at) VALUES (?, ?, ?)",
+            [reminder_id, answer, iso(at)],
+        ).rowcount
+    )
+
+
+def welfare_answers(db: sqlite_utils.Database, reminder_id: int) -> frozenset[str]:
+    rows = db.execute(
+        "SELECT answer FROM welfare_answers WHERE reminder_id = ?", [reminder_id]
+    ).fetchall()
+    return frozenset(a for (a,) in rows)

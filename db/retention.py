@@ -19,7 +19,6 @@ from db import reminders, timeline
 from db.rows import immediate, iso, open_reporter
 from db.sealed import seal, unseal
 
-TIMELINE_TEXT = timeline.TEXT
 # rule -> (table, column, value after purge, key column naming the case). Tables from
 # other features are purged when they exist, so a rule covers what they store too.
 TARGETS: dict[str, tuple[tuple[str, str, str | None, str], ...]] = {
@@ -142,7 +141,7 @@ def set_hold(db: sqlite_utils.Database, case_id: int, by: str, reason: str, at: 
                 "set_at": iso(at),
             }
         )
-        timeline.add(db, case_id, at, by, "legal_hold_set", reason=seal(db, TIMELINE_TEXT, reason))
+        timeline.add(db, case_id, at, by, "legal_hold_set", reason=seal(db, timeline.TEXT, reason))
     return True
 
 

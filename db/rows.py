@@ -83,6 +83,7 @@ def case_from_row(db: sqlite_utils.Database, row: dict[str, Any]) -> Case:
         thread_ts=row["thread_ts"],
         acknowledged_at=parse_time(row["acknowledged_at"]),
         closed_at=parse_time(row["closed_at"]),
+        lead=row.get("lead"),
     )
 
 

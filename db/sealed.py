@@ -14,6 +14,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import os
+import weakref
 from dataclasses import dataclass
 
 import sqlite_utils
@@ -82,16 +83,20 @@ class Sealer:
         return value is None or value.startswith(f"{PREFIX}:{self.current_id}:")
 
 
+# The sealer of each open database. Data functions take the database alone (fn(db, ...)),
+# so they find its key here; weak keys let a closed database go with its entry.
+_SEALERS: weakref.WeakKeyDictionary[sqlite_utils.Database, Sealer] = weakref.WeakKeyDictionary()
+
+
 def install(db: sqlite_utils.Database, sealer: Sealer) -> None:
-    """Attach the sealer to the connection's owner: data functions find it there."""
-    db.ch_sealer = sealer  # type: ignore[attr-defined]
+    """Give the database its sealer: seal() and unseal() on it use this one."""
+    _SEALERS[db] = sealer
 
 
 def _sealer(db: sqlite_utils.Database) -> Sealer:
-    sealer = getattr(db, "ch_sealer", None)
+    sealer = _SEALERS.get(db)
     if sealer is None:
         raise SealError("no data key installed on this database")
-    assert isinstance(sealer, Sealer)
     return sealer
 
 

@@ -32,7 +32,7 @@ from typing import Any
 import sqlite_utils
 
 from bot.domain import stats as S
-from bot.reminder_settings import DEFAULT_ACK_AFTER
+from bot.domain.severity import DEFAULT_ACK_AFTER
 from db import recount as R
 from db.recount import DURATION_INDEX, SORT_LIMIT, Range, where
 

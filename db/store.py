@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import ParamSpec, TypeVar
+from typing import TypeVar
 
 import sqlite_utils
 
@@ -22,7 +21,6 @@ from db.migrations import migrations
 from db.sealed import Sealer, install
 
 T = TypeVar("T")
-P = ParamSpec("P")
 
 
 def harden(conn: sqlite3.Connection) -> None:
@@ -63,13 +61,11 @@ class Store:
         self.sealer = sealer
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sqlite")
         self._db: sqlite_utils.Database | None = None
-        self._owner: threading.Thread | None = None
 
     def _open(self) -> None:
         self._db = open_database(self.path)
         if self.sealer is not None:
             install(self._db, self.sealer)
-        self._owner = threading.current_thread()
 
     async def open(self) -> None:
         await asyncio.get_running_loop().run_in_executor(self._executor, self._open)

@@ -25,17 +25,34 @@ class Entry:
 
 
 def add(
-    db: sqlite_utils.Database, case_id: int, at: datetime, actor: str, event: str, **detail: Any
-) -> None:
-    db.table("timeline").insert(
-        {
-            "case_id": case_id,
-            "at": iso(at),
-            "actor": actor,
-            "event": event,
-            "detail": json.dumps(detail, ensure_ascii=False),
-        }
-    )
+    db: sqlite_utils.Database,
+    case_id: int,
+    at: datetime,
+    actor: str,
+    event: str,
+    *,
+    view_id: str | None = None,
+    **detail: Any,
+) -> int:
+    """Add an entry and return its id; `view_id` names the modal it came from (unique:
+    m060)."""
+    row = {
+        "case_id": case_id,
+        "at": iso(at),
+        "actor": actor,
+        "event": event,
+        "detail": json.dumps(detail, ensure_ascii=False),
+    }
+    if view_id:
+        row["view_id"] = view_id
+    pk = db.table("timeline").insert(row).last_pk
+    assert isinstance(pk, int)
+    return pk
+
+
+def has_view(db: sqlite_utils.Database, view_id: str) -> bool:
+    """Whether an entry came from the modal `view_id` (a resubmission is the same)."""
+    return bool(db.execute("SELECT 1 FROM timeline WHERE view_id = ?", [view_id]).fetchone())
 
 
 def entries(db: sqlite_utils.Database, case_id: int) -> list[Entry]:
@@ -46,3 +63,10 @@ def entries(db: sqlite_utils.Database, case_id: int) -> list[Entry]:
         Entry(datetime.fromisoformat(a), actor, ev, json.loads(d or "{}"))
         for a, actor, ev, d in rows
     ]
+
+
+def revision(db: sqlite_utils.Database, case_id: int) -> int:
+    """The newest timeline entry's id: every change to a case adds one, so a card drawn
+    at revision N is current while this is still N."""
+    row = db.execute("SELECT MAX(id) FROM timeline WHERE case_id = ?", [case_id]).fetchone()
+    return int(row[0] or 0)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from slack_bolt.async_app import AsyncApp
 
 from bot.context import AppContext
+from bot.flows.report.intake import Intake
 from handlers import actions, case_actions, commands, errors, events, legal_hold, views
 from handlers import home as home_handlers
 from handlers import hr as hr_handlers
@@ -12,14 +13,14 @@ from handlers import oncall as oncall_handlers
 from handlers import reminders as reminder_handlers
 
 
-def register_all(app: AsyncApp, ctx: AppContext) -> None:
+def register_all(app: AsyncApp, ctx: AppContext, intake: Intake) -> None:
     commands.register(app, ctx)
-    views.register(app, ctx)
+    views.register(app, ctx, intake)
     actions.register(app, ctx)
     reminder_handlers.register(app, ctx)
     oncall_handlers.register(app, ctx)
     case_actions.register(app, ctx)
-    events.register(app, ctx)
+    events.register(app, ctx, intake)
     legal_hold.register(app, ctx)
     hr_handlers.register(app, ctx)
     home_handlers.register(app, ctx)

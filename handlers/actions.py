@@ -1,37 +1,20 @@
-"""Buttons."""
+"""Buttons on the employee's own report: its details, and "Add information"."""
 
 from __future__ import annotations
 
-from typing import Any
-
-from slack_bolt.async_app import AsyncAck, AsyncApp
+from slack_bolt.async_app import AsyncApp
 
 from bot.context import AppContext
-from bot.flows.details import open_add_info, show_details
-from bot.flows.privately import Refused, tell_privately
+from bot.flows.report.details import open_add_info, show_details
 from bot.views.ids import Action
+from handlers.listeners import AnswerIn, ButtonFlow, button
 
-
-def _channel(body: dict[str, Any]) -> str | None:
-    channel = body.get("channel") or {}
-    return channel.get("id") if isinstance(channel, dict) else None
+BUTTONS: dict[Action, tuple[ButtonFlow, AnswerIn]] = {
+    Action.VIEW_DETAILS: (show_details, AnswerIn.CHANNEL),
+    Action.ADD_INFO: (open_add_info, AnswerIn.DM),
+}
 
 
 def register(app: AsyncApp, ctx: AppContext) -> None:
-    @app.action(Action.VIEW_DETAILS)
-    async def view_details(ack: AsyncAck, body: dict[str, Any], action: dict[str, Any]) -> None:
-        await ack()
-        user_id = body["user"]["id"]
-        try:
-            await show_details(ctx, user_id, action.get("value"), body["trigger_id"])
-        except Refused as r:
-            await tell_privately(ctx, user_id, _channel(body), r.key)
-
-    @app.action(Action.ADD_INFO)
-    async def add_info(ack: AsyncAck, body: dict[str, Any], action: dict[str, Any]) -> None:
-        await ack()
-        user_id = body["user"]["id"]
-        try:
-            await open_add_info(ctx, user_id, action.get("value"), body["trigger_id"])
-        except Refused as r:
-            await tell_privately(ctx, user_id, None, r.key)
+    for action_id, (flow, answer_in) in BUTTONS.items():
+        app.action(action_id)(button(ctx, flow, answer_in))

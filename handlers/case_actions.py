@@ -8,14 +8,14 @@ from typing import Any
 from slack_bolt.async_app import AsyncAck, AsyncApp
 
 from bot.context import AppContext
-from bot.flows import case_actions as flows
-from bot.flows import decisions, employee_messages, evidence
-from bot.flows.case_guard import Declined, Done, Press, answer, refresh_case
-from bot.flows.privately import Refused
+from bot.flows.case import actions as flows
+from bot.flows.case import decisions, employee_messages, evidence
+from bot.flows.case.guard import refresh_case
+from bot.flows.done import Done
 from bot.views.ids import Action, Callback
+from handlers.listeners import ButtonFlow, button
 from handlers.submissions import acked_in_budget
 
-ButtonFlow = Callable[[AppContext, Press, Any], Awaitable[None]]
 ViewFlow = Callable[[AppContext, str, dict[str, Any]], Awaitable[Done]]
 
 BUTTONS: dict[Action, ButtonFlow] = {
@@ -44,32 +44,6 @@ SUBMISSIONS: dict[Callback, ViewFlow] = {
 }
 
 
-def press_of(body: dict[str, Any]) -> Press:
-    channel = body.get("channel") or {}
-    message = body.get("message") or {}
-    return Press(
-        user_id=body["user"]["id"],
-        channel=channel.get("id") if isinstance(channel, dict) else None,
-        # A button in the checklist reply answers in that thread, one on the card too.
-        thread_ts=message.get("thread_ts") or message.get("ts"),
-        trigger_id=str(body.get("trigger_id") or ""),
-    )
-
-
-def _button(ctx: AppContext, flow: ButtonFlow) -> Callable[..., Awaitable[None]]:
-    async def listener(ack: AsyncAck, body: dict[str, Any], action: dict[str, Any]) -> None:
-        await ack()  # within 3 s, before any Web API call
-        press = press_of(body)
-        try:
-            await flow(ctx, press, action.get("value"))
-        except Declined as d:
-            await answer(ctx, press, d.key, **d.params)
-        except Refused as r:
-            await answer(ctx, press, r.key)
-
-    return listener
-
-
 def _submission(ctx: AppContext, flow: ViewFlow) -> Callable[..., Awaitable[None]]:
     async def listener(ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]) -> None:
         # Errors can only travel in the ack, so the checks and the commit come first,
@@ -88,6 +62,6 @@ def _submission(ctx: AppContext, flow: ViewFlow) -> Callable[..., Awaitable[None
 
 def register(app: AsyncApp, ctx: AppContext) -> None:
     for action_id, flow in BUTTONS.items():
-        app.action(action_id)(_button(ctx, flow))
+        app.action(action_id)(button(ctx, flow))
     for callback_id, view_flow in SUBMISSIONS.items():
         app.view(callback_id)(_submission(ctx, view_flow))

@@ -14,7 +14,8 @@ from typing import Any
 from slack_bolt.async_app import AsyncApp
 
 from bot.context import AppContext
-from bot.flows.privately import tell_privately
+from bot.slack.payloads import Press
+from bot.slack.privately import answer_privately
 
 log = logging.getLogger("ch_responder.errors")
 
@@ -38,6 +39,6 @@ def register(app: AsyncApp, ctx: AppContext) -> None:
         try:
             # Best effort: Slack may be the thing that failed; never wait long on it.
             await asyncio.wait_for(
-                tell_privately(ctx, user_id, channel, "error.generic"), timeout=5)
+                answer_privately(ctx, Press(user_id, channel), "error.generic"), timeout=5)
         except Exception as e:
             log.warning("could not tell the user about the failure: %s", type(e).__name__)

@@ -1,7 +1,7 @@
 """Message events: the first human reply in a case thread, and the employee's DMs.
 
 Bolt acks an event before its listener runs, and Slack does not send an acked event
-again, so the message is journaled (bot/flows/intake.py) in a listener middleware,
+again, so the message is journaled (bot/flows/report/intake.py) in a listener middleware,
 which runs before the ack: a database locked past its busy timeout, or a crash right
 after the ack, delays the relay but does not lose it. Slack retries an unacked
 delivery (up to 3 times) with the same event_id: the journal and the database each
@@ -16,16 +16,16 @@ from typing import Any
 from slack_bolt.async_app import AsyncApp, AsyncBoltContext
 
 from bot.context import AppContext
-from bot.flows.employee_messages import DM, answer_dm, dm_entry
-from bot.flows.intake import Taken
-from bot.flows.thread_replies import THREAD
+from bot.flows.case.employee_messages import DM, answer_dm, dm_entry
+from bot.flows.case.thread_replies import THREAD
+from bot.flows.report.intake import Intake, Taken
 
 log = logging.getLogger(__name__)
 # Subtypes that are a person writing; edits, joins, bot posts and deletions are not.
 HUMAN_SUBTYPES = (None, "file_share", "thread_broadcast")
 
 
-def register(app: AsyncApp, ctx: AppContext) -> None:
+def register(app: AsyncApp, ctx: AppContext, intake: Intake) -> None:
     def entry(body: dict[str, Any]) -> tuple[str, str, dict[str, Any]] | None:
         """(journal kind, key, payload) of a message the bot acts on."""
         event = body.get("event") or {}
@@ -51,7 +51,7 @@ def register(app: AsyncApp, ctx: AppContext) -> None:
         found = entry(body)
         if found is not None:
             kind, key, payload = found
-            context["intake"] = (*found, await ctx.require_intake().keep_event(kind, key, payload))
+            context["intake"] = (*found, await intake.keep_event(kind, key, payload))
         await next()
 
     @app.event("message", middleware=[persist_first])
@@ -60,7 +60,7 @@ def register(app: AsyncApp, ctx: AppContext) -> None:
         if kept is None:
             return
         kind, key, payload, durable = kept
-        outcome = await ctx.require_intake().process_event(kind, key, payload, durable)
+        outcome = await intake.process_event(kind, key, payload, durable)
         if outcome is Taken.REPEAT:
             log.info("event seen before, dropped: type=message")
         elif kind == DM and outcome is Taken.PENDING:

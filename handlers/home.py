@@ -8,7 +8,7 @@ from slack_bolt.async_app import AsyncAck, AsyncApp
 
 from bot.context import AppContext
 from bot.flows.home import publish_home
-from bot.flows.report import open_report_form
+from bot.flows.report.filing import open_report_form
 from bot.views.ids import Action
 
 

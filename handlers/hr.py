@@ -7,11 +7,11 @@ from typing import Any
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 
 from bot.context import AppContext
-from bot.flows import hr_command
-from bot.flows.hr_access import dm_teller
-from bot.flows.hr_cases import submit_purpose
+from bot.flows.hr import command as hr_command
+from bot.flows.hr.access import dm_teller
+from bot.flows.hr.cases import submit_purpose
 from bot.views.ids import Action, Callback, Command
-from handlers.submissions import answer
+from handlers.submissions import answer_flow
 
 HOME_BUTTONS = {Action.HR_SUMMARY: "summary", Action.HR_EXPORT: "export", Action.HR_AUDIT: "audit"}
 
@@ -37,7 +37,7 @@ def register(app: AsyncApp, ctx: AppContext) -> None:
     @app.view(Callback.HR_PURPOSE)
     async def purpose(ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]) -> None:
         user_id = body["user"]["id"]
-        await answer(ack, ctx, user_id, submit_purpose(ctx, user_id, view))
+        await answer_flow(ack, ctx, user_id, submit_purpose(ctx, user_id, view))
 
     def home_button(sub: str) -> Any:
         # Bolt passes listener arguments by name, so the sub-command is bound by closure.

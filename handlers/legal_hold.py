@@ -7,9 +7,9 @@ from typing import Any
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 
 from bot.context import AppContext
-from bot.flows.privately import Refused
 from bot.flows.retention import hold_command
 from bot.i18n import t
+from bot.slack.privately import Refused
 
 COMMAND = "/ch-hold"
 

@@ -8,8 +8,8 @@ from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 
 from bot.context import AppContext
 from bot.flows.oncall import set_override, show_oncall
-from bot.flows.privately import Refused
 from bot.i18n import t
+from bot.slack.privately import Refused
 from bot.views.ids import Command
 
 

@@ -2,48 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from slack_bolt.async_app import AsyncAck, AsyncApp
+from slack_bolt.async_app import AsyncApp
 
 from bot.context import AppContext
-from bot.flows.privately import Refused, tell_privately
-from bot.flows.snooze import snooze_reminder
-from bot.flows.welfare import answer_checkin
+from bot.flows.reminders.snooze import snooze_reminder
+from bot.flows.reminders.welfare import answer_checkin
 from bot.views.reminders import SNOOZES
 from bot.views.welfare import ANSWERS
+from handlers.listeners import AnswerIn, ButtonFlow, button
 
-
-def _where(body: dict[str, Any]) -> tuple[str | None, str | None]:
-    channel = (body.get("channel") or {}).get("id")
-    ts = (body.get("container") or {}).get("message_ts") or (body.get("message") or {}).get("ts")
-    return channel, ts
+BUTTONS: dict[str, tuple[ButtonFlow, AnswerIn]] = {
+    **{action_id: (snooze_reminder, AnswerIn.CHANNEL) for action_id in SNOOZES},
+    **{action_id: (answer_checkin, AnswerIn.DM) for action_id in ANSWERS},
+}
 
 
 def register(app: AsyncApp, ctx: AppContext) -> None:
-    async def snooze(ack: AsyncAck, body: dict[str, Any], action: dict[str, Any]) -> None:
-        await ack()
-        user_id = body["user"]["id"]
-        channel, ts = _where(body)
-        try:
-            await snooze_reminder(
-                ctx, user_id, action["action_id"], action.get("value"), channel, ts
-            )
-        except Refused as r:
-            await tell_privately(ctx, user_id, channel, r.key)
-
-    async def welfare(ack: AsyncAck, body: dict[str, Any], action: dict[str, Any]) -> None:
-        await ack()
-        user_id = body["user"]["id"]
-        channel, ts = _where(body)
-        try:
-            await answer_checkin(
-                ctx, user_id, action["action_id"], action.get("value"), channel, ts
-            )
-        except Refused as r:
-            await tell_privately(ctx, user_id, None, r.key)
-
-    for action_id in SNOOZES:
-        app.action(action_id)(snooze)
-    for action_id in ANSWERS:
-        app.action(action_id)(welfare)
+    for action_id, (flow, answer_in) in BUTTONS.items():
+        app.action(action_id)(button(ctx, flow, answer_in))

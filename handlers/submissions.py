@@ -23,33 +23,41 @@ from slack_bolt.async_app import AsyncAck
 from slack_sdk.errors import SlackApiError
 
 from bot.context import AppContext
-from bot.flows.case_guard import Done
-from bot.flows.privately import Refused, tell_privately
-from bot.flows.slack_errors import error_name
+from bot.flows.done import Done
 from bot.i18n import t
-from bot.people import before_ack
+from bot.slack.errors import error_name
+from bot.slack.payloads import Press
+from bot.slack.people import before_ack
+from bot.slack.privately import Refused, refuse
 from bot.views.case_card import parse_action_value
 from bot.views.saving import still_saving_view
 
 log = logging.getLogger(__name__)
 # Slack allows 3 s for the ack; the rest is the network's and Bolt's (as the report form).
 ACK_BUDGET = 2.0
-# (errors by block_id, None) or (None, the next view)
-Outcome = tuple[dict[str, str] | None, dict[str, Any] | None]
 
 
-async def answer(ack: AsyncAck, ctx: AppContext, user_id: str, outcome: Awaitable[Outcome]) -> None:
+async def answer(ack: AsyncAck, done: Done) -> None:
+    """Ack a submission with its Done: errors on the form, the next screen, or close."""
+    if done.errors:
+        await ack(response_action="errors", errors=done.errors)
+    elif done.view is not None:
+        await ack(response_action="update", view=done.view)
+    else:
+        await ack()
+
+
+async def answer_flow(
+    ack: AsyncAck, ctx: AppContext, user_id: str, flow: Awaitable[Done]
+) -> None:
+    """Run a modal flow that needs no card refresh and ack with what it gives."""
     try:
-        errors, view = await outcome
+        done = await flow
     except Refused as r:
         await ack()  # the modal closes; the refusal arrives privately
-        await tell_privately(ctx, user_id, None, r.key)
+        await refuse(ctx, Press(user_id, None), r)
         return
-    if errors:
-        await ack(response_action="errors", errors=errors)
-    else:
-        assert view is not None, "a submission without errors must give the next view"
-        await ack(response_action="update", view=view)
+    await answer(ack, done)
 
 
 async def acked_in_budget(
@@ -71,11 +79,8 @@ async def acked_in_budget(
         await ack(response_action="update", view=still_saving_view(lang))
         log.warning("submission outlasted the ack budget; the outcome is told privately")
         return await _told_late(ctx, user_id, view, running)
-    if done.errors:
-        await ack(response_action="errors", errors=done.errors)
-        return None
-    await ack()
-    return done
+    await answer(ack, done)
+    return None if done.errors else done
 
 
 async def _told_late(

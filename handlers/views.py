@@ -8,13 +8,14 @@ from slack_bolt.async_app import AsyncAck, AsyncApp
 
 from bot.context import AppContext
 from bot.domain.severity import HAPPENING_NOW
-from bot.flows.details import submit_add_info
-from bot.flows.intake import Taken
-from bot.flows.report import Submission, prepare_report
+from bot.flows.done import Done
+from bot.flows.report.details import submit_add_info
+from bot.flows.report.filing import prepare_report
+from bot.flows.report.intake import Intake, Taken
 from bot.i18n import t
 from bot.views.confirmation import build_recording_view
 from bot.views.ids import Callback
-from handlers.submissions import answer
+from handlers.submissions import answer, answer_flow
 
 # Slack allows 3 s for the ack; the rest is the journal's, the network's and Bolt's.
 ACK_BUDGET = 2.0
@@ -22,7 +23,7 @@ ACK_BUDGET = 2.0
 NOT_RECORDED_FIELD = "narrative"
 
 
-def register(app: AsyncApp, ctx: AppContext) -> None:
+def register(app: AsyncApp, ctx: AppContext, intake: Intake) -> None:
     @app.view(Callback.REPORT_FORM)
     async def report_submitted(ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]) -> None:
         # Validation errors and the "recorded" screen can only travel in this ack.
@@ -31,12 +32,12 @@ def register(app: AsyncApp, ctx: AppContext) -> None:
         # burst of reports), the employee is told it is being recorded and the intake
         # commits it, even after a restart; its number follows privately.
         prepared = prepare_report(ctx, body["user"]["id"], view)
-        if isinstance(prepared, Submission):
-            await ack(response_action="errors", errors=prepared.errors)
+        if isinstance(prepared, Done):
+            await answer(ack, prepared)
             return
-        result = await ctx.require_intake().file_report(prepared, ACK_BUDGET)
-        if isinstance(result, Submission):
-            await ack(response_action="update", view=result.recorded_view)
+        result = await intake.file_report(prepared, ACK_BUDGET)
+        if isinstance(result, Done):
+            await answer(ack, result)
         elif result is Taken.PENDING:
             r = prepared.report
             await ack(
@@ -52,4 +53,4 @@ def register(app: AsyncApp, ctx: AppContext) -> None:
     @app.view(Callback.ADD_INFO)
     async def info_added(ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]) -> None:
         user_id = body["user"]["id"]
-        await answer(ack, ctx, user_id, submit_add_info(ctx, user_id, view))
+        await answer_flow(ack, ctx, user_id, submit_add_info(ctx, user_id, view))

@@ -9,13 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from bot.simulator.harness import RESPONDERS, Harness
-from bot.simulator.render import render_message
-from bot.simulator.requests import Reply
-from bot.simulator.server import Message
+from bot.demo.harness import RESPONDERS, Harness
 from bot.views.case_card import action_value
 from bot.views.ids import Action
 from db.timeline import entries
+from slacksim import Message
+from slacksim.render import render_message
+from slacksim.requests import Reply
 
 
 @dataclass

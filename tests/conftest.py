@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from bot.clock import FixedClock
-from bot.simulator.harness import Harness, running_bot
-from bot.simulator.server import SlackSimulator
+from bot.demo.harness import Harness, running_bot
+from slacksim import SlackSimulator
 from tests.blockkit import check_message, check_view
 
 # 2026-11-27 10:00 in Tokyo: a Friday morning.

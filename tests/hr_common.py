@@ -9,9 +9,9 @@ from zoneinfo import ZoneInfo
 import sqlite_utils
 
 from bot.clock import FixedClock
-from bot.simulator.harness import Harness
-from bot.simulator.render import render_message
+from bot.demo.harness import Harness
 from db.rows import iso
+from slacksim.render import render_message
 
 TZ = ZoneInfo("Asia/Tokyo")
 PHONE = "090-1234-5678"

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from bot.clock import FixedClock
-from bot.keys import RotationReport, rotate
-from bot.simulator.harness import DATA_KEY, running_bot
+from bot.demo.harness import DATA_KEY, running_bot
 from db.backup import backup
 from db.cases import find_case_no
+from db.keys import RotationReport, rotate
 from db.sealed import Sealer, key_id, parse_key
 from db.sealed import new_key as make_key
 from db.store import Store

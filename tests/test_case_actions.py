@@ -5,8 +5,8 @@ from __future__ import annotations
 import asyncio
 import time
 
+from bot.demo.harness import RESPONDERS, Harness
 from bot.i18n import t
-from bot.simulator.harness import RESPONDERS, Harness
 from bot.views.ids import Action
 from tests.case_kit import (
     card_text,

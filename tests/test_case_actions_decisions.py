@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from bot.demo.harness import Harness
 from bot.i18n import t
-from bot.simulator.harness import Harness
-from bot.simulator.render import render_message
 from bot.views.ids import Action
+from slacksim.render import render_message
 from tests.case_kit import (
     assessment_values,
     card_text,

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.demo.harness import RESPONDERS, Harness
 from bot.i18n import t
-from bot.simulator.harness import RESPONDERS, Harness
-from bot.simulator.render import render_message
-from bot.simulator.server import Message
 from bot.views.ids import Action
 from db.timeline import entries
+from slacksim import Message
+from slacksim.render import render_message
 from tests.case_kit import Filed, events_of, file_case, press_and_open, text
 
 

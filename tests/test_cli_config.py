@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from bot.simulator.harness import sample_config
+from bot.demo.harness import sample_config
 from db.sealed import new_key
 
 ROOT = Path(__file__).resolve().parents[1]

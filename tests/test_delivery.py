@@ -7,8 +7,8 @@ import time
 from pathlib import Path
 
 from bot.clock import FixedClock
-from bot.simulator.harness import BOT_TOKEN, RESPONDERS, Harness, populate, running_bot
-from bot.simulator.server import SlackSimulator
+from bot.demo.harness import BOT_TOKEN, RESPONDERS, Harness, populate, running_bot
+from slacksim import SlackSimulator
 
 
 def counts(h: Harness) -> tuple[int, int, int]:
@@ -19,7 +19,7 @@ def counts(h: Harness) -> tuple[int, int, int]:
 
 
 async def test_slack_down_at_submission_then_up_gives_exactly_one_card(h: Harness) -> None:
-    from bot.simulator.forms import report_values
+    from slacksim.forms import report_values
 
     view = await h.open_form(h.cast.employee_en)  # the form opened while Slack was up
     h.sim.down()
@@ -66,7 +66,7 @@ async def test_timeout_after_slack_posted_does_not_double_the_card(tmp_path: Pat
 
 async def test_refused_connections_then_back(h: Harness) -> None:
     view = await h.open_form(h.cast.employee_en)
-    from bot.simulator.forms import report_values
+    from slacksim.forms import report_values
 
     await h.sim.refuse_connections()
     values = report_values(occurred_at=h.bot.ctx.clock.now(), contact="chat",
@@ -88,7 +88,7 @@ async def test_restart_with_pending_deliveries_resumes_them(tmp_path: Path,
         async with running_bot(tmp_path / "db", clock=clock, sim=sim) as h:
             view = await h.open_form(h.cast.employee_en)
             sim.down()
-            from bot.simulator.forms import report_values
+            from slacksim.forms import report_values
 
             values = report_values(occurred_at=clock.now(), contact="email",
                                    categories=["other"], danger="over", narrative="restart")
@@ -126,7 +126,7 @@ async def test_a_slow_database_still_answers_slack_in_time_and_loses_nothing(
     import sqlite3
     import threading
 
-    from bot.simulator.forms import report_values
+    from slacksim.forms import report_values
 
     view = await h.open_form(h.cast.employee_en)
     values = report_values(occurred_at=h.bot.ctx.clock.now(), contact="phone",

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from bot.clock import FixedClock
-from bot.flows.delivery import Backoff
-from bot.simulator.forms import report_values
-from bot.simulator.harness import RESPONDERS, Harness, running_bot
-from bot.simulator.server import BOT_USER_ID, SlackSimulator
+from bot.demo.harness import RESPONDERS, Harness, running_bot
+from bot.flows.delivery.deliverer import Backoff
+from slacksim import BOT_USER_ID, SlackSimulator
+from slacksim.forms import report_values
 from tests.conftest import T0, check_all_calls
 from tests.test_delivery import counts
 from tests.test_reminders import escalations, file_case

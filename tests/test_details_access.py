@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
+from bot.demo.harness import RESPONDERS, Harness
 from bot.i18n import t
-from bot.simulator.harness import RESPONDERS, Harness
 from bot.views.ids import Action
 from db import timeline
 from db.cases import find_case_no

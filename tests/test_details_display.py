@@ -7,7 +7,7 @@ import html
 import re
 from typing import Any
 
-from bot.simulator.harness import Harness
+from bot.demo.harness import Harness
 from bot.views.ids import Action
 from tests.test_details_access import open_details
 

@@ -6,11 +6,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from bot.simulator.harness import RESPONDERS, Harness
-from bot.simulator.server import SlackSimulator
+from bot.demo.harness import RESPONDERS, Harness
 from bot.views.ids import Action
 from db import timeline
 from db.cases import find_case_no
+from slacksim import SlackSimulator
 from tests.test_details_access import open_details
 
 SCREENSHOT = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 40  # ~10 KB

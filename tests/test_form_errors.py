@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.simulator.forms import report_values
-from bot.simulator.harness import Harness
+from bot.demo.harness import Harness
+from slacksim.forms import report_values
 
 
 async def submit(h: Harness, user: str, **changes: object) -> dict:  # type: ignore[type-arg]

@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from bot.clock import FixedClock
-from bot.simulator.harness import Harness
-from bot.simulator.render import render_view
+from bot.demo.harness import Harness
 from bot.views.ids import Action
+from slacksim.render import render_view
 from tests.hr_common import seed_known_cases
 
 

@@ -8,8 +8,8 @@ import pytest
 import sqlite_utils
 
 from bot.clock import FixedClock
+from bot.demo.harness import Harness
 from bot.i18n import t
-from bot.simulator.harness import Harness
 from bot.views.hr_cases import build_purpose_modal
 from bot.views.ids import Action
 from tests.hr_common import ask, ephemeral_texts, seed_known_cases

@@ -5,8 +5,8 @@ from __future__ import annotations
 import sqlite_utils
 
 from bot.clock import FixedClock
-from bot.simulator.harness import Harness
-from bot.simulator.render import render_view
+from bot.demo.harness import Harness
+from slacksim.render import render_view
 from tests.hr_common import PHONE, ask, ephemeral_texts, seed_known_cases
 
 

@@ -6,8 +6,8 @@ import csv
 import io
 
 from bot.clock import FixedClock
-from bot.flows.hr_export import COLUMNS, TEXT_COLUMNS
-from bot.simulator.harness import Harness
+from bot.demo.harness import Harness
+from bot.flows.hr.export import COLUMNS, TEXT_COLUMNS
 from tests.hr_common import ask, ephemeral_texts, jst, report_at, seed_known_cases
 
 

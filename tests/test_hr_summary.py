@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot.clock import FixedClock
+from bot.demo.harness import Harness
 from bot.domain.periods import parse_period
+from bot.domain.severity import DEFAULT_ACK_AFTER
 from bot.domain.stats import Summary
-from bot.reminder_settings import DEFAULT_ACK_AFTER
-from bot.simulator.harness import Harness
-from bot.simulator.render import render_message
 from db import stats
+from slacksim.render import render_message
 from tests.hr_common import TZ, ask, seed_known_cases
 
 PNG = b"\x89PNG\r\n\x1a\n"
@@ -109,8 +109,8 @@ async def _dm_texts(h: Harness) -> list[str]:
 async def test_demo_scene_returns_when_summary_arrived(h: Harness, clock: FixedClock) -> None:
     import io
 
-    from bot.demo_hr import hr_asks
-    from bot.demo_output import Printer
+    from bot.demo.hr import hr_asks
+    from bot.demo.output import Printer
 
     await seed_known_cases(h, clock)
     out = io.StringIO()

@@ -24,7 +24,7 @@ import sqlite_utils
 
 from bot.domain.periods import last_days, month, parse_period
 from bot.domain.report import Report
-from bot.reminder_settings import DEFAULT_ACK_AFTER
+from bot.domain.severity import DEFAULT_ACK_AFTER
 from db import cases, handling, recount, reminders, retention, stats, timeline, totals
 from db.rows import iso
 from db.sealed import Sealer, install

@@ -11,9 +11,9 @@ from urllib.parse import urlencode
 import pytest
 from slack_bolt.request.internals import parse_body
 
-from bot.simulator.harness import RESPONDERS, Harness
-from bot.simulator.requests import APP, TEAM
+from bot.demo.harness import RESPONDERS, Harness
 from bot.slack_http import parse_slack_body
+from slacksim.requests import APP, TEAM
 from tests.test_oncall import oncall
 
 FORM = "application/x-www-form-urlencoded"
@@ -143,7 +143,7 @@ async def test_a_signed_body_that_is_not_utf8_gets_400(h: Harness) -> None:
 
 
 def form_values(h: Harness, **fields: object) -> dict[str, object]:
-    from bot.simulator.forms import report_values
+    from slacksim.forms import report_values
 
     base = report_values(
         occurred_at=h.bot.ctx.clock.now(),

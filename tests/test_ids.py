@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from bot.simulator.harness import Harness
+from bot.demo.harness import Harness
 from bot.views.ids import Action
 from tests.case_kit import (
     choice,

@@ -13,11 +13,11 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
+from bot.demo.harness import RESPONDERS, Harness
 from bot.i18n import t
-from bot.simulator.forms import report_values
-from bot.simulator.harness import RESPONDERS, Harness
-from bot.simulator.server import Message
 from bot.views.ids import Action
+from slacksim import Message
+from slacksim.forms import report_values
 from tests.case_kit import file_case
 
 BUSY_TIMEOUT = 5.0  # db/store.py: PRAGMA busy_timeout=5000

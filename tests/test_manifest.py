@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.simulator.harness import Harness
+from bot.demo.harness import Harness
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMA = ROOT.parent / "shared" / "slack-manifest-schema" / "schemas" / "manifest.schema.1.0.0.json"

@@ -8,11 +8,11 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.clock import FixedClock
+from bot.demo.harness import RESPONDERS, Harness
 from bot.flows.oncall import parse_override
-from bot.flows.privately import Refused
 from bot.i18n import t
-from bot.simulator.harness import RESPONDERS, Harness
-from bot.simulator.server import Ephemeral
+from bot.slack.privately import Refused
+from slacksim import Ephemeral
 from tests.conftest import T0
 from tests.test_reminders import bot_replies, escalations, file_case, tick
 

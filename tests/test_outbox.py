@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from bot.simulator.harness import DATA_KEY
+from bot.demo.harness import DATA_KEY
 from db import outbox
 from db.sealed import Sealer, install
 from db.store import open_database

@@ -3,8 +3,8 @@ its details, so the others never see them as its first viewer, nor HR's view of 
 
 from __future__ import annotations
 
+from bot.demo.harness import Harness
 from bot.i18n import t
-from bot.simulator.harness import Harness
 from bot.views.ids import Action
 from tests.case_kit import events_of, file_case, press, refusal
 from tests.test_details_access import viewers

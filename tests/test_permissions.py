@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
+from bot.demo.harness import Harness
 from bot.i18n import t
-from bot.simulator.harness import Harness
 from bot.views.case_card import action_value
 from bot.views.ids import Action, Callback
 from tests.case_kit import (

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from bot.simulator.harness import RESPONDERS, Harness
+from bot.demo.harness import RESPONDERS, Harness
 from bot.views.ids import Action
 from bot.views.report_form import as_typed
 

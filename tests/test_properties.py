@@ -15,14 +15,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.config import parse_config
+from bot.demo.harness import sample_config
 from bot.domain.case_ids import parse_case_no
 from bot.domain.periods import PeriodError, parse_period
 from bot.domain.policy import load_policy
 from bot.domain.report import MAX_DEMAND, MAX_NARRATIVE, Report, ReportDraft, validate
 from bot.flows.oncall import parse_override, parse_until
-from bot.flows.privately import Refused
 from bot.flows.retention import parse_hold_command
-from bot.simulator.harness import sample_config
+from bot.slack.privately import Refused
 from bot.views.case_card import build_details_modal, parse_action_value, parse_case_value
 from bot.views.reminders import parse_snooze_value
 from bot.views.report_form import metadata_lang, parse_report_form

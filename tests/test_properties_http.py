@@ -17,10 +17,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.clock import FixedClock
-from bot.simulator.forms import report_values
-from bot.simulator.harness import RESPONDERS, Harness, running_bot
+from bot.demo.harness import RESPONDERS, Harness, running_bot
 from bot.views.case_card import action_value
 from bot.views.ids import Action, Callback, Command
+from slacksim.forms import report_values
 from tests.case_kit import assessment_values
 from tests.conftest import T0
 from tests.faults.world import CASE_NO

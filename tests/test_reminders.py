@@ -13,10 +13,10 @@ from typing import Any
 import sqlite_utils
 
 from bot.clock import FixedClock
-from bot.simulator.harness import RESPONDERS, Harness, running_bot
-from bot.simulator.server import Message
+from bot.demo.harness import RESPONDERS, Harness, running_bot
 from bot.views.ids import Action
 from db.rows import iso
+from slacksim import Message
 from tests.conftest import T0
 
 TEAM = "ja"  # the simulated company's team language

@@ -14,9 +14,9 @@ import pytest
 import sqlite_utils
 
 from bot.clock import FixedClock
-from bot.flows.delivery import Backoff
+from bot.demo.harness import Harness, running_bot
+from bot.flows.delivery.deliverer import Backoff
 from bot.flows.retention import purge_due
-from bot.simulator.harness import Harness, running_bot
 from db.rows import iso
 from tests.conftest import T0, check_all_calls
 from tests.test_reminders import escalations, file_case, sql, tick

@@ -8,11 +8,11 @@ from pathlib import Path
 import sqlite_utils
 
 from bot.clock import FixedClock
-from bot.simulator.harness import RESPONDERS, Harness, populate, running_bot
-from bot.simulator.server import SlackSimulator
+from bot.demo.harness import RESPONDERS, Harness, populate, running_bot
 from bot.views.ids import Action
 from db import reminders, timeline
 from db.rows import iso
+from slacksim import SlackSimulator
 from tests.conftest import T0, check_all_calls
 from tests.test_reminders import acknowledge, bot_replies, escalations, file_case, sql, tick
 

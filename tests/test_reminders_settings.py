@@ -10,14 +10,14 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.config import ConfigError, parse_config
-from bot.reminder_settings import parse_reminders, reminder_settings
-from bot.simulator.harness import sample_config
+from bot.config.reminders import parse_reminders
+from bot.demo.harness import sample_config
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 
 
 def test_defaults_when_the_section_is_absent() -> None:
-    s = reminder_settings(parse_config(sample_config(), Path(".")))
+    s = parse_config(sample_config(), Path(".")).reminders
     assert s.ack_after == {
         "urgent": timedelta(minutes=10),
         "high": timedelta(minutes=30),
@@ -40,7 +40,7 @@ def test_a_configured_section_is_read() -> None:
         ),
         Path("."),
     )
-    s = reminder_settings(config)
+    s = config.reminders
     assert s.ack_after["high"] == timedelta(hours=1)
     assert s.ack_after["urgent"] == timedelta(minutes=10)
     assert (s.max_escalations, s.quiet_hours, s.digest_time) == (5, None, time(8, 30))

@@ -5,9 +5,9 @@ from __future__ import annotations
 import asyncio
 import json
 
-from bot.simulator.harness import RESPONDERS, Harness
-from bot.simulator.render import render_message
+from bot.demo.harness import RESPONDERS, Harness
 from bot.views.ids import Action
+from slacksim.render import render_message
 
 
 def channel_text(h: Harness) -> str:
@@ -104,7 +104,7 @@ async def test_typed_slack_markup_pings_nobody(h: Harness) -> None:
 
 
 async def test_same_form_submitted_twice_is_one_case(h: Harness) -> None:
-    from bot.simulator.forms import report_values
+    from slacksim.forms import report_values
 
     view = await h.open_form(h.cast.employee)
     values = report_values(occurred_at=h.bot.ctx.clock.now(), contact="email",

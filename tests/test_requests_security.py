@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 import pytest
 
 from bot.clock import FixedClock
-from bot.simulator.harness import RESPONDERS, Harness, running_bot
+from bot.demo.harness import RESPONDERS, Harness, running_bot
 
 
 def slash_body(h: Harness) -> str:

@@ -11,9 +11,8 @@ import sqlite_utils
 
 from bot.clock import FixedClock
 from bot.config import ConfigError, parse_config
+from bot.demo.harness import Harness, sample_config
 from bot.flows.retention import parse_hold_command, purge_due
-from bot.retention_settings import retention_settings
-from bot.simulator.harness import Harness, sample_config
 from db.cases import find_case_no
 from db.rows import iso
 
@@ -90,7 +89,7 @@ def test_hold_command_parser() -> None:
 
 def test_retention_section_is_validated() -> None:
     def config(section: object) -> object:
-        return retention_settings(parse_config(sample_config(retention=section), Path(".")))
+        return parse_config(sample_config(retention=section), Path(".")).retention
 
     assert config({"narrative_days": 30}).periods["narrative"] == timedelta(days=30)  # type: ignore[attr-defined]
     for bad, key in (

@@ -8,9 +8,9 @@ from datetime import timedelta
 import sqlite_utils
 
 from bot.clock import FixedClock
+from bot.demo.harness import Harness
 from bot.flows.retention import purge_due
 from bot.i18n import t
-from bot.simulator.harness import Harness
 from bot.views.case_card import action_value
 from bot.views.ids import Action, Callback
 from db.rows import iso

@@ -11,8 +11,8 @@ from pathlib import Path
 import sqlite_utils
 
 from bot.clock import FixedClock
+from bot.demo.harness import DATA_KEY, Harness
 from bot.flows.retention import purge_due
-from bot.simulator.harness import DATA_KEY, Harness
 from db.rows import iso
 from db.sealed import new_key
 from tests.test_cli_config import run_cli

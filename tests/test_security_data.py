@@ -14,7 +14,7 @@ import sqlite_utils
 
 from bot.cli import _setup_logging
 from bot.clock import FixedClock
-from bot.simulator.harness import RESPONDERS, Harness, running_bot
+from bot.demo.harness import RESPONDERS, Harness, running_bot
 from bot.views.ids import Action, Callback
 
 NARRATIVE = "客が「殺すぞ」と叫んだ secret-narrative-7f3a"
@@ -128,7 +128,7 @@ def counts(db: sqlite_utils.Database) -> tuple[int, int]:
 
 async def test_stale_and_replayed_requests(h: Harness) -> None:
     view = await h.open_form(h.cast.employee)
-    from bot.simulator.forms import report_values
+    from slacksim.forms import report_values
 
     values = report_values(
         occurred_at=h.bot.ctx.clock.now(),

@@ -14,7 +14,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
-from bot.simulator import (
+from slacksim import (
     BOT_USER_ID,
     BUILTIN_REQUIRED,
     NEWER_THAN_SPEC,
@@ -28,7 +28,7 @@ from bot.simulator import (
     render_message,
     render_view,
 )
-from bot.simulator import spec as spec_module
+from slacksim import spec as spec_module
 
 TOKEN = "xoxb-test"
 SPEC_PATH = find_spec_path()

@@ -16,8 +16,8 @@ from typing import Any
 import aiohttp
 import pytest
 
-from bot.simulator.harness import Cast, free_port, populate
-from bot.simulator.socket_mode import APP_TOKEN
+from bot.demo.harness import Cast, free_port, populate
+from slacksim.socket_mode import APP_TOKEN
 from tests.faults.world import BotProcess, FaultSim
 
 STOP_WITHIN = 3.0  # seconds from SIGTERM to exit, in every state
@@ -226,7 +226,7 @@ async def test_the_simulator_takes_only_the_app_token_for_apps_connections_open(
     from slack_sdk.errors import SlackApiError
     from slack_sdk.web.async_client import AsyncWebClient
 
-    from bot.simulator.harness import BOT_TOKEN
+    from bot.demo.harness import BOT_TOKEN
 
     def client(token: str) -> AsyncWebClient:
         return AsyncWebClient(token=token, base_url=sim.base_url, retry_handlers=[])

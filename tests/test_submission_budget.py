@@ -7,8 +7,8 @@ import asyncio
 import sqlite3
 import time
 
+from bot.demo.harness import Harness
 from bot.i18n import t
-from bot.simulator.harness import Harness
 from bot.views.case_card import action_value
 from bot.views.ids import Action, Callback
 from tests.case_kit import events_of, file_case, press_and_open, text

@@ -12,8 +12,7 @@ from pathlib import Path
 import pytest
 
 from bot.config import ConfigError
-from bot.i18n import t
-from bot.simulator.harness import (
+from bot.demo.harness import (
     BOT_TOKEN,
     RESPONDERS,
     Harness,
@@ -21,8 +20,9 @@ from bot.simulator.harness import (
     running_bot,
     sample_config,
 )
-from bot.simulator.server import SlackSimulator
+from bot.i18n import t
 from bot.views.ids import Action
+from slacksim import SlackSimulator
 from tests.case_kit import events_of, file_case, press, refusal
 from tests.test_cli_config import run_cli, toml
 

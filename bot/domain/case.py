@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-STATUSES = ("new", "acknowledged", "in_progress", "closed")
+from bot.domain.stored import CaseStatus
+
+STATUSES = tuple(s.value for s in CaseStatus)
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,7 @@ class Case:
     # Keyed hash of the reporter's Slack ID (db.cases.reporter_ref): tells who filed the
     # case without unsealing; None for legacy cases and after the identity purge.
     reporter_ref: str | None = None
+    lead: str | None = None  # who leads the case now (m-lead); the reminders mention them
 
     @property
     def happening_now(self) -> bool:

@@ -3,7 +3,7 @@
 A Slack file permalink has the form ``https://<ws>.slack.com/files/<UPLOADER>/<FILE>/<name>``:
 the uploader is the employee who reported, and the name is theirs to choose (often their
 own name). So no Slack file is ever shown by its link, ID or name: it is "Evidence n",
-opened through the bot, which shares a copy as itself (bot/flows/evidence.py). A pasted
+opened through the bot, which shares a copy as itself (bot/flows/case/evidence.py). A pasted
 link that is a Slack file permalink is treated the same way; any other pasted link that
 would name a confidential reporter (their user ID anywhere in it, or a Slack link with a
 user ID in its path, such as a profile) is withheld.

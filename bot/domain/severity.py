@@ -11,8 +11,18 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import timedelta
 
 from bot.domain.policy import Policy
+
+# How soon a case of each severity should be acknowledged, unless the configuration's
+# [reminders] says otherwise: the escalation interval and the HR figures' target.
+DEFAULT_ACK_AFTER = {
+    "urgent": timedelta(minutes=10),
+    "high": timedelta(minutes=30),
+    "medium": timedelta(hours=4),
+    "low": timedelta(hours=4),
+}
 
 SEVERITIES = ("urgent", "high", "medium", "low")
 HAPPENING_NOW = ("ongoing", "danger")

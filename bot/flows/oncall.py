@@ -10,10 +10,10 @@ from zoneinfo import ZoneInfo
 
 import sqlite_utils
 
-from bot.context import AppContext
+from bot.context import AppContext, Rules
 from bot.domain.policy import parse_duration
-from bot.flows.privately import Refused
 from bot.i18n import t
+from bot.slack.privately import Refused
 from bot.views.common import Block, section
 from bot.views.mrkdwn import user
 from bot.views.oncall import RotationDuty, build_oncall
@@ -88,9 +88,9 @@ def parse_override(
     return OverrideRequest(rotation, m["member"], until)
 
 
-def _duties(db: sqlite_utils.Database, ctx: AppContext, now: datetime) -> list[RotationDuty]:
+def _duties(db: sqlite_utils.Database, rules: Rules, now: datetime) -> list[RotationDuty]:
     out = []
-    for name, rotation in ctx.config.rotations.items():
+    for name, rotation in rules.config.rotations.items():
         d = overrides.duty_at(db, rotation, now)
         nxt = overrides.next_duty(db, rotation, now)
         out.append(RotationDuty(name, d.member, d.until, d.override, nxt.member))
@@ -101,7 +101,7 @@ async def show_oncall(ctx: AppContext, user_id: str) -> tuple[str, list[Block]]:
     if not await ctx.people.may_see_cases(user_id):
         raise Refused("oncall.refused")
     lang = await ctx.people.lang(user_id)
-    duties = await ctx.store.run(_duties, ctx, ctx.clock.now())
+    duties = await ctx.store.run(_duties, ctx.rules, ctx.clock.now())
     return build_oncall(lang, duties, ctx.config.timezone)
 
 

@@ -6,14 +6,13 @@ transaction so the bot keeps answering Slack while it works.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
 import re
 
+from bot.config.retention import RULES, Retention
 from bot.context import AppContext
-from bot.flows.privately import Refused
-from bot.retention_settings import RULES, Retention, retention_settings
+from bot.loops import Loop
+from bot.slack.privately import Refused
 from db import retention
 from db.cases import find_case_no
 from db.store import checkpoint
@@ -25,7 +24,7 @@ MAX_REASON = 1000
 
 async def purge_due(ctx: AppContext, settings: Retention | None = None) -> int:
     """Apply every retention rule that is due; returns how many (case, rule) were purged."""
-    settings = settings or retention_settings(ctx.config)
+    settings = settings or ctx.config.retention
     done = 0
     for rule in RULES:
         while True:
@@ -46,29 +45,23 @@ async def purge_due(ctx: AppContext, settings: Retention | None = None) -> int:
     return done
 
 
-class RetentionLoop:
+class RetentionLoop(Loop):
+    name = "retention"
+
     def __init__(self, ctx: AppContext) -> None:
+        super().__init__()
         self.ctx = ctx
-        self.settings = retention_settings(ctx.config)
-        self._task: asyncio.Task[None] | None = None
-        self._stop = asyncio.Event()
+        self.settings = ctx.config.retention
 
-    def start(self) -> None:
-        self._task = asyncio.create_task(self._run(), name="retention")
+    async def tick(self) -> int:
+        return await purge_due(self.ctx, self.settings)
 
-    async def stop(self) -> None:
-        self._stop.set()
-        if self._task is not None:
-            await self._task
+    async def next_wait(self) -> float:
+        return self.settings.check_every.total_seconds()
 
-    async def _run(self) -> None:
-        while not self._stop.is_set():
-            try:
-                await purge_due(self.ctx, self.settings)
-            except Exception as e:  # a failed run is retried at the next tick
-                log.error("retention purge failed: %s", type(e).__name__)
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._stop.wait(), self.settings.check_every.total_seconds())
+    async def after_error(self, error: Exception) -> float:
+        log.error("retention purge failed: %s", type(error).__name__)
+        return await self.next_wait()  # a failed run is retried at the next tick
 
 
 def parse_hold_command(text: str) -> tuple[str, str, str] | None:

@@ -8,7 +8,7 @@ from pathlib import Path
 import aiohttp
 import pytest
 
-from bot.simulator.harness import populate
+from bot.demo.harness import populate
 from tests.faults.world import LEDGER, BotProcess, FaultSim, World
 
 

@@ -15,7 +15,7 @@ import sys
 
 import pytest
 
-from bot.simulator.harness import RESPONDERS, Cast
+from bot.demo.harness import RESPONDERS, Cast
 from tests.faults.world import LEDGER, World, post_kind
 
 FAULTS: tuple[int | str, ...] = (500, 503, 429, "stall")

@@ -15,9 +15,9 @@ import sys
 import time
 from typing import Any
 
+from bot.demo.harness import RESPONDERS
 from bot.i18n import t
-from bot.simulator.harness import RESPONDERS
-from bot.simulator.server import BOT_USER_ID
+from slacksim import BOT_USER_ID
 from tests.faults.world import World
 
 BUSY_TIMEOUT = 5.0  # db/store.py: PRAGMA busy_timeout=5000

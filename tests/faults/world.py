@@ -25,8 +25,7 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 
-from bot.simulator.forms import report_values
-from bot.simulator.harness import (
+from bot.demo.harness import (
     BOT_TOKEN,
     DATA_KEY,
     RESPONDERS,
@@ -34,8 +33,9 @@ from bot.simulator.harness import (
     free_port,
     sample_config,
 )
-from bot.simulator.requests import Reply, SlackRequests
-from bot.simulator.server import BOT_USER_ID, SlackSimulator
+from slacksim import BOT_USER_ID, SlackSimulator
+from slacksim.forms import report_values
+from slacksim.requests import Reply, SlackRequests
 
 ROOT = Path(__file__).resolve().parents[2]
 TIMEOUT = 1  # CH_SLACK_TIMEOUT for the process: a stall of 2 s is "past the timeout"

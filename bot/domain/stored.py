@@ -1,0 +1,161 @@
+"""Keys and states the database keeps as strings: outbox kinds, reminder keys, case
+statuses. They outlive a deploy (rows written today are read by next year's bot), so
+they are a stored format like the action IDs in bot/views/ids.py: build and parse them
+here only, and never change a string. tests/test_stored.py pins every one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+SEP = ":"
+
+
+class CaseStatus(StrEnum):
+    NEW = "new"
+    ACKNOWLEDGED = "acknowledged"
+    IN_PROGRESS = "in_progress"
+    CLOSED = "closed"
+
+
+class OutboxKind(StrEnum):
+    """What a pending delivery posts. Some carry a reference after a colon."""
+
+    CARD = "card"  # the case card in the responders channel
+    THREAD = "thread"  # the checklist reply under it
+    CONFIRMATION = "confirmation"  # the employee's confirmation DM
+    INFO_ADDED = "info_added"  # "the employee added information" in the thread
+    TO_EMPLOYEE = "employee_message"  # :<timeline id> a responder's message to the employee
+    SENT_NOTE = "employee_message_note"  # :<timeline id> the thread note that it was sent
+    RELAY = "relay"  # :<timeline id> the employee's reply, into the case thread
+    CLOSED_NOTICE = "closed_notice"  # the employee is told privately that the case closed
+    # Posts decided when they were queued, their message stored with the row:
+    REMINDER = "reminder"  # :<reminder id>
+    DIGEST = "digest"  # :<reminder id>
+    WELFARE = "welfare"  # :<reminder id> the welfare check-in DM
+    NOTICE = "notice"  # :<reminder id> a notice a welfare answer sends
+
+
+# Kinds that carry a reference (":<id>"); the others never do.
+WITH_REF = frozenset(
+    {
+        OutboxKind.TO_EMPLOYEE,
+        OutboxKind.SENT_NOTE,
+        OutboxKind.RELAY,
+        OutboxKind.REMINDER,
+        OutboxKind.DIGEST,
+        OutboxKind.WELFARE,
+        OutboxKind.NOTICE,
+    }
+)
+# Kinds whose message is stored with the outbox row (not rendered from the case).
+POST_KINDS = frozenset(
+    {OutboxKind.REMINDER, OutboxKind.DIGEST, OutboxKind.WELFARE, OutboxKind.NOTICE}
+)
+# Kinds that go to the employee's DM rather than the responders channel.
+EMPLOYEE_KINDS = frozenset(
+    {
+        OutboxKind.CONFIRMATION,
+        OutboxKind.CLOSED_NOTICE,
+        OutboxKind.TO_EMPLOYEE,
+        OutboxKind.WELFARE,
+        OutboxKind.NOTICE,
+    }
+)
+CONVERSATION_KINDS = frozenset(
+    {OutboxKind.TO_EMPLOYEE, OutboxKind.SENT_NOTE, OutboxKind.RELAY, OutboxKind.CLOSED_NOTICE}
+)
+
+
+@dataclass(frozen=True)
+class OutboxKey:
+    kind: OutboxKind
+    ref: str | None = None
+
+    def __str__(self) -> str:
+        return self.kind.value if self.ref is None else f"{self.kind.value}{SEP}{self.ref}"
+
+    @property
+    def ref_id(self) -> int:
+        """The reference as the row id it is (a timeline or reminder id)."""
+        if self.ref is None:
+            raise ValueError(f"outbox kind {self.kind.value} carries no reference")
+        return int(self.ref)
+
+
+def outbox_key(kind: OutboxKind, ref: object | None = None) -> str:
+    """The stored outbox kind: "card", or "relay:42"."""
+    return str(OutboxKey(kind, None if ref is None else str(ref)))
+
+
+def parse_outbox_key(stored: str) -> OutboxKey:
+    """Raises ValueError for a kind this bot does not know."""
+    base, sep, ref = stored.partition(SEP)
+    return OutboxKey(OutboxKind(base), ref if sep else None)
+
+
+class ReminderKind(StrEnum):
+    ACK = "ack"  # nobody acknowledged the case: escalate
+    STEP = "step"  # an open policy step
+    SHIFT = "shift"  # the person on duty changed while the case waits
+    WELFARE = "welfare"  # the check-in after closing
+    DIGEST = "digest"  # the daily digest
+
+
+@dataclass(frozen=True)
+class ReminderKey:
+    """A reminder's unique key. Scheduling the same key twice is a no-op, which is
+    what makes scheduling idempotent across restarts, so each key names its event:
+    ack:<case>:<n>, step:<case>:<step>:<n>, shift:<case>:<rotation>:<member>:<at>,
+    welfare:<case>:<closed at>, digest:<date>."""
+
+    kind: ReminderKind
+    parts: tuple[str, ...]
+
+    def __str__(self) -> str:
+        return SEP.join((self.kind.value, *self.parts))
+
+    @property
+    def member(self) -> str:
+        """The person a shift ping is for."""
+        if self.kind is not ReminderKind.SHIFT:
+            raise ValueError(f"a {self.kind.value} reminder names no member")
+        return self.parts[2]
+
+
+def ack_key(case_id: int, attempt: int) -> str:
+    return str(ReminderKey(ReminderKind.ACK, (str(case_id), str(attempt))))
+
+
+def step_key(case_id: int, step_id: str, attempt: int) -> str:
+    return str(ReminderKey(ReminderKind.STEP, (str(case_id), step_id, str(attempt))))
+
+
+def shift_key(case_id: int, rotation: str, member: str, at: str) -> str:
+    """`at` is the stored (ISO) time the shift change was noticed; it may hold colons."""
+    return str(ReminderKey(ReminderKind.SHIFT, (str(case_id), rotation, member, at)))
+
+
+def welfare_key(case_id: int, closed_at: str) -> str:
+    return str(ReminderKey(ReminderKind.WELFARE, (str(case_id), closed_at)))
+
+
+def digest_key(day: str) -> str:
+    return str(ReminderKey(ReminderKind.DIGEST, (day,)))
+
+
+# How many parts each kind has before its free tail (an ISO time holds colons itself).
+_PARTS = {ReminderKind.ACK: 2, ReminderKind.STEP: 3, ReminderKind.SHIFT: 4,
+          ReminderKind.WELFARE: 2, ReminderKind.DIGEST: 1}  # fmt: skip
+
+
+def parse_reminder_key(stored: str) -> ReminderKey:
+    """Raises ValueError for a key this bot did not build."""
+    base, sep, rest = stored.partition(SEP)
+    kind = ReminderKind(base)
+    n = _PARTS[kind]
+    parts = tuple(rest.split(SEP, n - 1)) if sep else ()
+    if len(parts) != n or not all(parts):
+        raise ValueError(f"not a {kind.value} reminder key: {stored!r}")
+    return ReminderKey(kind, parts)

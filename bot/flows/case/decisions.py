@@ -1,0 +1,145 @@
+"""Recording the assessment and measures, and the second responder's confirmation."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from bot.context import AppContext
+from bot.domain.handling import LAWYER_KINDS, MAX_DETAIL, MAX_REASON, MEASURE_KINDS
+from bot.flows.case.guard import case_from_value, refresh_case
+from bot.flows.case.guard import submission_refusal as refusal
+from bot.flows.done import Done
+from bot.i18n import t
+from bot.slack.payloads import Press, view_id_of
+from bot.slack.privately import Refused
+from bot.views.actions_decisions import assessment_modal, measure_modal
+from bot.views.actions_modals import submitted_choice, submitted_choices, submitted_text
+from db import decisions, handling
+from db.handling import Outcome
+
+log = logging.getLogger(__name__)
+
+
+async def open_assessment(ctx: AppContext, press: Press, value: Any) -> None:
+    case, _ = await case_from_value(ctx, press.user_id, value)
+    current = (await ctx.store.run(handling.load_handling, case.id)).assessment
+    lang = await ctx.people.lang(press.user_id)
+    view = assessment_modal(lang, case, ctx.policy, current)
+    await ctx.client.views_open(trigger_id=press.trigger_id, view=view)
+
+
+async def submit_assessment(ctx: AppContext, user_id: str, view: dict[str, Any]) -> Done:
+    try:
+        case, _ = await case_from_value(ctx, user_id, view.get("private_metadata"))
+    except Refused as r:
+        return await refusal(ctx, user_id, r, "reason")
+    lang = await ctx.people.lang(user_id)
+    p = ctx.policy
+    choices = {
+        "demand_valid": (submitted_choice(view, "demand_valid"), p.demand_valid),
+        "means_appropriate": (submitted_choice(view, "means_appropriate"), p.means_appropriate),
+        "conclusion": (submitted_choice(view, "conclusion"), p.conclusions),
+    }
+    errors = {
+        block: t(lang, "error.unknown_option")
+        for block, (chosen, options) in choices.items()
+        if chosen not in {o.id for o in options}
+    }
+    types = submitted_choices(view, "mhlw_types")
+    if not set(types) <= {o.id for o in p.mhlw_types}:
+        errors["mhlw_types"] = t(lang, "error.unknown_option")
+    reason = submitted_text(view, "reason")
+    if not reason:
+        errors["reason"] = t(lang, "error.required")
+    elif len(reason) > MAX_REASON:
+        errors["reason"] = t(lang, "error.too_long")
+    if errors:
+        return Done(errors=errors)
+    outcome, version = await ctx.store.run(
+        lambda db: decisions.record_assessment(
+            db,
+            case.id,
+            ctx.clock.now(),
+            user_id,
+            demand_valid=choices["demand_valid"][0],
+            means_appropriate=choices["means_appropriate"][0],
+            conclusion=choices["conclusion"][0],
+            mhlw_types=types,
+            reason=reason,
+            view_id=view_id_of(view),
+        )
+    )
+    if outcome is Outcome.CLOSED:
+        return Done(errors={"reason": t(lang, "act.refuse.closed", case_no=case.case_no)})
+    log.info("assessment recorded: case=%s version=%s", case.case_no, version)
+    return Done(case_id=case.id)
+
+
+async def open_measure(ctx: AppContext, press: Press, value: Any) -> None:
+    case, _ = await case_from_value(ctx, press.user_id, value)
+    lang = await ctx.people.lang(press.user_id)
+    await ctx.client.views_open(trigger_id=press.trigger_id, view=measure_modal(lang, case))
+
+
+def _measure_detail(
+    view: dict[str, Any], kind: str, lang: str
+) -> tuple[dict[str, str], dict[str, str]]:
+    """(detail, errors): the police need a report number, the lawyer a kind, "other" a note."""
+    police_no, lawyer = submitted_text(view, "police_no"), submitted_choice(view, "lawyer")
+    note = submitted_text(view, "detail")
+    errors: dict[str, str] = {}
+    if kind == "police_report" and not police_no:
+        errors["police_no"] = t(lang, "act.measure.police_no_required")
+    if kind == "lawyer" and lawyer not in LAWYER_KINDS:
+        errors["lawyer"] = t(lang, "act.measure.lawyer_required")
+    if kind == "other" and not note:
+        errors["detail"] = t(lang, "error.required")
+    for block, text in (("police_no", police_no), ("detail", note)):
+        if len(text) > MAX_DETAIL:
+            errors[block] = t(lang, "error.too_long")
+    detail = {"note": note} if note else {}
+    if kind == "police_report":
+        detail["police_no"] = police_no
+    if kind == "lawyer" and lawyer in LAWYER_KINDS:
+        detail["lawyer"] = lawyer
+    return detail, errors
+
+
+async def submit_measure(ctx: AppContext, user_id: str, view: dict[str, Any]) -> Done:
+    try:
+        case, _ = await case_from_value(ctx, user_id, view.get("private_metadata"))
+    except Refused as r:
+        return await refusal(ctx, user_id, r, "kind")
+    lang = await ctx.people.lang(user_id)
+    kind = submitted_choice(view, "kind")
+    if kind not in MEASURE_KINDS:
+        return Done(errors={"kind": t(lang, "error.unknown_option")})
+    detail, errors = _measure_detail(view, kind, lang)
+    if errors:
+        return Done(errors=errors)
+    outcome, _ = await ctx.store.run(
+        decisions.record_measure, case.id, ctx.clock.now(), user_id, kind, detail, view_id_of(view)
+    )
+    if outcome is Outcome.CLOSED:
+        return Done(errors={"kind": t(lang, "act.refuse.closed", case_no=case.case_no)})
+    log.info("measure recorded: case=%s kind=%s", case.case_no, kind)
+    return Done(case_id=case.id)
+
+
+async def confirm_measure(ctx: AppContext, press: Press, value: Any) -> None:
+    case, extra = await case_from_value(ctx, press.user_id, value)
+    measure_id = extra.get("measure")
+    if not isinstance(measure_id, int):
+        raise Refused("act.refuse.unknown_measure")
+    outcome = await ctx.store.run(
+        decisions.confirm_measure, case.id, measure_id, ctx.clock.now(), press.user_id
+    )
+    await refresh_case(ctx, case.id)
+    if outcome is Outcome.SAME_PERSON:
+        raise Refused("act.measure.same_person")
+    if outcome is Outcome.CLOSED:
+        raise Refused("act.refuse.closed", case_no=case.case_no)
+    if outcome is Outcome.ALREADY:
+        raise Refused("act.measure.already_confirmed")
+    log.info("measure confirmed: case=%s", case.case_no)

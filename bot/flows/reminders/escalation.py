@@ -1,0 +1,199 @@
+"""Reminders in the case thread: escalation when nobody acknowledges, open policy
+steps, and pings when a shift changes while a case waits for acknowledgement.
+
+Each decision (skip, defer for quiet hours, claim and schedule the next one) is one
+transaction on the store's thread, which also queues the claimed reminder's message in
+the outbox: the delivery loop posts it exactly once, through any outage (`queue`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+import sqlite_utils
+
+from bot.config.reminders import ReminderSettings
+from bot.context import Rules
+from bot.domain.case import Case
+from bot.domain.stored import (
+    CaseStatus,
+    OutboxKind,
+    ack_key,
+    outbox_key,
+    shift_key,
+    step_key,
+)
+from bot.flows.reminders.duty import BOT_ACTOR, escalation_list, on_duty_now
+from bot.views.reminders import build_escalation, build_shift_ping, build_step_reminder
+from db import handling, outbox, overrides, reminders, timeline
+from db.cases import awaiting_ack, find_case
+from db.reminders import Reminder
+from db.rows import immediate, iso
+
+NOT_POSTED_YET = timedelta(minutes=1)  # the card is still in the outbox: look again soon
+
+
+@dataclass(frozen=True)
+class Post:
+    ids: tuple[int, ...]  # the reminders this message fires
+    args: dict[str, Any]  # channel, text, blocks, thread_ts
+    case_id: int | None
+    kind: OutboxKind = OutboxKind.REMINDER  # or DIGEST, WELFARE, NOTICE
+
+
+def queue(db: sqlite_utils.Database, posts: Sequence[Post | None], now: datetime) -> int:
+    """Queue claimed reminders in the outbox; call inside the claiming transaction, so
+    a reminder is fired exactly when its message is sure to go."""
+    queued = 0
+    for p in posts:
+        if p is not None:
+            message = {"args": p.args, "reminders": list(p.ids)}
+            outbox.enqueue_post(db, p.case_id, outbox_key(p.kind, p.ids[0]), message, now)
+            queued += 1
+    return queued
+
+
+def _hold(
+    db: sqlite_utils.Database,
+    rs: Sequence[Reminder],
+    case: Case,
+    now: datetime,
+    rules: Rules,
+    s: ReminderSettings,
+) -> bool:
+    """Defer when the thread is not in Slack yet, or for quiet hours (urgent cases
+    never wait). True if deferred."""
+    until = None if case.card_ts else now + NOT_POSTED_YET
+    if until is None and case.severity != "urgent":
+        until = s.quiet_until(now, rules.config.timezone)
+    if until is None:
+        return False
+    for r in rs:
+        reminders.defer(db, r.id, until)
+    return True
+
+
+def claim_ack(
+    db: sqlite_utils.Database, r: Reminder, now: datetime, rules: Rules, s: ReminderSettings
+) -> Post | None:
+    with immediate(db):
+        case = find_case(db, r.case_id)
+        if case is None or case.acknowledged_at is not None or case.status != CaseStatus.NEW:
+            reminders.fire(db, r.id, now, "skipped")
+            return None
+        if _hold(db, [r], case, now, rules, s) or not reminders.fire(db, r.id, now, "sent"):
+            return None
+        interval = s.ack_after.get(case.severity)
+        if interval is not None and r.attempt < s.max_escalations:
+            n = r.attempt + 1
+            reminders.schedule(
+                db, ack_key(case.id, n), "ack", now + interval, now, case_id=case.id, attempt=n
+            )
+        who = escalation_list(db, rules.config, now)
+        timeline.add(db, case.id, now, BOT_ACTOR, "escalated", attempt=r.attempt, notified=who)
+    lang = rules.config.language
+    text, blocks = build_escalation(
+        lang, case.case_no, now - case.reported_at, r.attempt, s.max_escalations, who
+    )
+    args = {"channel": case.card_channel, "thread_ts": case.card_ts, "text": text, "blocks": blocks}
+    return Post((r.id,), args, case.id)
+
+
+def claim_steps(
+    db: sqlite_utils.Database,
+    rs: Sequence[Reminder],
+    now: datetime,
+    rules: Rules,
+    s: ReminderSettings,
+) -> Post | None:
+    """One message for a case's steps that fall due together; snoozing it snoozes them."""
+    steps = {step.id: step for step in rules.policy.steps}
+    with immediate(db):
+        case = find_case(db, rs[0].case_id)
+        done = handling.done_steps(db, case.id) if case else set()
+        live = []
+        for r in rs:
+            closed = case is None or case.status == CaseStatus.CLOSED
+            if closed or r.chain in done or r.chain not in steps:
+                reminders.fire(db, r.id, now, "skipped")
+            else:
+                live.append(r)
+        if case is None or not live or _hold(db, live, case, now, rules, s):
+            return None
+        live = [r for r in live if reminders.fire(db, r.id, now, "sent")]
+        for r in live:
+            if r.attempt < s.max_step_reminders:
+                n = r.attempt + 1
+                reminders.schedule(
+                    db,
+                    step_key(case.id, r.chain, n),
+                    "step",
+                    now + steps[r.chain].remind_after,
+                    now,
+                    case_id=case.id,
+                    chain=r.chain,
+                    attempt=n,
+                )
+        who = [case.lead] if case.lead else on_duty_now(db, rules.config, now)
+        timeline.add(
+            db,
+            case.id,
+            now,
+            BOT_ACTOR,
+            "steps_reminded",
+            steps=[r.chain for r in live],
+            notified=who,
+        )
+    if not live:
+        return None
+    lang = rules.config.language
+    titles = [steps[r.chain].title.get(lang) for r in live]
+    ids = [r.id for r in live]
+    text, blocks = build_step_reminder(lang, case.case_no, titles, who, ids)
+    args = {"channel": case.card_channel, "thread_ts": case.card_ts, "text": text, "blocks": blocks}
+    return Post(tuple(ids), args, case.id)
+
+
+def claim_shift_pings(db: sqlite_utils.Database, now: datetime, rules: Rules) -> list[Post]:
+    """Notice rotations whose person on duty changed since the last tick (or since the
+    last run), and ping the new person in every thread still waiting for an
+    acknowledgement. Costs O(rotations) when nothing changed."""
+    with immediate(db):
+        changed = []
+        for name, rotation in rules.config.rotations.items():
+            member = overrides.on_duty(db, rotation, now)
+            seen = overrides.seen_duty(db, name)
+            if seen != member:
+                overrides.record_duty(db, name, member, now)
+                if seen is not None:  # the first run has nothing to compare with
+                    changed.append((name, member))
+        if not changed:
+            return []
+        posts = []
+        for case_id in awaiting_ack(db):
+            case = find_case(db, case_id)
+            assert case is not None
+            for name, member in changed:
+                key = shift_key(case.id, name, member, iso(now))
+                pinged = (case.legal_on_duty, case.counseling_on_duty)  # when it was filed
+                if member in pinged or not reminders.schedule(
+                    db, key, "shift", now, now, case_id=case.id, chain=name
+                ):
+                    continue
+                rid = reminders.id_of(db, key)
+                reminders.fire(db, rid, now, "sent")
+                timeline.add(
+                    db, case.id, now, BOT_ACTOR, "shift_pinged", rotation=name, notified=[member]
+                )
+                text, blocks = build_shift_ping(rules.config.language, case.case_no, name, member)
+                args = {
+                    "channel": case.card_channel,
+                    "thread_ts": case.card_ts,
+                    "text": text,
+                    "blocks": blocks,
+                }
+                posts.append(Post((rid,), args, case.id))
+        return posts

@@ -1,0 +1,122 @@
+"""Showing a case's details to responders and HR, and letting the reporter add to it."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import sqlite_utils
+
+from bot.context import AppContext
+from bot.domain.case import Case
+from bot.domain.evidence import workspace_host
+from bot.domain.report import MAX_NARRATIVE
+from bot.domain.stored import OutboxKind, outbox_key
+from bot.flows.case.guard import refuse_own_report
+from bot.flows.done import Done
+from bot.i18n import t
+from bot.slack.payloads import Press, view_id_of
+from bot.slack.privately import Refused
+from bot.views.case_card import build_details_modal, parse_case_value
+from bot.views.confirmation import build_add_info_modal, build_thanks_view
+from db import outbox, timeline
+from db.cases import find_case_no
+from db.rows import immediate
+from db.sealed import seal, unseal
+
+log = logging.getLogger(__name__)
+
+
+def _view_details(
+    db: sqlite_utils.Database, case_no: str, user_id: str, at: Any
+) -> tuple[Case, list[timeline.Entry]] | None:
+    case = find_case_no(db, case_no)
+    if case is None:
+        return None
+    # Recorded before the modal is shown: an access that failed to display is still an access.
+    timeline.add(db, case.id, at, user_id, "details_viewed")
+    added = [e for e in timeline.entries(db, case.id) if e.event == "info_added"]
+    return case, [
+        timeline.Entry(
+            e.at, e.actor, e.event, {"text": unseal(db, timeline.TEXT, e.detail.get("text")) or ""}
+        )
+        for e in added
+    ]
+
+
+async def show_details(ctx: AppContext, press: Press, button_value: Any) -> None:
+    user_id = press.user_id
+    case_no = parse_case_value(button_value)
+    if not await ctx.people.may_see_cases(user_id):
+        raise Refused("refuse.not_responder")
+    # Not for one's own report: it would also show the reporter as its first viewer.
+    own = await ctx.store.run(find_case_no, case_no or "")
+    if own is not None:
+        refuse_own_report(ctx, user_id, own)
+    found = await ctx.store.run(_view_details, case_no or "", user_id, ctx.clock.now())
+    if found is None:
+        raise Refused("refuse.unknown_case")
+    case, additions = found
+    lang = await ctx.people.lang(user_id)
+    view = build_details_modal(
+        lang,
+        case,
+        ctx.policy,
+        ctx.config.timezone,
+        [(e.at, str(e.detail.get("text", ""))) for e in additions],
+        workspace_host(ctx.workspace_url),
+    )
+    await ctx.client.views_open(trigger_id=press.trigger_id, view=view)
+    log.info("details viewed: case=%s", case.case_no)
+
+
+async def _reporters_case(ctx: AppContext, user_id: str, value: Any) -> Case:
+    case = await ctx.store.run(find_case_no, parse_case_value(value) or "")
+    if case is None:
+        raise Refused("refuse.unknown_case")
+    if case.reporter_id != user_id:
+        raise Refused("refuse.not_reporter")
+    return case
+
+
+async def open_add_info(ctx: AppContext, press: Press, button_value: Any) -> None:
+    case = await _reporters_case(ctx, press.user_id, button_value)
+    await ctx.client.views_open(
+        trigger_id=press.trigger_id, view=build_add_info_modal(case.reporter_lang, case)
+    )
+
+
+def _add_info(
+    db: sqlite_utils.Database, case: Case, user_id: str, text: str, at: Any, view_id: str | None
+) -> bool:
+    """False when this modal was already submitted (a double click, a Slack retry):
+    the view id is unique in the timeline, so the text is recorded once."""
+    with immediate(db):
+        if view_id and timeline.has_view(db, view_id):
+            return False
+        # Sealed like every free text; a confidential reporter is "reporter", not their ID.
+        actor = user_id if case.show_name else "reporter"
+        sealed = seal(db, timeline.TEXT, text)
+        timeline.add(db, case.id, at, actor, "info_added", view_id=view_id, text=sealed)
+        outbox.enqueue(db, case.id, outbox_key(OutboxKind.INFO_ADDED), at)
+        return True
+
+
+async def submit_add_info(
+    ctx: AppContext, user_id: str, view: dict[str, Any]
+) -> Done:
+    """Errors on the form, or the thanks screen."""
+    case = await _reporters_case(ctx, user_id, view.get("private_metadata"))
+    values = (view.get("state") or {}).get("values") or {}
+    text = ((values.get("addition") or {}).get("value") or {}).get("value") or ""
+    lang = case.reporter_lang
+    if not isinstance(text, str) or not text.strip():
+        return Done(errors={"addition": t(lang, "error.required")})
+    if len(text) > MAX_NARRATIVE:
+        return Done(errors={"addition": t(lang, "error.too_long")})
+    view_id = view_id_of(view)
+    added = await ctx.store.run(_add_info, case, user_id, text, ctx.clock.now(), view_id)
+    if added:
+        ctx.kick_deliveries()
+    log.info("information added: case=%s again=%s", case.case_no, not added)
+    return Done(view=build_thanks_view(lang, case))

@@ -1,0 +1,142 @@
+"""Filing a report: open the form, validate, commit, and queue what Slack must show.
+
+A valid submission becomes a `Filing`: everything needed to commit the case later,
+as plain JSON, so the intake journal (db/journal.py) can hold it while the database
+cannot be written, and a restart can still commit it as it was submitted.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from bot.context import AppContext
+from bot.domain import identifiers
+from bot.domain.report import Report, validate
+from bot.domain.severity import derive_severity
+from bot.flows.done import Done
+from bot.flows.oncall import on_duty
+from bot.flows.reminders.loop import case_plan
+from bot.i18n import t
+from bot.views.confirmation import build_recorded_view
+from bot.views.report_form import build_report_form, metadata_lang, parse_report_form
+from db.cases import NewCase, file_case, reporter_ref
+
+log = logging.getLogger(__name__)
+
+
+async def open_report_form(ctx: AppContext, user_id: str, trigger_id: str, prefill: str) -> None:
+    lang = await ctx.people.lang(user_id)
+    view = build_report_form(lang, ctx.policy, ctx.clock.now(), prefill=prefill)
+    await ctx.client.views_open(trigger_id=trigger_id, view=view)
+    log.info("report form opened")
+
+
+@dataclass(frozen=True)
+class Filing:
+    """A validated report, as submitted, not yet committed."""
+
+    user_id: str
+    view_id: str | None
+    lang: str
+    at: datetime  # when it was submitted: the case's reported_at, even if committed later
+    report: Report
+    hashes: dict[str, str]  # customer identifier kind -> keyed hash
+
+    def to_json(self) -> dict[str, Any]:
+        r = self.report
+        return {
+            "user_id": self.user_id,
+            "view_id": self.view_id,
+            "lang": self.lang,
+            "at": self.at.isoformat(),
+            "hashes": self.hashes,
+            "report": {
+                "occurred_at": r.occurred_at.isoformat(),
+                "contact_channel": r.contact_channel,
+                "identifiers": r.identifiers,
+                "categories": list(r.categories),
+                "demand": r.demand,
+                "narrative": r.narrative,
+                "danger": r.danger,
+                "show_name": r.show_name,
+                "counseling_ok": r.counseling_ok,
+                "evidence_files": list(r.evidence_files),
+                "evidence_links": list(r.evidence_links),
+            },
+        }
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> Filing:
+        r = d["report"]
+        report = Report(
+            occurred_at=datetime.fromisoformat(r["occurred_at"]),
+            contact_channel=str(r["contact_channel"]),
+            identifiers=dict(r["identifiers"]),
+            categories=tuple(r["categories"]),
+            demand=str(r["demand"]),
+            narrative=str(r["narrative"]),
+            danger=str(r["danger"]),
+            show_name=bool(r["show_name"]),
+            counseling_ok=bool(r["counseling_ok"]),
+            evidence_files=tuple(r["evidence_files"]),
+            evidence_links=tuple(r["evidence_links"]),
+        )
+        view_id = d.get("view_id")
+        return cls(
+            user_id=str(d["user_id"]),
+            view_id=view_id if isinstance(view_id, str) else None,
+            lang=str(d["lang"]),
+            at=datetime.fromisoformat(d["at"]),
+            report=report,
+            hashes=dict(d["hashes"]),
+        )
+
+
+def prepare_report(ctx: AppContext, user_id: str, view: dict[str, Any]) -> Filing | Done:
+    """Validate the form (no database, no network): the Filing, or the form's errors."""
+    lang = metadata_lang(view.get("private_metadata"), ctx.config.language)
+    now = ctx.clock.now()
+    result = validate(parse_report_form(view.get("state")), now, ctx.policy)
+    if not isinstance(result, Report):
+        log.info("report form rejected: fields=%s", ",".join(sorted(result)))
+        return Done(errors={k: t(lang, v) for k, v in result.items()})
+    hashes = {
+        kind: identifiers.customer_hash(ctx.settings.hash_key, kind, value)
+        for kind, value in result.identifiers.items()
+    }
+    view_id = view.get("id")
+    return Filing(user_id, view_id if isinstance(view_id, str) else None, lang, now, result, hashes)
+
+
+async def record_report(ctx: AppContext, filing: Filing) -> Done:
+    """Commit the case and its pending deliveries. Idempotent by view id: the same
+    submission committed twice (a Slack retry, a journal entry after a crash) gives the
+    first case again (its deliveries are not queued twice)."""
+    report, now = filing.report, filing.at
+    new = NewCase(
+        report=report,
+        reporter_id=filing.user_id,
+        reporter_lang=filing.lang,
+        view_id=filing.view_id,
+        reported_at=now,
+        year=now.astimezone(ctx.config.timezone).year,
+        policy_version=ctx.policy.version,
+        customer_hashes=filing.hashes,
+        legal_on_duty=await on_duty(ctx, "legal", now),  # HR overrides beat the schedule
+        counseling_on_duty=await on_duty(ctx, "counseling", now),
+        repeat_window=ctx.config.repeat_window,
+        reporter_ref=reporter_ref(ctx.settings.hash_key, filing.user_id),
+    )
+
+    def severity_for(earlier: int) -> str:
+        return derive_severity(ctx.policy, report.categories, report.danger, earlier)
+
+    case, created = await ctx.store.run(file_case, new, severity_for, case_plan(ctx.rules))
+    log.info("case filed: case=%s created=%s severity=%s", case.case_no, created, case.severity)
+    if created:
+        ctx.kick_deliveries()
+    # No case_id: a new case's card is posted by the delivery loop, not refreshed.
+    return Done(view=build_recorded_view(filing.lang, case, ctx.policy), deliveries=created)
