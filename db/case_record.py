@@ -22,6 +22,7 @@ import sqlite_utils
 
 from bot.domain.case import Case
 from db import timeline
+from db.recount import Range, where
 from db.rows import case_from_row, parse_time
 from db.sealed import unseal
 
@@ -160,7 +161,8 @@ def records(
         db,
         "SELECT r.case_id, r.id, r.fired_at, a.answer, a.at FROM reminders r"
         " LEFT JOIN welfare_answers a ON a.reminder_id = r.id"
-        " WHERE r.case_id IN ({marks}) AND r.kind = 'welfare' AND r.outcome = 'sent'"
+        " WHERE r.case_id IN ({marks}) AND r.kind = 'welfare'"
+        " AND (r.outcome = 'sent' OR a.answer IS NOT NULL)"  # an answered one was sent
         " ORDER BY r.id, a.at",
         case_ids,
     )
@@ -268,3 +270,18 @@ def additions(db: sqlite_utils.Database, record: CaseRecord) -> list[tuple[datet
         for e in record.timeline
         if e.event == "info_added"
     ]
+
+
+def page(
+    db: sqlite_utils.Database, period: Range, after: tuple[str, int], size: int, with_text: bool
+) -> tuple[list[CaseRecord], tuple[str, int] | None]:
+    """The next `size` records reported in the period after (reported_at, id), oldest
+    first, and where the following page starts (None: this was the last)."""
+    cond, params = where("c.reported_at", period)
+    rows = db.execute(
+        f"SELECT c.id, c.reported_at FROM cases c INDEXED BY idx_cases_reported_at"
+        f" WHERE {cond} AND (c.reported_at, c.id) > (?, ?) ORDER BY c.reported_at, c.id LIMIT ?",
+        [*params, *after, size],
+    ).fetchall()
+    found = records(db, [r[0] for r in rows], with_text)
+    return found, ((rows[-1][1], rows[-1][0]) if len(rows) == size else None)
