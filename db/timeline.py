@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 import sqlite_utils
 
+from bot.domain.case_record import TimelineEntry
 from db.rows import iso
 
 # The column name used as authenticated data for sealed strings inside `detail` JSON
@@ -16,12 +16,6 @@ from db.rows import iso
 TEXT = "timeline.text"
 
 
-@dataclass(frozen=True)
-class Entry:
-    at: datetime
-    actor: str
-    event: str
-    detail: dict[str, Any]
 
 
 def add(
@@ -55,12 +49,12 @@ def has_view(db: sqlite_utils.Database, view_id: str) -> bool:
     return bool(db.execute("SELECT 1 FROM timeline WHERE view_id = ?", [view_id]).fetchone())
 
 
-def entries(db: sqlite_utils.Database, case_id: int) -> list[Entry]:
+def entries(db: sqlite_utils.Database, case_id: int) -> list[TimelineEntry]:
     rows = db.execute(
         "SELECT at, actor, event, detail FROM timeline WHERE case_id = ? ORDER BY id", [case_id]
     ).fetchall()
     return [
-        Entry(datetime.fromisoformat(a), actor, ev, json.loads(d or "{}"))
+        TimelineEntry(datetime.fromisoformat(a), actor, ev, json.loads(d or "{}"))
         for a, actor, ev, d in rows
     ]
 

@@ -72,6 +72,7 @@ class UserInfo:
     team_id: str
     enterprise_id: str
     is_stranger: bool
+    real_name: str = ""  # the full name, for documents (the export); "" if Slack has none
 
 
 @dataclass(frozen=True)
@@ -137,6 +138,7 @@ class People:
                 team_id=str(user.get("team_id") or ""),
                 enterprise_id=str(grid.get("enterprise_id") or user.get("enterprise_id") or ""),
                 is_stranger=bool(user.get("is_stranger")),
+                real_name=str(profile.get("real_name") or user.get("real_name") or ""),
             )
 
         return await self._users.get(user_id, load)

@@ -3,31 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
-from typing import Any, Protocol
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.domain.case import Case
+from bot.domain.case_record import TimelineEntry
 from bot.domain.policy import Policy
 from bot.i18n import t
 from bot.views.common import Block, context, header, modal, section
 from bot.views.ids import Callback
 from bot.views.mrkdwn import escape, truncate, user
 from bot.views.timeline_labels import actor_label, event_label
-
-
-class Entry(Protocol):
-    """A timeline entry (db.timeline.Entry has this shape; views do not import db)."""
-
-    @property
-    def at(self) -> datetime: ...
-    @property
-    def actor(self) -> str: ...
-    @property
-    def event(self) -> str: ...
-    @property
-    def detail(self) -> dict[str, Any]: ...
-
 
 MAX_SECTIONS = 90  # Slack allows 100 blocks in a modal; leave room for header and notes
 SECTION_CHARS = 2800  # a section's text may hold 3000 characters
@@ -41,7 +27,7 @@ def _step(policy: Policy, lang: str, step_id: Any) -> str:
         return escape(str(step_id))
 
 
-def _detail(lang: str, policy: Policy, e: Entry) -> str:
+def _detail(lang: str, policy: Policy, e: TimelineEntry) -> str:
     d = e.detail
     parts: list[str] = []
     if "step" in d:
@@ -72,7 +58,7 @@ def _detail(lang: str, policy: Policy, e: Entry) -> str:
 
 
 def timeline_modal(
-    lang: str, case: Case, policy: Policy, tz: ZoneInfo, entries: Sequence[Entry]
+    lang: str, case: Case, policy: Policy, tz: ZoneInfo, entries: Sequence[TimelineEntry]
 ) -> dict[str, Any]:
     lines = []
     for e in entries:

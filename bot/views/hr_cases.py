@@ -1,4 +1,4 @@
-"""HR's case views: the purpose modal, a case with its timeline, customer matches and
+"""HR's case views: the purpose modal, customer matches and
 the access log. Pure builders; all user text escaped."""
 
 from __future__ import annotations
@@ -10,26 +10,17 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.domain.case import Case
-from bot.domain.policy import Policy
 from bot.domain.stats import Access, CaseRef
 from bot.i18n import t
-from bot.views.case_card import build_details_modal
 from bot.views.common import Block, context, header, modal, section
 from bot.views.hr_summary import case_link
 from bot.views.ids import Callback
 from bot.views.mrkdwn import escape, truncate, user
-from bot.views.timeline_labels import actor_label, event_label
-
-# A timeline entry as shown: (when, who, event id). Details are not shown: they may
-# hold the employee's own words, which the details section above already covers.
-Entry = tuple[datetime, str, str]
 
 _USER_ID = re.compile(r"^[UW][A-Z0-9]+$")
 PURPOSE_BLOCK = "purpose"
 PURPOSE_MAX = 300
 PURPOSE_MIN = 5
-TIMELINE_SHOWN = 60  # the newest entries; 15 lines a section keeps the modal < 100 blocks
 
 
 def _when(at: datetime, tz: ZoneInfo) -> str:
@@ -75,31 +66,6 @@ def purpose_text(view: dict[str, Any]) -> str:
     values = (view.get("state") or {}).get("values") or {}
     value = ((values.get(PURPOSE_BLOCK) or {}).get("value") or {}).get("value")
     return value.strip() if isinstance(value, str) else ""
-
-
-def build_case_modal(
-    lang: str,
-    case: Case,
-    policy: Policy,
-    tz: ZoneInfo,
-    entries: Sequence[Entry],
-    additions: list[tuple[datetime, str]],
-    workspace_host: str = "",
-) -> dict[str, Any]:
-    base = build_details_modal(lang, case, policy, tz, additions, workspace_host)
-    blocks: list[Block] = base["blocks"][:-1]  # without its "recorded" footnote: ours follows
-    status = t(lang, f"status.{case.status}")
-    blocks.insert(1, section(f"*{t(lang, 'card.status')}*\n{status}"))
-    blocks.append(header(t(lang, "hr.show.timeline")))
-    lines = []
-    for at, actor, event in list(entries)[-TIMELINE_SHOWN:]:
-        # A confidential reporter stays confidential here too (bot/views/timeline_labels).
-        who = actor_label(lang, actor, case)
-        lines.append(f"{_when(at, tz)} · {who} · {event_label(lang, event)}")
-    for i in range(0, len(lines), 15):
-        blocks.append(section("\n".join(lines[i : i + 15])))
-    blocks.append(context(t(lang, "hr.show.audited")))
-    return modal(Callback.HR_CASE, case.case_no, blocks, close=t(lang, "close"))
 
 
 def build_customer_cases(

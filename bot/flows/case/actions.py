@@ -13,6 +13,7 @@ from typing import Any
 import sqlite_utils
 
 from bot.context import AppContext
+from bot.domain.case_record import TimelineEntry
 from bot.domain.handling import MAX_NOTE, MAX_SUMMARY, missing_for_close
 from bot.flows.case.guard import (
     case_from_value,
@@ -217,7 +218,7 @@ def _timeline(db: sqlite_utils.Database, case_id: int, actor: str, at: Any) -> l
     # Recorded before it is shown, like View details: the timeline holds reasons and messages.
     timeline.add(db, case_id, at, actor, "timeline_viewed")
     return [
-        timeline.Entry(e.at, e.actor, e.event, {k: _open(db, v) for k, v in e.detail.items()})
+        TimelineEntry(e.at, e.actor, e.event, {k: _open(db, v) for k, v in e.detail.items()})
         for e in timeline.entries(db, case_id)
     ]
 

@@ -14,8 +14,8 @@ import sqlite_utils
 
 from bot.context import AppContext
 from bot.domain import identifiers
-from bot.domain.case import Case
 from bot.domain.case_ids import parse_case_no
+from bot.domain.case_record import CaseRecord
 from bot.domain.evidence import workspace_host
 from bot.domain.periods import PeriodError, parse_period
 from bot.domain.stats import CaseRef
@@ -28,16 +28,16 @@ from bot.views.hr_cases import (
     PURPOSE_MAX,
     PURPOSE_MIN,
     build_audit,
-    build_case_modal,
     build_customer_cases,
     build_purpose_modal,
     purpose_case_no,
     purpose_text,
 )
+from bot.views.hr_record import build_record_modal
 from bot.views.hr_summary import period_label
-from db import audit, timeline
+from db import audit
+from db.case_record import additions, case_record
 from db.cases import customer_cases, find_case_no
-from db.sealed import unseal
 
 log = logging.getLogger(__name__)
 MAX_FOUND = 50
@@ -58,21 +58,13 @@ async def ask_purpose(
 
 def _open_case(
     db: sqlite_utils.Database, case_no: str, user_id: str, purpose: str, at: datetime
-) -> tuple[Case, list[timeline.Entry]] | None:
+) -> tuple[CaseRecord, list[tuple[datetime, str]]] | None:
     case = find_case_no(db, case_no)
     if case is None:
         return None
     audit.record(db, at, user_id, "show", case.case_no, purpose, case.id)
-    return case, timeline.entries(db, case.id)
-
-
-def _additions(db: sqlite_utils.Database, entries: list[timeline.Entry]) -> list[Any]:
-    # The employee's added words are sealed at rest (SECURITY.md): HR reads them opened.
-    return [
-        (e.at, unseal(db, timeline.TEXT, e.detail.get("text")) or "")
-        for e in entries
-        if e.event == "info_added"
-    ]
+    record = case_record(db, case.id)
+    return (record, additions(db, record)) if record else None
 
 
 async def submit_purpose(
@@ -93,17 +85,10 @@ async def submit_purpose(
     )
     if found is None:
         return Done(errors={PURPOSE_BLOCK: t(lang, "refuse.unknown_case")})
-    case, entries = found
-    additions = await ctx.store.run(_additions, entries)
-    log.info("hr viewed a case: case=%s", case.case_no)
-    modal = build_case_modal(
-        lang,
-        case,
-        ctx.policy,
-        ctx.config.timezone,
-        [(e.at, e.actor, e.event) for e in entries],
-        additions,
-        workspace_host(ctx.workspace_url),
+    record, added = found
+    log.info("hr viewed a case: case=%s", record.case.case_no)
+    modal = build_record_modal(
+        lang, record, ctx.policy, ctx.config.timezone, added, workspace_host(ctx.workspace_url)
     )
     return Done(view=modal)
 

@@ -1,6 +1,9 @@
-"""`/ch-cases export [period] [with-text <reason>]`: one CSV row per case, to HR's DM.
+"""`/ch-cases export [period] [with-text <reason>]`: one row per case, to HR's DM, as a
+CSV and as an Excel workbook (a summary sheet and a cases sheet).
 
-Columns are documented in docs/export.md. Free text (demand, narrative) is included
+Headers and values are in HR's language, people by name, times in the company's zone
+(bot/views/hr_export_table.py); what each column means is written in the workbook.
+Free text (the employee's words, reasons, the closing summary and lessons) is included
 only when HR asks for it with a stated reason, which is recorded in the audit log.
 Rows are read in pages of PAGE by (reported_at, id), so a large export never holds
 the store thread for long: reports being filed meanwhile are not kept waiting.
@@ -8,31 +11,30 @@ the store thread for long: reports being filed meanwhile are not kept waiting.
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
-import json
 import logging
-from datetime import datetime
-from typing import Any
-from zoneinfo import ZoneInfo
+import tempfile
+from pathlib import Path
 
 import sqlite_utils
 
 from bot.context import AppContext
+from bot.domain.case_record import CaseRecord
 from bot.domain.periods import Period, PeriodError, parse_period
 from bot.flows.hr.access import Tell, dm_channel, require_hr
 from bot.i18n import t
+from bot.slack.people import LookupFailed
+from bot.views.hr_export_table import columns, csv_cell, row
 from bot.views.hr_summary import period_label
+from bot.views.hr_xlsx import Tally, Workbook
 from db import audit
-from db.export import CASE_COLUMNS, TEXT_COLUMNS, export_page
+from db.case_record import page
 
 log = logging.getLogger(__name__)
 PAGE = 2000  # rows per store call: a long export never holds the store thread long
 MIN_REASON = 5
-COLUMNS = (
-    *CASE_COLUMNS, "minutes_to_ack", "minutes_to_close", "conclusion", "measures", "care_done",
-    "retaliation_reported",
-)  # fmt: skip
 
 
 def parse_args(text: str) -> tuple[str, str | None]:
@@ -41,52 +43,42 @@ def parse_args(text: str) -> tuple[str, str | None]:
     return head.strip(), reason.strip() if sep else None
 
 
-def _local(value: str | None, tz: ZoneInfo) -> str:
-    return (
-        datetime.fromisoformat(value).astimezone(tz).isoformat(timespec="seconds") if value else ""
-    )
+async def _names(ctx: AppContext, records: list[CaseRecord], names: dict[str, str]) -> None:
+    """Full names of the people who acted (users.info, cached); the ID if Slack
+    does not answer, so the row still says who."""
+    for person in sorted(set().union(*(r.people() for r in records)) - set(names)):
+        try:
+            info = await ctx.people.user(person)
+            names[person] = info.real_name or info.name
+        except LookupFailed:
+            names[person] = person
 
 
-def _minutes(start: str, end: str | None) -> str:
-    if not end:
-        return ""
-    delta = datetime.fromisoformat(end) - datetime.fromisoformat(start)
-    return f"{delta.total_seconds() / 60:.1f}"
-
-
-def _safe(text: str) -> str:
-    # A cell starting with = + - @ is a formula to Excel: a typed "=HYPERLINK(...)"
-    # must stay text (CSV injection).
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
-def csv_row(row: dict[str, Any], tz: ZoneInfo, with_text: bool) -> list[str]:
-    out = dict(row)
-    for key in ("reported_at", "occurred_at", "acknowledged_at", "closed_at"):
-        out[key] = _local(row[key], tz)
-    out["categories"] = ";".join(json.loads(row["categories"] or "[]"))
-    out["minutes_to_ack"] = _minutes(row["reported_at"], row["acknowledged_at"])
-    out["minutes_to_close"] = _minutes(row["reported_at"], row["closed_at"])
-    cols = COLUMNS + (TEXT_COLUMNS if with_text else ())
-    return [_safe(str(out.get(c) if out.get(c) is not None else "")) for c in cols]
-
-
-async def build_csv(ctx: AppContext, period: Period, with_text: bool) -> tuple[str, int]:
+async def build_files(
+    ctx: AppContext, period: Period, lang: str, with_text: bool, folder: Path
+) -> tuple[bytes, bytes, int]:
+    """(the CSV, the workbook, rows). The employees' words never go to `folder`."""
+    cols = columns(lang, ctx.policy, with_text)
     buf = io.StringIO()
     buf.write("\ufeff")  # a BOM: Excel in Japan opens UTF-8 CSV correctly only with it
     writer = csv.writer(buf)
-    writer.writerow(COLUMNS + (TEXT_COLUMNS if with_text else ()))
-    after, n = ("", 0), 0
-    while True:
-        page = await ctx.store.run(
-            export_page, (period.start, period.end), after, with_text, PAGE
-        )
-        for row in page:
-            writer.writerow(csv_row(row, ctx.config.timezone, with_text))
-        n += len(page)
-        if len(page) < PAGE:
-            return buf.getvalue(), n
-        after = (page[-1]["reported_at"], page[-1]["id"])
+    writer.writerow([c.header for c in cols])
+    book = Workbook(lang, cols, None if with_text else folder)
+    tally, names = Tally(), dict[str, str]()
+    after: tuple[str, int] | None = ("", 0)
+    while after is not None:
+        found, after = await ctx.store.run(page, (period.start, period.end), after, PAGE, with_text)
+        await _names(ctx, found, names)
+        for record in found:
+            cells = row(lang, record, cols, ctx.policy, ctx.config.timezone, names)
+            writer.writerow([csv_cell(v) for v in cells])
+            book.add(cells)
+            tally.add(record)
+    made_at = ctx.clock.now().astimezone(ctx.config.timezone)
+    label = period_label(lang, period)
+    # Compressing the workbook takes a moment for a large export: off the event loop.
+    workbook = await asyncio.to_thread(book.finish, tally, ctx.policy, label, made_at, with_text)
+    return buf.getvalue().encode("utf-8"), workbook, tally.total
 
 
 async def send_export(ctx: AppContext, user_id: str, text: str, tell: Tell) -> None:
@@ -103,7 +95,8 @@ async def send_export(ctx: AppContext, user_id: str, text: str, tell: Tell) -> N
         return
     with_text = reason is not None
     await tell(t(lang, "hr.working"))
-    content, n = await build_csv(ctx, period, with_text)
+    with tempfile.TemporaryDirectory(prefix="ch-export-") as folder:
+        content, workbook, n = await build_files(ctx, period, lang, with_text, Path(folder))
     # Recorded before the file leaves: an export that failed to arrive is still an export.
     now = ctx.clock.now()
 
@@ -115,11 +108,14 @@ async def send_export(ctx: AppContext, user_id: str, text: str, tell: Tell) -> N
     await ctx.store.run(record)
     channel = await dm_channel(ctx, user_id)
     label = period_label(lang, period)
+    name = f"ch-cases-{period.key}{'-with-text' if with_text else ''}"
+    title = t(lang, "hr.export.title", period=label)
     await ctx.client.files_upload_v2(
         channel=channel,
-        file=content.encode("utf-8"),
-        filename=f"ch-cases-{period.key}{'-with-text' if with_text else ''}.csv",
-        title=t(lang, "hr.export.title", period=label),
+        file_uploads=[
+            {"file": workbook, "filename": f"{name}.xlsx", "title": f"{title} (Excel)"},
+            {"file": content, "filename": f"{name}.csv", "title": f"{title} (CSV)"},
+        ],
         initial_comment=t(lang, "hr.export.done", period=label, n=n),
     )
     log.info("hr export delivered: period=%s rows=%s with_text=%s", period.key, n, with_text)

@@ -9,6 +9,7 @@ import sqlite_utils
 
 from bot.context import AppContext
 from bot.domain.case import Case
+from bot.domain.case_record import TimelineEntry
 from bot.domain.evidence import workspace_host
 from bot.domain.report import MAX_NARRATIVE
 from bot.domain.stored import OutboxKind, outbox_key
@@ -29,7 +30,7 @@ log = logging.getLogger(__name__)
 
 def _view_details(
     db: sqlite_utils.Database, case_no: str, user_id: str, at: Any
-) -> tuple[Case, list[timeline.Entry]] | None:
+) -> tuple[Case, list[TimelineEntry]] | None:
     case = find_case_no(db, case_no)
     if case is None:
         return None
@@ -37,7 +38,7 @@ def _view_details(
     timeline.add(db, case.id, at, user_id, "details_viewed")
     added = [e for e in timeline.entries(db, case.id) if e.event == "info_added"]
     return case, [
-        timeline.Entry(
+        TimelineEntry(
             e.at, e.actor, e.event, {"text": unseal(db, timeline.TEXT, e.detail.get("text")) or ""}
         )
         for e in added
