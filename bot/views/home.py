@@ -13,6 +13,7 @@ from bot.domain.policy import Policy
 from bot.domain.stats import CaseRef, Counts, share
 from bot.i18n import t
 from bot.views.common import Block, actions, button, context, divider, header, section
+from bot.views.counting import cases
 from bot.views.hr_summary import case_link
 from bot.views.ids import Action
 from bot.views.mrkdwn import escape
@@ -96,9 +97,9 @@ def _hr(lang: str, part: HrPart) -> list[Block]:
             t(
                 lang,
                 "home.hr_figures",
-                total=c.total,
+                total=cases(lang, c.total),
                 met=c.ack_met,
-                share=share(c.ack_met, c.total),
+                share=share(c.ack_met, c.ack_due),
                 closed=c.closed,
             )
         ),
