@@ -171,7 +171,9 @@ async def _update_messages(ctx: AppContext, case: Case, earlier: Any, handling: 
         try:
             await ctx.client.chat_update(channel=channel, ts=ts, text=text, blocks=blocks)
         except SlackApiError as e:
-            log.warning("card update failed: case=%s error=%s", case.case_no, error_name(e))
+            log.warning(
+                "card update failed: case=%s error=%s", case.case_no, error_name(e)
+            )
 
 
 def handling_of(db: sqlite_utils.Database, case_id: int) -> Handling:
