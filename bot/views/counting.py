@@ -11,7 +11,8 @@ from bot.i18n import t
 
 
 def counted(lang: str, key: str, n: int) -> str:
-    return t(lang, f"{key}.{'one' if n == 1 else 'other'}", n=n)
+    # Thousands separated in both languages (99,832件; 99,832 cases).
+    return t(lang, f"{key}.{'one' if n == 1 else 'other'}", n=f"{n:,}")
 
 
 def cases(lang: str, n: int) -> str:

@@ -52,7 +52,7 @@ def _bars(labels: list[str], values: list[int], title: str, axis: str, horizonta
     if horizontal:
         ax.barh(pos[::-1], values, color="#4C72B0")
         ax.set_yticks(pos[::-1], labels)
-        ax.xaxis.set_major_locator(MaxNLocator(integer=True, min_n_ticks=1))
+        ax.xaxis.set_major_locator(MaxNLocator(nbins=5, integer=True, min_n_ticks=1))
         ax.set_xlabel(axis, fontproperties=fp)
         ax.grid(axis="x", alpha=0.3)
         ax.set_axisbelow(True)
@@ -63,7 +63,12 @@ def _bars(labels: list[str], values: list[int], title: str, axis: str, horizonta
         ax.set_xticks(pos, labels)
         ax.set_ylabel(axis, fontproperties=fp)
         bar_axes(ax, fp)
+        if len(labels) > 8:  # a year of months: slanted, so the labels do not touch
+            for label in ax.get_xticklabels():
+                label.set_rotation(40)
+                label.set_horizontalalignment("right")
     ax.set_title(title, fontproperties=fp)
+    (ax.xaxis if horizontal else ax.yaxis).set_major_formatter("{x:,.0f}")  # 9,000
     fig.tight_layout()
     buf = io.BytesIO()
     fig.savefig(buf, format="png")
@@ -195,7 +200,8 @@ def build_review_pdf(
         d.para(escape(d.t("hr.review.repeat_none")))
 
     d.head("hr.review.times")
-    ack = d.t("hr.summary.of", n=c.ack_met, of=c.ack_due, share=share(c.ack_met, c.ack_due))
+    ack = d.t("hr.summary.of", n=f"{c.ack_met:,}", of=f"{c.ack_due:,}",
+              share=share(c.ack_met, c.ack_due))  # fmt: skip
     d.table([
         (d.t("hr.review.ack_target"), ack),
         (d.t("hr.review.ack_time"), _pct(lang, s.ack.median, s.ack.p90, s.ack.n)),
