@@ -9,7 +9,11 @@ and reused. Measured on it, each `repeats` times (p50/p99 in milliseconds):
   baseline a person would write by hand: one `COUNT(*) ... GROUP BY status` over the
   same period (so the ratio says what the whole summary costs beyond the least query);
 - `customer lookup`: keyed hashes over every identifier kind + the matching cases,
-  against a single `SELECT case_id FROM case_customers WHERE hash = ?`.
+  against a single `SELECT case_id FROM case_customers WHERE hash = ?`;
+- `review 1 year`: /ch-cases review end to end but for the upload: db.review.review
+  (the summary from the totals, months, policy versions, check-ins, lessons,
+  announcements) and the PDF with its charts, on a file of REVIEW_SIZE cases filed
+  over one year (`<stem>-review-<size>.db`), against the same one-query baseline.
 """
 
 from __future__ import annotations
@@ -34,6 +38,7 @@ from db.store import open_database
 
 TZ = ZoneInfo("Asia/Tokyo")
 NOW = datetime(2026, 11, 27, 1, 0, tzinfo=UTC)  # the generator's last day
+REVIEW_SIZE = 100_000  # issue 14: the review report for a year of 100,000 cases <= 5 s
 
 
 def _times(fn: Callable[[], object], repeats: int) -> list[float]:
@@ -80,7 +85,7 @@ def _measure(db: sqlite_utils.Database, size: int, repeats: int) -> list[dict[st
         cond, params = stats.where("reported_at", rng)
 
         def ours(rng: Any = rng, before: Any = before, key: str = key) -> object:
-            return stats.summary(db, key, rng, before, DEFAULT_ACK_AFTER)
+            return stats.summary(db, key, rng, before, DEFAULT_ACK_AFTER, NOW)
 
         def baseline(cond: str = cond, params: list[Any] = params) -> object:
             sql = f"SELECT status, COUNT(*) FROM cases WHERE {cond} GROUP BY status"
@@ -109,6 +114,29 @@ def _measure(db: sqlite_utils.Database, size: int, repeats: int) -> list[dict[st
     return results
 
 
+def _review(db: sqlite_utils.Database, size: int, repeats: int) -> dict[str, Any]:
+    from bot.domain.policy import load_policy
+    from bot.views.review_pdf import build_review_pdf
+    from db import review
+
+    p = parse_period("365d", NOW, TZ)
+    prev = p.previous
+    rng, before = (p.start, p.end), (prev.start, prev.end) if prev else None
+    policy = load_policy()
+    cond, params = stats.where("reported_at", rng)
+
+    def ours() -> object:
+        data = review.review(db, p.key, rng, before, DEFAULT_ACK_AFTER, NOW, 540)
+        return build_review_pdf("ja", data, policy, "365日", "前の365日", DEFAULT_ACK_AFTER,
+                                NOW, TZ)  # fmt: skip
+
+    def baseline() -> object:
+        sql = f"SELECT status, COUNT(*) FROM cases WHERE {cond} GROUP BY status"
+        return db.execute(sql, params).fetchall()
+
+    return _row(size, "review 1 year", _times(ours, repeats), _times(baseline, repeats))
+
+
 def run(db_path: Path | str, sizes: list[int], repeats: int) -> list[dict[str, Any]]:
     """One dict per (size, query): p50/p99 in ms for ours and the baseline, and the ratio
     of the p50s. Files are generated on first use and kept for the next run."""
@@ -123,4 +151,13 @@ def run(db_path: Path | str, sizes: list[int], repeats: int) -> list[dict[str, A
             results += _measure(db, size, repeats)
         finally:
             db.close()
+    p = Path(db_path)
+    path = p.with_name(f"{p.stem}-review-{REVIEW_SIZE}{p.suffix or '.db'}")
+    if not path.exists():
+        generate(path, REVIEW_SIZE, years=1.0)
+    db = open_database(path)
+    try:
+        results.append(_review(db, REVIEW_SIZE, repeats))
+    finally:
+        db.close()
     return results

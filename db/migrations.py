@@ -326,3 +326,23 @@ def m110_hr_totals(db: sqlite_utils.Database) -> None:
     from db import totals
 
     totals.install(db)
+
+
+@migrations()
+def m130_announcements(db: sqlite_utils.Database) -> None:
+    # When and where the policy was made known from the bot (issue 14, part 5): the
+    # evidence a labour inspector asks for, listed in the review report.
+    db.table("announcements").create(
+        {
+            "id": int,
+            "at": str,
+            "channel": str,  # a public or private channel, never a DM
+            "channel_name": str,
+            "posted_by": str,
+            "ts": str,
+            "policy_version": str,
+        },
+        pk="id",
+        not_null={"at", "channel", "posted_by"},
+    )
+    db.table("announcements").create_index(["at"])

@@ -23,6 +23,7 @@ older database: their figures are then zero.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -62,7 +63,10 @@ def _has(db: sqlite_utils.Database, table: str) -> bool:
 
 
 def counts(
-    db: sqlite_utils.Database, period: Range, targets: Mapping[str, timedelta] = DEFAULT_ACK_AFTER
+    db: sqlite_utils.Database,
+    period: Range,
+    targets: Mapping[str, timedelta] = DEFAULT_ACK_AFTER,
+    now: datetime | None = None,
 ) -> S.Counts:
     cond, params = where("reported_at", period)
     # A short period is found by reported_at and sorted; a long one is read in group
@@ -80,7 +84,19 @@ def counts(
         """,
         params,
     ).fetchall()
-    return S.fold(rows)
+    folded = S.fold(rows)
+    if now is None:
+        return folded
+    # Still within the target at `now`: the age of the case, computed here by SQLite's
+    # date arithmetic (db/stats.py compares with a cut-off time instead; the totals
+    # test holds the two equal).
+    age = "ROUND((julianday(?) - julianday(reported_at)) * 86400.0, 3)"
+    pending = db.execute(
+        f"SELECT COUNT(*) FROM cases WHERE {cond} AND acknowledged_at IS NULL "
+        f"AND {age} < {S.ack_target_sql(targets)}",
+        [*params, iso(now)],
+    ).fetchone()[0]
+    return replace(folded, ack_pending=int(pending))
 
 
 def durations(db: sqlite_utils.Database, period: Range, column: str, n: int) -> S.Durations:
@@ -244,12 +260,15 @@ def recount(
     period: Range,
     previous: Range | None,
     targets: Mapping[str, timedelta] = DEFAULT_ACK_AFTER,
+    at: datetime | None = None,
 ) -> S.Summary:
-    now = counts(db, period, targets)
+    """`at`: when HR asks; cases still within their acknowledgement target then are
+    counted as pending, not as missed (None: none are)."""
+    now = counts(db, period, targets, at)
     return S.Summary(
         period=key,
         counts=now,
-        previous=counts(db, previous, targets) if previous else None,
+        previous=counts(db, previous, targets, at) if previous else None,
         by_conclusion=conclusions(db, period),
         ack=durations(db, period, "ack_secs", now.acknowledged),
         close=durations(db, period, "close_secs", now.closed),

@@ -25,7 +25,7 @@ from __future__ import annotations
 import bisect
 from collections import Counter
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -35,6 +35,7 @@ from bot.domain import stats as S
 from bot.domain.severity import DEFAULT_ACK_AFTER
 from db import recount as R
 from db.recount import DURATION_INDEX, SORT_LIMIT, Range, where
+from db.rows import iso
 
 __all__ = ["Range", "counts", "durations", "repeat", "summary", "weekly", "where"]
 
@@ -170,16 +171,42 @@ def _core_counts(
     )
 
 
+def pending(
+    db: sqlite_utils.Database, period: Range, targets: Mapping[str, timedelta], now: datetime
+) -> int:
+    """Cases of the period not acknowledged yet whose target has not passed at `now`.
+    Only cases reported within the longest target can be pending, so the index on
+    reported_at bounds this to the last few hours whatever the size of the file."""
+    longest = max([*targets.values(), S.ACK_TARGET_FALLBACK])
+    cond, params = where("reported_at", period)
+    whens, wparams = [], []
+    for sev in targets:
+        whens.append("WHEN ? THEN ?")
+        wparams += [sev, iso(now - timedelta(seconds=_target(targets, sev)))]
+    fallback = iso(now - timedelta(seconds=S.ACK_TARGET_FALLBACK.total_seconds()))
+    row = db.execute(
+        f"SELECT COUNT(*) FROM cases INDEXED BY idx_cases_reported_at WHERE {cond} "
+        f"AND reported_at > ? AND acknowledged_at IS NULL "
+        f"AND reported_at > (CASE severity {' '.join(whens)} ELSE ? END)",
+        [*params, iso(now - longest), *wparams, fallback],
+    ).fetchone()
+    return int(row[0])
+
+
 def counts(
-    db: sqlite_utils.Database, period: Range, targets: Mapping[str, timedelta] = DEFAULT_ACK_AFTER
+    db: sqlite_utils.Database,
+    period: Range,
+    targets: Mapping[str, timedelta] = DEFAULT_ACK_AFTER,
+    now: datetime | None = None,
 ) -> S.Counts:
+    """`now`: when HR asks, for the cases still within their acknowledgement target."""
     if not _ready(db):
-        return R.counts(db, period, targets)
+        return R.counts(db, period, targets, now)
     sp = split(period)
     out = _core_counts(db, sp, targets) if sp.core else S.Counts()
     for edge in sp.edges:
         out = _plus(out, R.counts(db, edge, targets))
-    return out
+    return out if now is None else replace(out, ack_pending=pending(db, period, targets, now))
 
 
 def durations(db: sqlite_utils.Database, period: Range, column: str, n: int) -> S.Durations:
@@ -307,10 +334,12 @@ def summary(
     period: Range,
     previous: Range | None,
     targets: Mapping[str, timedelta] = DEFAULT_ACK_AFTER,
+    at: datetime | None = None,
 ) -> S.Summary:
+    """`at`: when HR asks (see counts); None counts no case as pending."""
     if not _ready(db):
-        return R.recount(db, key, period, previous, targets)
-    now = counts(db, period, targets)
+        return R.recount(db, key, period, previous, targets, at)
+    now = counts(db, period, targets, at)
     facts = _facts(db, period)
 
     def by(fact: str) -> dict[str, int]:
@@ -319,7 +348,7 @@ def summary(
     return S.Summary(
         period=key,
         counts=now,
-        previous=counts(db, previous, targets) if previous else None,
+        previous=counts(db, previous, targets, at) if previous else None,
         by_conclusion=by("conclusion"),
         ack=durations(db, period, "ack_secs", now.acknowledged),
         close=durations(db, period, "close_secs", now.closed),

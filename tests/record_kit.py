@@ -39,8 +39,10 @@ async def handled_case(h: Harness, clock: FixedClock, **form: object) -> Filed:
     clock.set(T0)
     filed = await file_case(h, counseling_ok=True, **form)  # type: ignore[arg-type]
     clock.set(T0 + timedelta(minutes=20))
+    before = filed.card.update_count
+    # The flow runs after Slack's ack: wait for its card update before moving the clock.
     await press(h, r1, Action.ACK, filed)
-    await h.settle()
+    await updated(h, filed.card, before)
     clock.set(T0 + timedelta(hours=1))
     view = await press_and_open(h, r1, Action.STEP_DONE, filed, step="record_verbatim")
     before = filed.checklist.update_count

@@ -58,7 +58,7 @@ async def test_hr_sees_this_month_and_buttons(h: Harness, clock: FixedClock) -> 
     await seed_known_cases(h, clock)
     view, text = await _home(h, h.cast.hr)
     assert "For HR: 2026-11" in text
-    assert "3* cases this month · *1* acknowledged within target (33%) · *1* closed" in text
+    assert "*3 cases* this month · *1* acknowledged within target (33%) · *1* closed" in text
     assert _actions(view) == [Action.HOME_REPORT, Action.HR_SUMMARY, Action.HR_EXPORT,
                               Action.HR_AUDIT]  # fmt: skip
     values = [e.get("value") for b in view["blocks"] if b["type"] == "actions"

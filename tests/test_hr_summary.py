@@ -11,7 +11,7 @@ from bot.domain.severity import DEFAULT_ACK_AFTER
 from bot.domain.stats import Summary
 from db import stats
 from slacksim.render import render_message
-from tests.hr_common import TZ, ask, seed_known_cases
+from tests.hr_common import TZ, ask, jst, report_at, seed_known_cases
 
 PNG = b"\x89PNG\r\n\x1a\n"
 
@@ -73,7 +73,8 @@ async def test_summary_reaches_hr_with_chart(h: Harness, clock: FixedClock) -> N
     assert "median 15m · 90% within 20m (n=2)" in text
     assert "Customer harassment: *1*" in text and "Not assessed yet: *2*" in text
     assert "Warned the customer: *1*" in text and "Retaliation reported: *1*" in text
-    assert "1 customers account for 2 cases." in text
+    assert "Customers named in more than one case: 1 customer (2 cases in all)." in text
+    assert "• 2 cases: " in text
     assert ids["C"] in text and ids["A"] in text
     assert "090" not in text  # never an identifier
     [png] = h.sim.files
@@ -118,3 +119,24 @@ async def test_demo_scene_returns_when_summary_arrived(h: Harness, clock: FixedC
     [summary] = [m for m in h.sim.dms(h.cast.hr) if m.blocks]
     assert "Cases: the last 30 days" in render_message(summary, {})
     assert len(h.sim.files) == 1 and "/ch-cases summary 30d" in out.getvalue()
+
+
+async def test_a_case_filed_moments_ago_is_not_a_miss(h: Harness, clock: FixedClock) -> None:
+    """Asked a minute after a new report: the share counts only cases whose target has
+    passed and says how many are still within it."""
+    await seed_known_cases(h, clock)
+    await report_at(h, clock, jst(2026, 11, 27, 10, 0), categories=["threat"], contact="phone")
+    clock.advance(timedelta(minutes=1))
+    [text] = await ask(h, h.cast.hr, "summary 2026-11")
+    assert "1 of 3 (33%)" in text  # not 1 of 4
+    assert "1 case not acknowledged yet is still within its target and is not counted." in text
+    [text] = await ask(h, h.cast.hr_group_member, "summary 2026-11")
+    assert "*Cases reported*\n  4 (+3)" in text
+
+
+async def test_japanese_summary_counts_with_counters(h: Harness, clock: FixedClock) -> None:
+    await seed_known_cases(h, clock)
+    h.sim.users[h.cast.hr].locale = "ja-JP"
+    [text] = await ask(h, h.cast.hr, "summary 2026-11")
+    assert "複数の案件に登場した顧客: 1人（案件は計2件）。" in text
+    assert "• 2件: " in text and "3件中1件（33%）" in text

@@ -135,10 +135,13 @@ def _assert_equal(db: sqlite_utils.Database, rng: random.Random, now: datetime) 
     targets = rng.choice(
         [DEFAULT_ACK_AFTER, {"urgent": timedelta(minutes=7), "low": timedelta(hours=1)}]
     )
-    for period, previous in _periods(rng, now):
-        fast = stats.summary(db, "p", period, previous, targets)
-        slow = recount.recount(db, "p", period, previous, targets)
-        assert fast == slow, period
+    # Asked at the time of the last filing (some cases still within their target),
+    # a little later, and without a time (none pending).
+    for at in (now - timedelta(days=1), now - timedelta(hours=20), None):
+        for period, previous in _periods(rng, now):
+            fast = stats.summary(db, "p", period, previous, targets, at)
+            slow = recount.recount(db, "p", period, previous, targets, at)
+            assert fast == slow, (period, at)
 
 
 def _totals(db: sqlite_utils.Database) -> dict[str, list[tuple[object, ...]]]:
@@ -168,6 +171,7 @@ def test_totals_equal_a_recount_after_random_histories(tmp_path: Path, seed: int
         _assert_equal(db, rng, at + timedelta(days=1))
     # The figures covered what they should: otherwise equality proves little.
     every = recount.recount(db, "all", (None, None), None)
+    assert recount.recount(db, "all", (None, None), None, DEFAULT_ACK_AFTER, at).counts.ack_pending
     assert every.repeat.customers > 0 and every.by_conclusion and every.measures
     assert every.care_done and every.welfare_answered and every.retaliation
     assert every.counts.closed and every.counts.by_status.get("in_progress")
@@ -192,3 +196,25 @@ def test_backfill_of_an_existing_database(tmp_path: Path) -> None:
     )
     totals.rebuild(db.conn)  # what m110 runs after creating the tables
     _assert_equal(db, rng, START + timedelta(days=20))
+
+
+def test_a_case_still_within_its_target_is_neither_met_nor_missed(tmp_path: Path) -> None:
+    """Filed seconds ago and not acknowledged: pending, not a miss; once its target has
+    passed, a miss. Acknowledged in time: met, whenever asked."""
+    db = _db(tmp_path)
+    rng = random.Random(4)
+    _file(db, rng, START, 0)
+    _file(db, rng, START + timedelta(minutes=1), 1)
+    db.execute("UPDATE cases SET severity = 'high'")
+    handling.acknowledge(db, 1, START + timedelta(minutes=5), "UR")
+    every = (None, None)
+    soon = stats.counts(db, every, DEFAULT_ACK_AFTER, START + timedelta(minutes=1, seconds=20))
+    assert (soon.ack_met, soon.ack_pending, soon.ack_due) == (1, 1, 1)
+    # High: 30 minutes. At 30 min after filing it is still within; a second later, missed.
+    edge = stats.counts(db, every, DEFAULT_ACK_AFTER, START + timedelta(minutes=30, seconds=59))
+    assert edge.ack_pending == 1
+    late = stats.counts(db, every, DEFAULT_ACK_AFTER, START + timedelta(minutes=31, seconds=1))
+    assert (late.ack_met, late.ack_pending, late.ack_due) == (1, 0, 2)
+    assert recount.counts(db, every, DEFAULT_ACK_AFTER, START + timedelta(minutes=2)) == (
+        stats.counts(db, every, DEFAULT_ACK_AFTER, START + timedelta(minutes=2))
+    )

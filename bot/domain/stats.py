@@ -98,6 +98,14 @@ class Counts:
     ack_met: int = 0
     closed: int = 0
     counseling_ok: int = 0
+    # Not acknowledged yet and still within their target at the time asked: neither
+    # met nor missed, so left out of the share (db/stats.py, db/recount.py).
+    ack_pending: int = 0
+
+    @property
+    def ack_due(self) -> int:
+        """The cases whose acknowledgement target has passed (or that were acknowledged)."""
+        return self.total - self.ack_pending
 
 
 @dataclass(frozen=True)

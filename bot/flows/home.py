@@ -51,7 +51,7 @@ async def publish_home(ctx: AppContext, user_id: str) -> None:
     if is_hr:
         month = this_month(now, ctx.config.timezone)
         targets = ctx.config.reminders.ack_after
-        counts = await ctx.store.run(stats.counts, (month.start, month.end), targets)
+        counts = await ctx.store.run(stats.counts, (month.start, month.end), targets, now)
         hr = HrPart(month, counts)
     view = build_home(lang, ctx.policy, ctx.config.timezone, ctx.workspace_url, mine, responder, hr)
     await ctx.client.views_publish(user_id=user_id, view=view)

@@ -12,7 +12,9 @@ from bot.domain.periods import Period
 from bot.domain.policy import Policy
 from bot.domain.stats import CaseRef, Counts, share
 from bot.i18n import t
+from bot.views.announce import home_policy
 from bot.views.common import Block, actions, button, context, divider, header, section
+from bot.views.counting import cases
 from bot.views.hr_summary import case_link
 from bot.views.ids import Action
 from bot.views.mrkdwn import escape
@@ -53,6 +55,7 @@ def _everyone(lang: str, policy: Policy, tz: ZoneInfo, mine: list[MyCase]) -> li
         ),
         section(f"*{t(lang, 'home.policy_title')}*\n{t(lang, 'home.policy')}"),
         section(f"*{t(lang, 'home.privacy_title')}*\n{t(lang, 'home.privacy')}"),
+        *home_policy(lang),  # what it is, how to report: the policy made known to all
         context(t(lang, "home.policy_version", version=escape(policy.version))),
         divider(),
         section(f"*{t(lang, 'home.mine')}*"),
@@ -96,9 +99,9 @@ def _hr(lang: str, part: HrPart) -> list[Block]:
             t(
                 lang,
                 "home.hr_figures",
-                total=c.total,
+                total=cases(lang, c.total),
                 met=c.ack_met,
-                share=share(c.ack_met, c.total),
+                share=share(c.ack_met, c.ack_due),
                 closed=c.closed,
             )
         ),

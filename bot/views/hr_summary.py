@@ -12,10 +12,11 @@ from bot.domain.case import STATUSES
 from bot.domain.periods import Period
 from bot.domain.policy import Policy
 from bot.domain.severity import SEVERITIES
-from bot.domain.stats import CaseRef, Summary, change, duration_text, share
+from bot.domain.stats import CaseRef, Counts, Summary, change, duration_text, share
 from bot.i18n import t
 from bot.views.case_card import permalink
 from bot.views.common import Block, context, divider, header, section
+from bot.views.counting import cases, counted, customers
 from bot.views.mrkdwn import escape, link
 
 
@@ -67,12 +68,21 @@ def case_link(ref: CaseRef, workspace_url: str) -> str:
     return escape(ref.case_no)
 
 
+def ack_met_text(lang: str, c: Counts) -> str:
+    """Met of the cases whose target has passed; the ones still within it are named,
+    not counted as misses (a case filed a minute ago has not missed anything)."""
+    text = t(lang, "hr.summary.of", n=c.ack_met, of=c.ack_due, share=share(c.ack_met, c.ack_due))
+    if c.ack_pending:
+        text += "\n" + counted(lang, "hr.count.pending", c.ack_pending)
+    return text
+
+
 def build_summary(
     lang: str, s: Summary, period: Period, policy: Policy, workspace_url: str
 ) -> tuple[str, list[Block]]:
     c, p = s.counts, s.previous
     label = period_label(lang, period)
-    text = t(lang, "hr.summary.fallback", period=label, total=c.total)
+    text = t(lang, "hr.summary.fallback", period=label, total=cases(lang, c.total))
     blocks: list[Block] = [header(t(lang, "hr.summary.title", period=label))]
     if c.total == 0:
         blocks.append(section(t(lang, "hr.summary.empty")))
@@ -83,7 +93,7 @@ def build_summary(
                         lang,
                         "hr.summary.previous",
                         previous=previous_label(lang, period),
-                        total=p.total,
+                        total=cases(lang, p.total),
                     )
                 )
             )
@@ -98,11 +108,7 @@ def build_summary(
             "type": "section",
             "fields": [
                 field("hr.summary.total", total),
-                field(
-                    "hr.summary.ack_met",
-                    t(lang, "hr.summary.of", n=c.ack_met, of=c.total,
-                      share=share(c.ack_met, c.total)),
-                ),
+                field("hr.summary.ack_met", ack_met_text(lang, c)),
                 field(
                     "hr.summary.ack_time",
                     t(lang, "hr.summary.percentiles", median=duration_text(s.ack.median, lang),
@@ -155,7 +161,13 @@ def build_summary(
     notes = [t(lang, "hr.summary.notes")]
     if p is not None:
         notes.insert(
-            0, t(lang, "hr.summary.previous", previous=previous_label(lang, period), total=p.total)
+            0,
+            t(
+                lang,
+                "hr.summary.previous",
+                previous=previous_label(lang, period),
+                total=cases(lang, p.total),
+            ),
         )
     blocks.append(context(*notes))
     return text, blocks
@@ -166,9 +178,12 @@ def _repeat_text(lang: str, s: Summary, workspace_url: str) -> str:
     head = f"*{t(lang, 'hr.summary.repeat')}*\n"
     if not r.customers:
         return head + t(lang, "hr.summary.repeat_none")
-    lines = [t(lang, "hr.summary.repeat_line", customers=r.customers, cases=r.cases)]
+    lines = [
+        t(lang, "hr.summary.repeat_line", customers=customers(lang, r.customers),
+          cases=cases(lang, r.cases))
+    ]  # fmt: skip
     for n, refs in r.top:
         # At most 5 links each: 5 customers x 5 links stay within a section's 3000 characters.
         links = ", ".join(case_link(ref, workspace_url) for ref in refs[:5])
-        lines.append(t(lang, "hr.summary.repeat_top", n=n, cases=links))
+        lines.append(t(lang, "hr.summary.repeat_top", count=cases(lang, n), cases=links))
     return head + "\n".join(lines)

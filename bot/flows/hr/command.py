@@ -5,6 +5,8 @@
 /ch-cases customer <identifier>     the cases naming that customer
 /ch-cases export [period] [with-text <reason>]
 /ch-cases audit [period]            who looked at or exported what, when and why
+/ch-cases review <year or period>   the policy review report (PDF)
+/ch-cases announce #channel         post the policy announcement there
 """
 
 from __future__ import annotations
@@ -13,14 +15,16 @@ import logging
 
 from bot.context import AppContext
 from bot.flows.hr.access import Tell, require_hr
+from bot.flows.hr.announce import announce
 from bot.flows.hr.cases import ask_purpose, find_customer, show_audit
 from bot.flows.hr.export import send_export
+from bot.flows.hr.review import send_review
 from bot.flows.hr.summary import send_summary
 from bot.i18n import t
 from bot.slack.privately import Refused
 
 log = logging.getLogger(__name__)
-SUBCOMMANDS = ("summary", "show", "customer", "export", "audit", "help")
+SUBCOMMANDS = ("summary", "show", "customer", "export", "audit", "review", "announce", "help")
 
 
 async def run(ctx: AppContext, user_id: str, text: str, trigger_id: str, tell: Tell) -> None:
@@ -42,6 +46,10 @@ async def run(ctx: AppContext, user_id: str, text: str, trigger_id: str, tell: T
             await send_export(ctx, user_id, rest, tell)
         elif sub == "audit":
             await show_audit(ctx, user_id, rest, tell)
+        elif sub == "review":
+            await send_review(ctx, user_id, rest, tell)
+        elif sub == "announce":
+            await announce(ctx, user_id, rest, tell)
         else:
             await tell(t(await ctx.people.lang(user_id), "hr.usage"))
     except Refused as r:

@@ -14,7 +14,7 @@ from bot.domain.periods import Period, PeriodError, parse_period
 from bot.domain.stats import Summary
 from bot.flows.hr.access import Tell, post_dm, require_hr
 from bot.i18n import t
-from bot.views.hr_chart import Chart, build_chart, chart_lang, weekly_series
+from bot.views.hr_chart import OVERFLOW, Chart, build_chart, weekly_series
 from bot.views.hr_summary import build_summary, period_label
 from db import audit, stats
 
@@ -34,6 +34,7 @@ async def compute(ctx: AppContext, period: Period) -> Summary:
         (period.start, period.end),
         (prev.start, prev.end) if prev else None,
         targets,
+        ctx.clock.now(),  # cases still within their target are pending, not missed
     )
 
 
@@ -46,11 +47,11 @@ async def chart(ctx: AppContext, period: Period, lang: str) -> Chart | None:
     weeks, series = weekly_series(rows, start, end)
     if not weeks:
         return None
-    lang = chart_lang(lang)
     labels = {c.id: c.label.get(lang) for c in ctx.policy.categories}
-    labels["other"] = t(lang, "hr.chart.other")
+    labels[OVERFLOW] = t(lang, "hr.chart.other")  # not "other": the policy has one
     title = t(lang, "hr.chart.title", period=period_label(lang, period))
-    return await asyncio.to_thread(build_chart, weeks, series, labels, title)
+    ylabel = t(lang, "hr.chart.ylabel")
+    return await asyncio.to_thread(build_chart, weeks, series, labels, title, ylabel)
 
 
 async def send_summary(ctx: AppContext, user_id: str, text: str, tell: Tell) -> None:
