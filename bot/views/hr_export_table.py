@@ -44,13 +44,13 @@ class Column:
 
     @property
     def is_time(self) -> bool:
-        return self.key in TIMES or self.key.startswith("step:")
+        return self.key in TIMES or self.key.startswith("step_done.")
 
 
 def columns(lang: str, policy: Policy, with_text: bool) -> list[Column]:
     cols = [Column(k, t(lang, f"hr.export.col.{k}")) for k in BASE]
     cols += [
-        Column(f"step:{s.id}", t(lang, "hr.export.col.step", step=s.title.get(lang)))
+        Column(f"step_done.{s.id}", t(lang, "hr.export.col.step", step=s.title.get(lang)))
         for s in policy.steps
     ]
     cols += [Column(k, t(lang, f"hr.export.col.{k}")) for k in AFTER_STEPS]
@@ -143,7 +143,7 @@ class _Row:
             "lessons": r.lessons,
         }
         for sid, done in r.steps.items():
-            out[f"step:{sid}"] = _local(done.done_at, tz)
+            out[f"step_done.{sid}"] = _local(done.done_at, tz)
         return out
 
 

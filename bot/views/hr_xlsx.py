@@ -157,5 +157,5 @@ class _Summary:
         self.at += 1
         self.line(self.tr("legend"), fmt=self.wb.bold)
         for c in self.wb.cols:
-            key = "step" if c.key.startswith("step:") else c.key
+            key = "step" if c.key.startswith("step_done.") else c.key
             self.line(c.header, t(lang, f"hr.export.about.{key}"))
