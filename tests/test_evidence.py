@@ -121,8 +121,9 @@ async def test_open_is_checked_on_every_press_and_fails_politely(h: Harness) -> 
 async def test_hr_case_view_shows_files_by_number_only(h: Harness) -> None:
     await _report_with_files(h)
     await h.settle()
+    opened = len(h.sim.views_opened)
     await h.slash("/ch-cases", h.cast.hr, "show CH-2026-0001")
-    await h.sim.wait_for(lambda s: s.views_opened)
+    await h.sim.wait_for(lambda s: len(s.views_opened) > opened)
     values = {"purpose": {"value": {"type": "plain_text_input", "value": "Checking evidence"}}}
     answer = (await h.slack.submit_view(h.cast.hr, h.sim.views_opened[-1].view, values)).json()
     shown = json.dumps(answer["view"], ensure_ascii=False)
