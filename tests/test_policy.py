@@ -72,7 +72,7 @@ def short_labels(policy: Policy) -> Iterator[tuple[str, Label]]:
 
 
 def test_default_policy_loads_with_its_version(policy: Policy) -> None:
-    assert policy.version == "2026-10-01"
+    assert policy.version == "2026-12-01"
     assert policy.name.ja and policy.name.en
 
 
