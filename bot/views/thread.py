@@ -65,9 +65,7 @@ def step_blocks(lang: str, case: Case, n: int, step: Step, handling: Handling) -
 
 def principle_block(lang: str, step: Step) -> Block:
     """A principle that holds throughout the case: a standing reminder, not a box."""
-    return context(
-        f":pushpin: *{escape(step.title.get(lang))}*: {escape(step.text.get(lang))}"
-    )
+    return context(f":pushpin: *{escape(step.title.get(lang))}*\n{escape(step.text.get(lang))}")
 
 
 def build_thread_reply(
@@ -97,8 +95,8 @@ def build_thread_reply(
         blocks.append(section(f":repeat: {repeat}"))
     checklist = policy.checklist
     handled = handling.handled(tuple(s.id for s in checklist))
-    count = t(lang, "checklist.handled", handled=handled, total=len(checklist))
-    blocks += [divider(), section(f"*{t(lang, 'thread.checklist')}* ({count})")]
+    heading = t(lang, "checklist.heading", handled=handled, total=len(checklist))
+    blocks += [divider(), section(heading)]
     blocks += [principle_block(lang, p) for p in policy.principles]
     for n, step in enumerate(checklist, 1):
         blocks += step_blocks(lang, case, n, step, handling)
