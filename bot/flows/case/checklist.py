@@ -90,7 +90,10 @@ def _may_end(measure: Measure, ending: str, actor: str) -> None:
 
 
 async def _open_end(ctx: AppContext, press: Press, value: Any, ending: str) -> None:
-    case, extra = await case_from_value(ctx, press.user_id, value)
+    case, extra = await case_from_value(ctx, press.user_id, value, closed_ok=True)
+    if case.status == "closed":  # a button left on a closed card: redraw it without
+        await refresh_case(ctx, case.id)
+        raise Refused("act.refuse.closed", case_no=case.case_no)
     current = await ctx.store.run(handling.load_handling, case.id)
     try:
         measure = _pending(current, extra)
@@ -117,8 +120,9 @@ async def submit_measure_end(ctx: AppContext, user_id: str, view: dict[str, Any]
         ending = str(extra.get("ending"))
         if ending not in MEASURE_ENDINGS:
             raise Refused("act.refuse.unknown_measure")
-        _may_end(_pending(await ctx.store.run(handling.load_handling, case.id), extra),
-                 ending, user_id)
+        _may_end(
+            _pending(await ctx.store.run(handling.load_handling, case.id), extra), ending, user_id
+        )
     except Refused as r:
         return await submission_refusal(ctx, user_id, r, "reason")
     lang = await ctx.people.lang(user_id)

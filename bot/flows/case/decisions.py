@@ -137,7 +137,9 @@ async def submit_measure(ctx: AppContext, user_id: str, view: dict[str, Any]) ->
 
 
 async def confirm_measure(ctx: AppContext, press: Press, value: Any) -> None:
-    case, extra = await case_from_value(ctx, press.user_id, value)
+    # closed_ok: a Confirm left on a closed card (closed before close waited for pending
+    # measures) is refused below, after the card is redrawn without it.
+    case, extra = await case_from_value(ctx, press.user_id, value, closed_ok=True)
     measure_id = extra.get("measure")
     if not isinstance(measure_id, int):
         raise Refused("act.refuse.unknown_measure")
