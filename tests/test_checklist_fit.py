@@ -187,3 +187,13 @@ async def test_step_reminders_go_to_whoever_the_step_belongs_to(
     body = str(third.blocks)
     assert f"{title(h, 'care')} (<@{rotations['counseling'].on_duty(at)}>)" in body
     assert title(h, "stop_response") not in body
+
+
+async def test_a_done_button_left_on_a_principle_changes_nothing(h: Harness) -> None:
+    """Checklists posted under the old policy had a Done button on the principle."""
+    filed = await file_case(h)
+    r = h.cast.responder
+    seen = len(h.sim.ephemerals(r))
+    await press(h, r, Action.STEP_DONE, filed, on_checklist=True, step="privacy_no_retaliation")
+    assert await refusal(h, r, seen) == t("ja", "checklist.principle")
+    assert "step_done" not in await events_of(h, filed.id)

@@ -62,7 +62,10 @@ async def test_details_name_no_confidential_reporter_and_each_file_opens(h: Harn
     await h.settle()
     responder, reporter = h.cast.responder2, h.cast.employee_en  # reads English
     await open_details(h, responder)
-    view = await h.sim.wait_for(lambda s: s.views_opened and s.views_opened[-1].view)
+    # The report form was opened before: wait for the details modal itself (the button
+    # is acked before the modal opens, so it may not be there yet).
+    await h.sim.wait_for(lambda s: s.views_opened[-1].view["callback_id"] == "case.details")
+    view = h.sim.views_opened[-1].view
     assert "He threw a box at me" in json.dumps(view)
     assert "social.example/post/1?a=1&amp;b=2" in json.dumps(view)  # an ordinary link stays
     shown = _seen_by_others(h.sim, reporter)

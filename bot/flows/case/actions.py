@@ -125,9 +125,12 @@ async def step_done(ctx: AppContext, press: Press, value: Any) -> None:
 
 def _step(ctx: AppContext, extra: dict[str, Any]) -> Any:
     try:
-        return ctx.policy.step(str(extra.get("step")))
+        step = ctx.policy.step(str(extra.get("step")))
     except KeyError:
         raise Refused("act.refuse.unknown_step") from None
+    if step.is_principle:  # a Done button on a checklist drawn before principles were lines
+        raise Refused("checklist.principle")
+    return step
 
 
 async def submit_step_note(ctx: AppContext, user_id: str, view: dict[str, Any]) -> Done:
