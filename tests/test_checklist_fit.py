@@ -174,8 +174,8 @@ async def test_step_reminders_go_to_whoever_the_step_belongs_to(
     body = str(second.blocks)
     legal_then = rotations["legal"].on_duty(at)
     # The police-and-lawyer step is legal's, on its own line; the assessment the lead's.
-    assert f"{title(h, 'police_and_lawyer')} (<@{legal_then}>)" in body
-    assert f"{title(h, 'assess')} (<@{lead}>)" in body
+    assert f"{title(h, 'police_and_lawyer')}（<@{legal_then}>）" in body
+    assert f"{title(h, 'assess')}（<@{lead}>）" in body
     assert title(h, "privacy_no_retaliation") not in body  # a principle is never reminded
     assert f"<@{rotations['counseling'].on_duty(at)}>" not in body
 
@@ -185,7 +185,7 @@ async def test_step_reminders_go_to_whoever_the_step_belongs_to(
     await tick(h, clock, at)
     third = step_reminders(h, filed.card)[-1]
     body = str(third.blocks)
-    assert f"{title(h, 'care')} (<@{rotations['counseling'].on_duty(at)}>)" in body
+    assert f"{title(h, 'care')}（<@{rotations['counseling'].on_duty(at)}>）" in body
     assert title(h, "stop_response") not in body
 
 

@@ -102,7 +102,12 @@ def build_step_reminder(
     text = t(lang, "remind.steps", case_no=case_no, mentions=mentions(who))
     per_step = owners is not None and len({tuple(o) for o in owners}) > 1
     lines = "\n".join(
-        f"• {escape(title)}" + (f" ({mentions(owners[i])})" if owners and per_step else "")
+        f"• {escape(title)}"
+        + (
+            t(lang, "checklist.reminder_owner", who=mentions(owners[i]))
+            if owners and per_step
+            else ""
+        )
         for i, title in enumerate(step_titles)
     )
     buttons = [button(a, t(lang, SNOOZE_LABELS[a]), snooze_value(ids)) for a in SNOOZES]

@@ -41,7 +41,8 @@ def _handled_text(lang: str, title: str, done: StepDone) -> str:
     who, when = user(done.done_by), slack_date(done.done_at)
     if done.not_applicable is not None:
         by = t(lang, "checklist.not_applicable_by", user=who, when=when)
-        reason = escape(truncate(done.not_applicable, MAX_SHORT_REASON))
+        # Empty once the retention rule purged the reason with the other free text.
+        reason = escape(truncate(done.not_applicable, MAX_SHORT_REASON)) or "—"
         why = t(lang, "checklist.not_applicable", reason=reason)
         return f":heavy_minus_sign: ~{title}~\n{why}\n{by}"
     if done.measure_kind is not None:
