@@ -143,7 +143,8 @@ def undo_step(
 
 
 def done_steps(db: sqlite_utils.Database, case_id: int) -> set[str]:
-    """The policy steps marked done in the case thread (a case_steps row = done)."""
+    """The policy steps handled in the case thread (a case_steps row: done, done by a
+    measure, or not applicable); reminders and overdue counts skip them."""
     rows = db.execute("SELECT step_id FROM case_steps WHERE case_id = ?", [case_id]).fetchall()
     return {r[0] for r in rows}
 
