@@ -7,12 +7,13 @@ apply once; a modal submitted twice (same view id) records one version or measur
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from datetime import datetime
 
 import sqlite_utils
 
 from bot.domain.handling import needs_second_responder
-from db import timeline
+from db import steps, timeline
 from db.handling import Outcome, is_closed, working
 from db.rows import immediate, insert, iso
 from db.sealed import seal
@@ -86,9 +87,12 @@ def record_measure(
     kind: str,
     detail: dict[str, str],
     view_id: str | None,
+    *,
+    completes: Mapping[str, tuple[str, ...]] | None = None,
 ) -> tuple[Outcome, int]:
     """(outcome, measure id). Severe kinds wait for a second responder's confirmation.
-    `detail`: police_no, lawyer ("internal" | "external"), note; only those given."""
+    `detail`: police_no, lawyer ("internal" | "external"), note; only those given.
+    `completes`: measure kind -> the policy steps it completes once it counts."""
     with immediate(db):
         if view_id:
             row = db.execute("SELECT id FROM measures WHERE view_id = ?", [view_id]).fetchone()
@@ -124,13 +128,25 @@ def record_measure(
             awaiting_confirmation=needs,
             **extra,
         )
+        if not needs:
+            steps.complete_by_measure(
+                db, case_id, (completes or {}).get(kind, ()), measure_id, kind, at, actor
+            )
         return Outcome.APPLIED, measure_id
 
 
 def confirm_measure(
-    db: sqlite_utils.Database, case_id: int, measure_id: int, at: datetime, actor: str
+    db: sqlite_utils.Database,
+    case_id: int,
+    measure_id: int,
+    at: datetime,
+    actor: str,
+    *,
+    completes: Mapping[str, tuple[str, ...]] | None = None,
 ) -> Outcome:
-    """The second person's confirmation; the recorder cannot confirm their own measure."""
+    """The second person's confirmation; the recorder cannot confirm their own measure.
+    Once it counts it completes its steps (`completes`, as record_measure) in the same
+    transaction."""
     with immediate(db):
         if is_closed(db, case_id):
             return Outcome.CLOSED
@@ -144,11 +160,55 @@ def confirm_measure(
             return Outcome.SAME_PERSON
         if not db.execute(
             "UPDATE measures SET confirmed_by = ?, confirmed_at = ? WHERE id = ?"
-            " AND needs_confirmation = 1 AND confirmed_at IS NULL",
+            " AND needs_confirmation = 1 AND confirmed_at IS NULL AND ended IS NULL",
             [actor, iso(at), measure_id],
         ).rowcount:
             return Outcome.ALREADY
         timeline.add(db, case_id, at, actor, "measure_confirmed", measure=measure_id, kind=row[1])
+        kind = str(row[1])
+        steps.complete_by_measure(
+            db, case_id, (completes or {}).get(kind, ()), measure_id, kind, at, actor
+        )
+        return Outcome.APPLIED
+
+
+def end_measure(
+    db: sqlite_utils.Database,
+    case_id: int,
+    measure_id: int,
+    at: datetime,
+    actor: str,
+    ending: str,
+    reason: str,
+) -> Outcome:
+    """Withdraw (only its recorder) or reject (only someone else) a measure still
+    waiting for confirmation; it then never counts. One of the two, once."""
+    with immediate(db):
+        if is_closed(db, case_id):
+            return Outcome.CLOSED
+        row = db.execute(
+            "SELECT recorded_by, kind FROM measures WHERE id = ? AND case_id = ?",
+            [measure_id, case_id],
+        ).fetchone()
+        if row is None:
+            return Outcome.ALREADY
+        if ending == "withdrawn" and row[0] != actor:
+            return Outcome.NOT_RECORDER
+        if ending == "rejected" and row[0] == actor:
+            return Outcome.SAME_PERSON
+        if not db.execute(
+            "UPDATE measures SET ended = ?, ended_by = ?, ended_at = ?, ended_reason = ?"
+            " WHERE id = ? AND needs_confirmation = 1 AND confirmed_at IS NULL"
+            " AND ended IS NULL",
+            [ending, actor, iso(at), seal(db, "measures.ended_reason", reason), measure_id],
+        ).rowcount:
+            return Outcome.ALREADY
+        detail = {"measure": measure_id, "kind": row[1], "reason": seal(db, timeline.TEXT, reason)}
+        # Literal event names: tests/test_i18n.py finds every event written and its label.
+        if ending == "withdrawn":
+            timeline.add(db, case_id, at, actor, "measure_withdrawn", **detail)
+        else:
+            timeline.add(db, case_id, at, actor, "measure_rejected", **detail)
         return Outcome.APPLIED
 
 

@@ -28,6 +28,7 @@ class Outcome(StrEnum):
     CLOSED = "closed"  # the case is closed: nothing changes
     INCOMPLETE = "incomplete"  # closing: the policy's requirements are not met yet
     SAME_PERSON = "same_person"  # a two-person confirmation by the person who recorded it
+    NOT_RECORDER = "not_recorder"  # withdrawing a measure someone else recorded
 
 
 def _changed(db: sqlite_utils.Database, sql: str, params: list[object]) -> bool:
@@ -142,7 +143,8 @@ def undo_step(
 
 
 def done_steps(db: sqlite_utils.Database, case_id: int) -> set[str]:
-    """The policy steps marked done in the case thread (a case_steps row = done)."""
+    """The policy steps handled in the case thread (a case_steps row: done, done by a
+    measure, or not applicable); reminders and overdue counts skip them."""
     rows = db.execute("SELECT step_id FROM case_steps WHERE case_id = ?", [case_id]).fetchall()
     return {r[0] for r in rows}
 
@@ -215,9 +217,20 @@ def load_handling(db: sqlite_utils.Database, case_id: int) -> Handling:
         "SELECT lead, acknowledged_by FROM cases WHERE id = ?", [case_id]
     ).fetchone()
     steps = {
-        sid: StepDone(sid, datetime.fromisoformat(at), by, bool(note))
-        for sid, at, by, note in db.execute(
-            "SELECT step_id, done_at, done_by, note FROM case_steps WHERE case_id = ?", [case_id]
+        sid: StepDone(
+            sid,
+            datetime.fromisoformat(at),
+            by,
+            bool(note) and not na,
+            # The reason is shown on the checklist, to responders only.
+            (unseal(db, "case_steps.note", note) or "") if na else None,
+            mkind,
+        )
+        for sid, at, by, note, na, mkind in db.execute(
+            "SELECT s.step_id, s.done_at, s.done_by, s.note, s.not_applicable, m.kind"
+            " FROM case_steps s LEFT JOIN measures m ON m.id = s.measure_id"
+            " WHERE s.case_id = ?",
+            [case_id],
         )
     }
     row = db.execute(
@@ -248,10 +261,13 @@ def load_handling(db: sqlite_utils.Database, case_id: int) -> Handling:
             bool(needs),
             cby,
             parse_time(cat),
+            ended,
+            eby,
         )
-        for mid, kind, detail, needs, rby, rat, cby, cat in db.execute(
+        for mid, kind, detail, needs, rby, rat, cby, cat, ended, eby in db.execute(
             "SELECT id, kind, detail, needs_confirmation, recorded_by, recorded_at,"
-            " confirmed_by, confirmed_at FROM measures WHERE case_id = ? ORDER BY id",
+            " confirmed_by, confirmed_at, ended, ended_by FROM measures"
+            " WHERE case_id = ? ORDER BY id",
             [case_id],
         )
     )

@@ -346,3 +346,29 @@ def m130_announcements(db: sqlite_utils.Database) -> None:
         not_null={"at", "channel", "posted_by"},
     )
     db.table("announcements").create_index(["at"])
+
+
+@migrations()
+def m150_step_outcomes(db: sqlite_utils.Database) -> None:
+    # A case_steps row is a handled step. not_applicable = 1: a conditional step marked
+    # "does not apply" (its reason sealed in note); measure_id: the measure whose
+    # confirmation completed it.
+    db.table("case_steps").add_column("not_applicable", int, not_null_default=0)
+    db.table("case_steps").add_column("measure_id", int)
+
+
+@migrations()
+def m150_measure_endings(db: sqlite_utils.Database) -> None:
+    # A pending severe measure withdrawn by its recorder or rejected by a second
+    # responder: it never counts. The reason is sealed; the timeline keeps the history.
+    db.table("measures").add_column("ended", str)  # "withdrawn" | "rejected"
+    db.table("measures").add_column("ended_by", str)
+    db.table("measures").add_column("ended_at", str)
+    db.table("measures").add_column("ended_reason", str)  # sealed
+
+
+@migrations()
+def m150_override_cancel(db: sqlite_utils.Database) -> None:
+    # HR cancels an override: the row stays as the record; who is on duty ignores it.
+    db.table("overrides").add_column("cancelled_at", str)
+    db.table("overrides").add_column("cancelled_by", str)

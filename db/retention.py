@@ -28,6 +28,7 @@ TARGETS: dict[str, tuple[tuple[str, str, str | None, str], ...]] = {
         ("cases", "closing_summary", None, "id"),
         ("assessments", "reason", None, "case_id"),
         ("measures", "detail", None, "case_id"),
+        ("measures", "ended_reason", None, "case_id"),  # why withdrawn or rejected
         ("case_steps", "note", None, "case_id"),
     ),
     "evidence": (

@@ -9,7 +9,7 @@ from slack_bolt.async_app import AsyncAck, AsyncApp
 
 from bot.context import AppContext
 from bot.flows.case import actions as flows
-from bot.flows.case import decisions, employee_messages, evidence
+from bot.flows.case import checklist, decisions, employee_messages, evidence
 from bot.flows.case.guard import refresh_case
 from bot.flows.done import Done
 from bot.views.ids import Action, Callback
@@ -32,6 +32,9 @@ BUTTONS: dict[Action, ButtonFlow] = {
     Action.REOPEN: flows.reopen,
     Action.TIMELINE: flows.show_timeline,
     Action.OPEN_EVIDENCE: evidence.open_evidence,
+    Action.STEP_NOT_APPLICABLE: checklist.step_not_applicable,
+    Action.WITHDRAW_MEASURE: checklist.open_withdraw,
+    Action.REJECT_MEASURE: checklist.open_reject,
 }
 
 SUBMISSIONS: dict[Callback, ViewFlow] = {
@@ -41,6 +44,8 @@ SUBMISSIONS: dict[Callback, ViewFlow] = {
     Callback.MEASURE: decisions.submit_measure,
     Callback.MESSAGE_EMPLOYEE: employee_messages.submit_message,
     Callback.CLOSE: flows.submit_close,
+    Callback.STEP_NOT_APPLICABLE: checklist.submit_not_applicable,
+    Callback.MEASURE_END: checklist.submit_measure_end,
 }
 
 

@@ -1,4 +1,5 @@
-"""`/ch-oncall`: who is on duty; HR's `override <rotation> @person until <time>`."""
+"""`/ch-oncall`: who is on duty; HR's `override <rotation> @person until <time>`,
+`overrides` (the list) and `cancel <number or rotation>`."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 
 from bot.context import AppContext
 from bot.flows.oncall import set_override, show_oncall
+from bot.flows.oncall_overrides import cancel_override, list_overrides
 from bot.i18n import t
 from bot.slack.privately import Refused
 from bot.views.ids import Command
@@ -21,8 +23,13 @@ def register(app: AsyncApp, ctx: AppContext) -> None:
         user_id = command["user_id"]
         text = str(command.get("text") or "").strip()
         try:
-            if text.lower().startswith("override"):
+            word = text.split(maxsplit=1)[0].lower() if text else ""
+            if word == "override":
                 reply, blocks = await set_override(ctx, user_id, text)
+            elif word == "overrides":
+                reply, blocks = await list_overrides(ctx, user_id)
+            elif word == "cancel":
+                reply, blocks = await cancel_override(ctx, user_id, text)
             elif text:
                 raise Refused("oncall.usage")
             else:
@@ -30,6 +37,6 @@ def register(app: AsyncApp, ctx: AppContext) -> None:
         except Refused as r:
             lang = await ctx.people.lang(user_id)
             names = ", ".join(ctx.config.rotations)
-            await respond(text=t(lang, r.key, names=names))
+            await respond(text=t(lang, r.key, **{"names": names, **r.params}))
             return
         await respond(text=reply, blocks=blocks)

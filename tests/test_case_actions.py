@@ -144,10 +144,10 @@ async def test_take_the_lead_once_then_hand_it_over(h: Harness) -> None:
 
 async def test_steps_done_and_undone_on_the_checklist(h: Harness) -> None:
     filed = await file_case(h)
-    total = len(h.bot.ctx.policy.steps)
+    total = len(h.bot.ctx.policy.checklist)  # the principle is not a box to tick
     await complete_step(h, h.cast.responder, filed, "safety")
     assert "Tanaka Ken" in checklist_text(h, filed)
-    assert t("ja", "act.card.steps_done", done=1, total=total) in card_text(h, filed)
+    assert t("ja", "checklist.handled", handled=1, total=total) in card_text(h, filed)
     # Pressing Done again changes nothing.
     seen = len(h.sim.ephemerals(h.cast.responder2))
     await press(h, h.cast.responder2, Action.STEP_DONE, filed, on_checklist=True, step="safety")
@@ -156,7 +156,7 @@ async def test_steps_done_and_undone_on_the_checklist(h: Harness) -> None:
     before = filed.checklist.update_count
     await press(h, h.cast.responder, Action.STEP_UNDO, filed, on_checklist=True, step="safety")
     await updated(h, filed.checklist, before)
-    assert t("ja", "act.card.steps_done", done=0, total=total) in card_text(h, filed)
+    assert t("ja", "checklist.handled", handled=0, total=total) in card_text(h, filed)
     assert "step_undone" in await events_of(h, filed.id)
 
 

@@ -72,7 +72,7 @@ async def test_review_pdf_in_japanese(h: Harness, clock: FixedClock) -> None:
     assert "複数の案件に登場した顧客: 1人（案件は計3件）" in text
     assert "4件中1件（25%）" in text  # acknowledged within target, of those due
     assert "マニュアルに追記" in text  # the lesson learned, unsealed
-    assert "2026-10-01" in text  # the policy version the cases used
+    assert h.bot.ctx.policy.version in text  # the policy version the cases used
     assert "090" not in text  # never a customer identifier
     # "working on it" at once; the audit log names the review.
     assert any("見直し報告書を作成しています" in m for m in ephemeral_texts(h, h.cast.hr))
@@ -128,7 +128,8 @@ async def test_announce_posts_records_and_is_listed(h: Harness, clock: FixedCloc
 
     clock.set(jst(2026, 11, 27, 10, 0))
     text = "\n".join(_pages(await _review(h, h.cast.hr, "review 2026"), "h14b-review-ann"))
-    assert "2026-10-01 09:30 · #general · version 2026-10-01" in text
+    version = h.bot.ctx.policy.version  # the version in force when it was posted
+    assert f"2026-10-01 09:30 · #general · version {version}" in text
 
     # Everyone's App Home summarises the policy.
     _, home = await _home(h, h.cast.employee)

@@ -72,6 +72,17 @@ async def story(h: Harness) -> None:
     before = filed.card.update_count
     await h.slack.submit_view(r1, view, {"kind": choice("stopped_service")})
     await h.sim.wait_for(lambda _: filed.card.update_count > before)
+    # A conditional step's "not applicable" and a pending measure's reject and
+    # withdraw modals (issue 12); then the second responder confirms it, so it may close.
+    await press_and_open(h, r1, Action.STEP_NOT_APPLICABLE, filed, step="police_and_lawyer")
+    measure = await h.bot.ctx.store.run(
+        lambda db: db.execute("SELECT id FROM measures").fetchone()[0]
+    )
+    await press_and_open(h, r2, Action.REJECT_MEASURE, filed, measure=measure)
+    await press_and_open(h, r1, Action.WITHDRAW_MEASURE, filed, measure=measure)
+    before = filed.card.update_count
+    await press(h, r2, Action.CONFIRM_MEASURE, filed, measure=measure)
+    await h.sim.wait_for(lambda _: filed.card.update_count > before)
     await message_employee(h, r2, filed, "Are you all right?", sign=True)
     await press_and_open(h, r1, Action.TIMELINE, filed)
     view = await press_and_open(h, r1, Action.CLOSE, filed)
@@ -88,6 +99,7 @@ async def test_every_emitted_action_and_every_registered_action_reaches_a_listen
     actions, _ = emitted(h)
     # The story shows the case-handling buttons (a check that the walk finds them).
     assert {Action.ACK, Action.STEP_DONE, Action.CONFIRM_MEASURE, Action.REOPEN} <= actions
+    assert {Action.STEP_NOT_APPLICABLE, Action.REJECT_MEASURE, Action.WITHDRAW_MEASURE} <= actions
     for action_id in sorted(actions | {a.value for a in Action}):
         reply = await h.slack.click(h.cast.outsider, action_id, '{"case": "CH-2000-0001"}')
         assert reply.status == 200, (action_id, reply)
@@ -98,6 +110,7 @@ async def test_every_submittable_modal_reaches_a_listener(h: Harness) -> None:
     _, views = emitted(h)
     callbacks = {v["callback_id"] for v in views}
     assert {"case.assessment", "case.measure", "case.close", "case.lead.hand"} <= callbacks
+    assert {"step.not_applicable", "case.measure.end"} <= callbacks
     for view in views:
         forged = {**view, "id": "V0IDCHECK1", "private_metadata": '{"case": "CH-2000-0001"}'}
         reply = await h.slack.submit_view(h.cast.outsider, forged, {})

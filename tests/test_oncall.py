@@ -133,3 +133,63 @@ def test_override_mistakes_are_named(text: str, key: str) -> None:
     with pytest.raises(Refused) as refused:
         parse_override(text, NOW, TOKYO, ROTATIONS)
     assert refused.value.key == key
+
+
+async def test_hr_lists_and_cancels_overrides(h: Harness, clock: FixedClock) -> None:
+    """Issue 12: overrides can be listed and cancelled, by HR only, and a cancelled one
+    no longer decides who is on duty."""
+    mori, ono = h.cast.legal[2], h.cast.counseling[1]
+    legal = h.bot.ctx.config.rotations["legal"]
+    empty = await oncall(h, h.cast.hr, "overrides")
+    assert empty.text == t("en", "oncall_manage.none")
+    await oncall(h, h.cast.hr, f"override legal <@{mori}|legal.mori> until 12h")
+    await oncall(h, h.cast.hr, f"override counseling <@{ono}|ono> until 1d")
+    listed = await oncall(h, h.cast.hr, "overrides")
+    ids = await h.bot.ctx.store.run(
+        lambda db: [r[0] for r in db.execute("SELECT id FROM overrides ORDER BY id")]
+    )
+    assert f"#{ids[0]}" in (listed.text or "") and f"<@{mori}>" in (listed.text or "")
+    assert f"#{ids[1]}" in (listed.text or "") and f"<@{ono}>" in (listed.text or "")
+    # Responders may see who is on duty but not manage overrides; others get nothing.
+    refused = await oncall(h, h.cast.responder, "overrides")
+    assert refused.text == t("ja", "oncall.hr_only")
+    refused = await oncall(h, h.cast.responder, f"cancel {ids[0]}")
+    assert refused.text == t("ja", "oncall.hr_only")
+    refused = await oncall(h, h.cast.outsider, "cancel legal")
+    assert refused.text == t("en", "oncall.refused")
+
+    # Cancel by number: the schedule is back, the team is told.
+    answer = await oncall(h, h.cast.hr, f"cancel {ids[0]}")
+    assert f"<@{mori}>" in (answer.text or "") and f"#{ids[0]}" in (answer.text or "")
+    notice = h.sim.messages(RESPONDERS)[-1]
+    assert f"<@{h.cast.hr}>" in (notice.text or "") and f"<@{mori}>" in (notice.text or "")
+    shown = await oncall(h, h.cast.responder)
+    legal_line = next(x for x in (shown.text or "").splitlines() if "法務" in x)
+    assert legal_line.startswith(f"*法務*: <@{legal.on_duty(T0)}>（")
+    assert "臨時変更" not in legal_line
+    again = await oncall(h, h.cast.hr, f"cancel {ids[0]}")
+    assert again.text == t("en", "oncall_manage.cancel_none")
+    # Cancel by rotation.
+    await oncall(h, h.cast.hr, "cancel counseling")
+    assert (await oncall(h, h.cast.hr, "overrides")).text == t("en", "oncall_manage.none")
+    # The rows stay as the record of who changed the rotation.
+    rows = await h.bot.ctx.store.run(
+        lambda db: db.execute("SELECT cancelled_by FROM overrides ORDER BY id").fetchall()
+    )
+    assert [r[0] for r in rows] == [h.cast.hr, h.cast.hr]
+    bad = await oncall(h, h.cast.hr, "cancel payroll")
+    assert bad.text == t("en", "oncall.unknown_rotation", names="legal, counseling")
+
+
+async def test_an_override_naming_someone_outside_the_responders_channel_is_refused(
+    h: Harness,
+) -> None:
+    outsider = h.cast.outsider
+    answer = await oncall(h, h.cast.hr, f"override legal <@{outsider}|someone> until 12h")
+    assert answer.text == t("en", "oncall_manage.not_responder", member=f"<@{outsider}>")
+    rows = await h.bot.ctx.store.run(
+        lambda db: db.execute("SELECT COUNT(*) FROM overrides").fetchone()[0]
+    )
+    assert rows == 0
+    shown = await oncall(h, h.cast.responder)
+    assert f"<@{outsider}>" not in (shown.text or "")

@@ -72,7 +72,7 @@ def short_labels(policy: Policy) -> Iterator[tuple[str, Label]]:
 
 
 def test_default_policy_loads_with_its_version(policy: Policy) -> None:
-    assert policy.version == "2026-10-01"
+    assert policy.version == "2026-12-01"
     assert policy.name.ja and policy.name.en
 
 
@@ -288,6 +288,27 @@ def test_custom_policy_loads_with_its_own_version(tmp_path: Path) -> None:
     assert policy.step("record").needs_note
     assert policy.category("other").mhlw_type == ""
     assert policy.stop_scripts["phone"].get("en") == "1. Please stop.\n2. Call 110."
+    # A file written before the optional step keys (2026-12-01) loads with their defaults.
+    record = policy.step("record")
+    assert (record.owner, record.conditional, record.completed_by) == ("lead", False, ())
+    assert policy.checklist == policy.steps and policy.steps_completed_by() == {}
+
+
+def test_default_steps_say_who_owns_them_which_are_conditional_and_what_completes_them(
+    policy: Policy,
+) -> None:
+    assert [s.id for s in policy.steps if s.conditional] == ["stop_response", "police_and_lawyer"]
+    assert {s.id: s.owner for s in policy.steps if s.owner != "lead"} == {
+        "police_and_lawyer": "legal",
+        "care": "counseling",
+    }
+    assert [s.id for s in policy.principles] == ["privacy_no_retaliation"]
+    assert policy.steps_completed_by() == {
+        "ceased_negotiations": ("stop_response",),
+        "stopped_service": ("stop_response",),
+        "police_report": ("police_and_lawyer",),
+        "lawyer": ("police_and_lawyer",),
+    }
 
 
 @pytest.mark.parametrize(
@@ -344,6 +365,39 @@ def test_custom_policy_loads_with_its_own_version(tmp_path: Path) -> None:
             "at least one",
         ),
         ("[safety_advice]", '[safety_advice]\nfr = "Partez."', "safety_advice.fr", "unknown key"),
+        # Issue 12: the optional step keys (owner, conditional, completed_by).
+        ("needs_note = true", 'needs_note = true\nowner = "boss"', "steps[1].owner", "one of"),
+        (
+            "needs_note = true",
+            'needs_note = true\nconditional = "maybe"',
+            "steps[1].conditional",
+            "true or false",
+        ),
+        (
+            "needs_note = true",
+            'needs_note = true\ncompleted_by = "lawyer"',
+            "steps[1].completed_by",
+            "array of measure kinds",
+        ),
+        (
+            "needs_note = true",
+            'needs_note = true\ncompleted_by = ["lawyer", "sued"]',
+            "steps[1].completed_by[1]",
+            "must be one of",
+        ),
+        (
+            "needs_note = true",
+            'needs_note = true\ncompleted_by = ["lawyer", "lawyer"]',
+            "steps[1].completed_by",
+            "twice",
+        ),
+        (
+            'kind = "action"\n\n[[contact',
+            'kind = "principle"\nconditional = true\n\n[[contact',
+            "steps[1]",
+            "principle",
+        ),
+        ("needs_note = true", 'needs_note = true\nowners = "legal"', "steps[1].owners", "unknown"),
     ],
 )
 def test_broken_custom_policy_names_the_file_and_key(

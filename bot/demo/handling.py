@@ -110,9 +110,14 @@ async def responders_act(h: Harness, case_no: str, out: Printer) -> None:
             "reason": _plain("Compensation is not owed; threats to expose her name online."),
         },
     )
-    out.say("Tanaka records that negotiations were ceased; it waits for a second person.")
+    out.say(
+        "She was threatened (「名前をネットにさらすぞ」): Tanaka records a police report with"
+        " its number; a report to the police waits for a second person."
+    )
     view = await case.modal(tanaka, Action.MEASURE)
-    await case.submit(tanaka, view, {"kind": _radio("ceased_negotiations")})
+    await case.submit(
+        tanaka, view, {"kind": _radio("police_report"), "police_no": _plain("R-2026-1187")}
+    )
     out.message(tanaka, "#ch-responders (the card)", case.card)
     measure = await h.bot.ctx.store.run(newest_measure, case_no)
     seen = len(h.sim.ephemerals(tanaka))
@@ -120,7 +125,26 @@ async def responders_act(h: Harness, case_no: str, out: Printer) -> None:
     await h.sim.wait_for(lambda s: len(s.ephemerals(tanaka)) > seen)
     out.message(tanaka, "an only-visible-to-you note", h.sim.ephemerals(tanaka)[-1])
     await case.press_and_wait(lee, Action.CONFIRM_MEASURE, measure=measure)
-    out.say("Lee Mei confirms it: now it counts.")
+    out.say(
+        "Lee Mei confirms it: now it counts, and it completes step 8 (police and lawyer)"
+        " on the checklist, recorded as done by that measure."
+    )
+    out.message(lee, "the case thread (the checklist)", case.checklist)
+
+    out.scene("A step that does not apply: stopping the response")
+    out.say(
+        "The customer has not called again since the refund was explained: there is no"
+        " response to stop. Tanaka marks step 7 not applicable, with a reason; it counts"
+        " as handled, and no reminder will nag about it."
+    )
+    view = await case.modal(
+        tanaka, Action.STEP_NOT_APPLICABLE, on_checklist=True, step="stop_response"
+    )
+    out.view(tanaka, view)
+    await case.submit(
+        tanaka, view, {"reason": _plain("返金規定を説明した後、顧客からの連絡はないため")}
+    )
+    out.message(tanaka, "the case thread (the checklist)", case.checklist)
 
     out.scene("Talking to the employee, who stays confidential")
     view = await case.modal(lee, Action.MESSAGE_EMPLOYEE)
@@ -151,10 +175,14 @@ async def responders_act(h: Harness, case_no: str, out: Printer) -> None:
 
     out.scene("Care, then close; the employee is told privately")
     await case.press_and_wait(lee, Action.STEP_DONE, on_checklist=True, step="care")
+    out.say("The rest of the checklist is worked through; the case ends fully handled.")
+    for step in ("limited_first_response", "report_to_team", "assess", "respond_by_type"):
+        await case.press_and_wait(tanaka, Action.STEP_DONE, on_checklist=True, step=step)
+    await case.press_and_wait(lee, Action.STEP_DONE, on_checklist=True, step="prevent_recurrence")
     view = await case.modal(tanaka, Action.CLOSE)
-    await case.submit(
-        tanaka, view, {"summary": _plain("Negotiations ceased; counseling arranged.")}
-    )
+    out.view(tanaka, view)
+    summary = "Reported to the police (R-2026-1187); counseling arranged."
+    await case.submit(tanaka, view, {"summary": _plain(summary)})
     out.message(tanaka, "#ch-responders (the card, closed)", case.card)
     out.message(cast.employee, "a private message from the bot", h.sim.dms(cast.employee)[-1])
     view = await case.modal(lee, Action.TIMELINE)

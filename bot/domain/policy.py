@@ -22,12 +22,18 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import NoReturn, TypeVar
 
+from bot.domain.handling import MEASURE_KINDS
+
 LANGUAGES = ("ja", "en")
 # Ordered from most to least serious; severity is derived from these.
 WEIGHTS = ("critical", "high", "medium", "low")
-# "principle" steps hold for the whole case (privacy, no retaliation): responders
-# acknowledge them rather than do them, but they are still ticked on the checklist.
+# "principle" steps hold for the whole case (privacy, no retaliation): they are shown
+# as a standing reminder above the checklist, never a box to tick, and never reminded.
 STEP_KINDS = ("action", "principle")
+# Who a step belongs to, and so who its reminders mention: the case's lead, or the
+# person on duty in the legal or counseling rotation (the two rotations every
+# deployment has, bot/config/load.REQUIRED_ROTATIONS).
+STEP_OWNERS = ("lead", "legal", "counseling")
 
 # Ids are stored in the database and in Slack action values, so they must stay stable and
 # plain: lower-case ascii, and short enough to fit in a 255-char Slack action_id
@@ -78,6 +84,15 @@ class Step:
     remind_after: timedelta  # counted from when the case opened
     needs_note: bool  # completing it asks for a note (where the record is, report number)
     kind: str  # one of STEP_KINDS
+    # Added in policy 2026-12-01; optional in the file, so older policy files still load
+    # with the defaults (every step the lead's, none conditional, none done by a measure).
+    owner: str = "lead"  # one of STEP_OWNERS
+    conditional: bool = False  # may be marked "not applicable" with a reason
+    completed_by: tuple[str, ...] = ()  # measure kinds that complete it once they count
+
+    @property
+    def is_principle(self) -> bool:
+        return self.kind == "principle"
 
 
 @dataclass(frozen=True)
@@ -107,6 +122,23 @@ class Policy:
 
     def step(self, id: str) -> Step:
         return _find(self.steps, id, "step", self.version)
+
+    @property
+    def checklist(self) -> tuple[Step, ...]:
+        """The steps to handle (tick or mark not applicable), without the principles."""
+        return tuple(s for s in self.steps if not s.is_principle)
+
+    @property
+    def principles(self) -> tuple[Step, ...]:
+        return tuple(s for s in self.steps if s.is_principle)
+
+    def steps_completed_by(self) -> dict[str, tuple[str, ...]]:
+        """Measure kind -> the checklist steps a counting measure of that kind completes."""
+        out: dict[str, tuple[str, ...]] = {}
+        for step in self.checklist:
+            for kind in step.completed_by:
+                out[kind] = (*out.get(kind, ()), step.id)
+        return out
 
     def contact_channel(self, id: str) -> Option:
         return _find(self.contact_channels, id, "contact channel", self.version)
@@ -298,7 +330,10 @@ class _Reader:
     def steps(self, value: object) -> tuple[Step, ...]:
         steps = []
         for item_path, table in self.list_of_tables(
-            value, "steps", ("id", "title", "text", "remind_after", "needs_note", "kind")
+            value,
+            "steps",
+            ("id", "title", "text", "remind_after", "needs_note", "kind"),
+            ("owner", "conditional", "completed_by"),
         ):
             remind_path = _join(item_path, "remind_after")
             remind_raw = table["remind_after"]
@@ -313,6 +348,16 @@ class _Reader:
             needs_note = table["needs_note"]
             if not isinstance(needs_note, bool):
                 self.fail(_join(item_path, "needs_note"), "must be true or false")
+            conditional = table.get("conditional", False)
+            if not isinstance(conditional, bool):
+                self.fail(_join(item_path, "conditional"), "must be true or false")
+            kind = self.choice(table["kind"], _join(item_path, "kind"), STEP_KINDS)
+            if kind == "principle" and (conditional or "completed_by" in table):
+                self.fail(
+                    item_path,
+                    "a principle holds throughout the case: it cannot be conditional "
+                    "or completed by a measure",
+                )
             steps.append(
                 Step(
                     id=str(table["id"]),
@@ -320,10 +365,27 @@ class _Reader:
                     text=self.label(table["text"], _join(item_path, "text"), MAX_STEP_TEXT),
                     remind_after=remind_after,
                     needs_note=needs_note,
-                    kind=self.choice(table["kind"], _join(item_path, "kind"), STEP_KINDS),
+                    kind=kind,
+                    owner=self.choice(
+                        table.get("owner", "lead"), _join(item_path, "owner"), STEP_OWNERS
+                    ),
+                    conditional=conditional,
+                    completed_by=self.completed_by(table, item_path),
                 )
             )
         return tuple(steps)
+
+    def completed_by(self, table: dict[str, object], item_path: str) -> tuple[str, ...]:
+        path = _join(item_path, "completed_by")
+        value = table.get("completed_by", [])
+        if not isinstance(value, list):
+            self.fail(path, f"must be an array of measure kinds, not {_kind(value)}")
+        kinds = tuple(
+            self.choice(kind, f"{path}[{i}]", MEASURE_KINDS) for i, kind in enumerate(value)
+        )
+        if len(set(kinds)) != len(kinds):
+            self.fail(path, "lists a measure kind twice")
+        return kinds
 
     def stop_scripts(
         self, value: object, channels: tuple[Option, ...]

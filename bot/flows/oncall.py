@@ -13,6 +13,7 @@ import sqlite_utils
 from bot.context import AppContext, Rules
 from bot.domain.policy import parse_duration
 from bot.i18n import t
+from bot.slack.people import LookupFailed
 from bot.slack.privately import Refused
 from bot.views.common import Block, section
 from bot.views.mrkdwn import user
@@ -113,6 +114,14 @@ async def set_override(ctx: AppContext, user_id: str, text: str) -> tuple[str, l
         raise Refused("oncall.refused")
     now = ctx.clock.now()
     req = parse_override(text, now, ctx.config.timezone, dict(ctx.config.rotations))
+    # Whoever is on duty is pinged with case cards and reads their details: only a
+    # member of the responders channel may be put there (issue 12).
+    try:
+        responder = await ctx.people.is_responder(req.member)
+    except LookupFailed:
+        raise Refused("oncall_manage.unverified", member=user(req.member)) from None
+    if not responder:
+        raise Refused("oncall_manage.not_responder", member=user(req.member))
     await ctx.store.run(overrides.add_override, req.rotation, req.member, now, req.until, user_id)
     log.info("rotation override set: rotation=%s", req.rotation)
     team = ctx.config.language

@@ -101,9 +101,11 @@ def message_modal(lang: str, case: Case) -> dict[str, Any]:
     return action_modal(lang, Callback.MESSAGE_EMPLOYEE, "act.message.title", blocks, meta)
 
 
-def close_modal(lang: str, case: Case) -> dict[str, Any]:
+def close_modal(lang: str, case: Case, checklist: Block | None = None) -> dict[str, Any]:
+    """`checklist`: the line saying how much of the checklist is handled (issue 12)."""
     blocks = [
         section(t(lang, "act.close.intro", case_no=case.case_no)),
+        *([checklist] if checklist else []),
         input_block("summary", t(lang, "act.close.label"), text_input(MAX_SUMMARY)),
         context(t(lang, "act.close.employee_told")),
     ]

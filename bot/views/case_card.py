@@ -84,7 +84,9 @@ def build_card(
     handling = handling or Handling()
     sev = t(lang, f"severity.{case.severity}")
     cats = ", ".join(policy.category(c).label.get(lang) for c in case.categories)
-    done = sum(1 for s in policy.steps if handling.is_done(s.id))
+    # Principles are not ticked; a step marked not applicable counts as handled.
+    checklist = tuple(s.id for s in policy.checklist)
+    done = handling.handled(checklist)
     fields = [
         (t(lang, "card.severity"), f"{SEVERITY_EMOJI.get(case.severity, '')} {sev}"),
         (t(lang, "card.status"), t(lang, f"status.{case.status}")),
@@ -101,7 +103,7 @@ def build_card(
         ),
         (
             t(lang, "act.card.steps"),
-            t(lang, "act.card.steps_done", done=done, total=len(policy.steps)),
+            t(lang, "checklist.handled", handled=done, total=len(checklist)),
         ),
     ]
     blocks: list[Block] = [
@@ -139,24 +141,30 @@ def _handling_blocks(lang: str, case: Case, policy: Policy, handling: Handling) 
     if counted:
         kinds = ", ".join(t(lang, f"act.measure.{m.kind}") for m in counted[-10:])
         blocks.append(section(t(lang, "act.card.measures", measures=kinds)))
-    # Each severe measure waits for a second responder: one line and one button each.
+    # Each severe measure waits for a second responder: a line and its buttons each;
+    # a closed case keeps the line (it was never decided) but offers no button.
     for m in handling.awaiting_confirmation[:5]:
-        blocks.append(
-            section(
-                t(
-                    lang,
-                    "act.card.awaiting",
-                    measure=t(lang, f"act.measure.{m.kind}"),
-                    user=user(m.recorded_by),
-                ),
-                accessory=button(
-                    Action.CONFIRM_MEASURE,
-                    t(lang, "act.button.confirm"),
-                    value=action_value(case.case_no, measure=m.id),
-                    style="primary",
-                ),
-            )
+        line = t(
+            lang,
+            "act.card.awaiting",
+            measure=t(lang, f"act.measure.{m.kind}"),
+            user=user(m.recorded_by),
         )
+        if case.status == "closed":
+            blocks.append(section(f"{line}\n{t(lang, 'measure_end.closed_unconfirmed')}"))
+            continue
+        value = action_value(case.case_no, measure=m.id)
+        blocks += [
+            section(line),
+            actions(
+                f"measure.{m.id}",
+                button(
+                    Action.CONFIRM_MEASURE, t(lang, "act.button.confirm"), value, style="primary"
+                ),
+                button(Action.REJECT_MEASURE, t(lang, "measure_end.button_reject"), value),
+                button(Action.WITHDRAW_MEASURE, t(lang, "measure_end.button_withdraw"), value),
+            ),
+        ]
     return blocks
 
 

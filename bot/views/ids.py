@@ -23,6 +23,9 @@ class Callback(StrEnum):
     MESSAGE_EMPLOYEE = "case.message_employee"
     CLOSE = "case.close"
     TIMELINE = "case.timeline"
+    # A checklist that fits (issue 12): not applicable with a reason; ending a measure
+    STEP_NOT_APPLICABLE = "step.not_applicable"
+    MEASURE_END = "case.measure.end"
     CASE_SAVING = "case.saving"  # shown when a responder's modal outlasts the ack budget
     # HR (issue 4): the purpose asked before a case is shown, and the case itself
     HR_PURPOSE = "hr.purpose"
@@ -41,6 +44,10 @@ class Action(StrEnum):
     ASSESSMENT = "case.assessment"
     MEASURE = "case.measure"
     CONFIRM_MEASURE = "case.measure.confirm"
+    # Issue 12: a conditional step that does not apply; a pending measure withdrawn/rejected
+    STEP_NOT_APPLICABLE = "step.not_applicable"
+    WITHDRAW_MEASURE = "case.measure.withdraw"
+    REJECT_MEASURE = "case.measure.reject"
     MESSAGE_EMPLOYEE = "case.message_employee"
     CLOSE = "case.close"
     REOPEN = "case.reopen"

@@ -89,10 +89,27 @@ def parse_snooze_value(value: Any) -> list[int]:
 
 
 def build_step_reminder(
-    lang: str, case_no: str, step_titles: Sequence[str], who: Sequence[str], ids: Sequence[int]
+    lang: str,
+    case_no: str,
+    step_titles: Sequence[str],
+    who: Sequence[str],
+    ids: Sequence[int],
+    *,
+    owners: Sequence[Sequence[str]] | None = None,
 ) -> tuple[str, list[Block]]:
+    """`owners`: for each step, who it belongs to; named on its line when the steps
+    belong to different people (the police step to legal, the lead's own steps...)."""
     text = t(lang, "remind.steps", case_no=case_no, mentions=mentions(who))
-    lines = "\n".join(f"• {escape(title)}" for title in step_titles)
+    per_step = owners is not None and len({tuple(o) for o in owners}) > 1
+    lines = "\n".join(
+        f"• {escape(title)}"
+        + (
+            t(lang, "checklist.reminder_owner", who=mentions(owners[i]))
+            if owners and per_step
+            else ""
+        )
+        for i, title in enumerate(step_titles)
+    )
     buttons = [button(a, t(lang, SNOOZE_LABELS[a]), snooze_value(ids)) for a in SNOOZES]
     return text, [
         section(f":alarm_clock: {text}\n{lines}"),

@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from bot.domain.case import Case
-from bot.domain.handling import Handling
+from bot.domain.handling import MAX_SHORT_REASON, Handling, StepDone
 from bot.domain.policy import Policy, Step
 from bot.i18n import t
 from bot.views.case_card import action_value
-from bot.views.common import Block, button, context, divider, section
+from bot.views.common import Block, actions, button, context, divider, section
 from bot.views.ids import Action
-from bot.views.mrkdwn import escape, user
+from bot.views.mrkdwn import escape, truncate, user
 
 
 def slack_date(when: datetime) -> str:
@@ -29,13 +29,44 @@ def step_block(lang: str, case: Case, n: int, step: Step, handling: Handling) ->
         text = f":white_large_square: *{title}*\n{escape(step.text.get(lang))}"
         accessory = button(Action.STEP_DONE, t(lang, "act.button.step_done"), value=value)
     else:
-        note = " :memo:" if done.has_note else ""
-        by = t(lang, "act.step.done_by", user=user(done.done_by), when=slack_date(done.done_at))
-        text = f":white_check_mark: ~{title}~\n{by}{note}"
+        text = _handled_text(lang, title, done)
         accessory = button(Action.STEP_UNDO, t(lang, "act.button.step_undo"), value=value)
     if case.status == "closed":
         return section(text)
     return section(text, accessory=accessory)
+
+
+def _handled_text(lang: str, title: str, done: StepDone) -> str:
+    """Who handled the step, how and when: done, done by a measure, or not applicable."""
+    who, when = user(done.done_by), slack_date(done.done_at)
+    if done.not_applicable is not None:
+        by = t(lang, "checklist.not_applicable_by", user=who, when=when)
+        # Empty once the retention rule purged the reason with the other free text.
+        reason = escape(truncate(done.not_applicable, MAX_SHORT_REASON)) or "—"
+        why = t(lang, "checklist.not_applicable", reason=reason)
+        return f":heavy_minus_sign: ~{title}~\n{why}\n{by}"
+    if done.measure_kind is not None:
+        measure = t(lang, f"act.measure.{done.measure_kind}")
+        by = t(lang, "checklist.done_by_measure", measure=measure, user=who, when=when)
+        return f":white_check_mark: ~{title}~\n{by}"
+    note = " :memo:" if done.has_note else ""
+    return f":white_check_mark: ~{title}~\n{t(lang, 'act.step.done_by', user=who, when=when)}{note}"
+
+
+def step_blocks(lang: str, case: Case, n: int, step: Step, handling: Handling) -> list[Block]:
+    """A checklist item; an open conditional step also offers "Not applicable"."""
+    block = step_block(lang, case, n, step, handling)
+    if not step.conditional or step.id in handling.steps or case.status == "closed":
+        return [block]
+    value = action_value(case.case_no, step=step.id)
+    done = block.pop("accessory")
+    na = button(Action.STEP_NOT_APPLICABLE, t(lang, "checklist.button_na"), value=value)
+    return [block, actions(f"step.{step.id}", done, na)]
+
+
+def principle_block(lang: str, step: Step) -> Block:
+    """A principle that holds throughout the case: a standing reminder, not a box."""
+    return context(f":pushpin: *{escape(step.title.get(lang))}*\n{escape(step.text.get(lang))}")
 
 
 def build_thread_reply(
@@ -63,9 +94,13 @@ def build_thread_reply(
     )
     if repeat:
         blocks.append(section(f":repeat: {repeat}"))
-    blocks += [divider(), section(f"*{t(lang, 'thread.checklist')}*")]
-    for n, step in enumerate(policy.steps, 1):
-        blocks.append(step_block(lang, case, n, step, handling))
+    checklist = policy.checklist
+    handled = handling.handled(tuple(s.id for s in checklist))
+    heading = t(lang, "checklist.heading", handled=handled, total=len(checklist))
+    blocks += [divider(), section(heading)]
+    blocks += [principle_block(lang, p) for p in policy.principles]
+    for n, step in enumerate(checklist, 1):
+        blocks += step_blocks(lang, case, n, step, handling)
     blocks.append(context(t(lang, "thread.footer", version=escape(policy.version))))
     text = t(
         lang,

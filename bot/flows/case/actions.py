@@ -14,7 +14,8 @@ import sqlite_utils
 
 from bot.context import AppContext
 from bot.domain.case_record import TimelineEntry
-from bot.domain.handling import MAX_NOTE, MAX_SUMMARY, missing_for_close
+from bot.domain.handling import MAX_NOTE, MAX_SUMMARY, Handling, missing_for_close
+from bot.flows.case.checklist import close_checklist, pending_text
 from bot.flows.case.guard import (
     case_from_value,
     case_to_act_on,
@@ -125,9 +126,12 @@ async def step_done(ctx: AppContext, press: Press, value: Any) -> None:
 
 def _step(ctx: AppContext, extra: dict[str, Any]) -> Any:
     try:
-        return ctx.policy.step(str(extra.get("step")))
+        step = ctx.policy.step(str(extra.get("step")))
     except KeyError:
         raise Refused("act.refuse.unknown_step") from None
+    if step.is_principle:  # a Done button on a checklist drawn before principles were lines
+        raise Refused("checklist.principle")
+    return step
 
 
 async def submit_step_note(ctx: AppContext, user_id: str, view: dict[str, Any]) -> Done:
@@ -161,15 +165,22 @@ async def step_undo(ctx: AppContext, press: Press, value: Any) -> None:
 
 async def open_close(ctx: AppContext, press: Press, value: Any) -> None:
     case, _ = await case_from_value(ctx, press.user_id, value)
-    missing = missing_for_close(await ctx.store.run(handling.load_handling, case.id))
+    current = await ctx.store.run(handling.load_handling, case.id)
+    missing = missing_for_close(current)
     lang = await ctx.people.lang(press.user_id)
     if missing:
-        raise Refused("act.close.missing", missing=_missing_text(lang, missing))
-    await ctx.client.views_open(trigger_id=press.trigger_id, view=close_modal(lang, case))
+        raise Refused("act.close.missing", missing=_missing_text(lang, missing, current))
+    view = close_modal(lang, case, close_checklist(lang, ctx.policy, current))
+    await ctx.client.views_open(trigger_id=press.trigger_id, view=view)
 
 
-def _missing_text(lang: str, missing: list[str]) -> str:
-    return "\n".join(f"• {t(lang, f'act.close.missing_{m}')}" for m in missing)
+def _missing_text(lang: str, missing: list[str], current: Handling) -> str:
+    def line(m: str) -> str:
+        if m == "measure":  # names the measures still waiting (issue 12)
+            return t(lang, "checklist.missing_measure", measures=pending_text(lang, current))
+        return t(lang, f"act.close.missing_{m}")
+
+    return "\n".join(f"• {line(m)}" for m in missing)
 
 
 def _close(
@@ -197,7 +208,8 @@ async def submit_close(ctx: AppContext, user_id: str, view: dict[str, Any]) -> D
         _close, case.id, ctx.clock.now(), user_id, summary, view_id
     )
     if outcome is Outcome.INCOMPLETE:
-        text = t(lang, "act.close.missing", missing=_missing_text(lang, missing))
+        current = await ctx.store.run(handling.load_handling, case.id)
+        text = t(lang, "act.close.missing", missing=_missing_text(lang, missing, current))
         return Done(errors={"summary": text})
     if outcome is Outcome.CLOSED:
         return Done(errors={"summary": t(lang, "act.refuse.closed", case_no=case.case_no)})

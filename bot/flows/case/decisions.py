@@ -119,7 +119,16 @@ async def submit_measure(ctx: AppContext, user_id: str, view: dict[str, Any]) ->
     if errors:
         return Done(errors=errors)
     outcome, _ = await ctx.store.run(
-        decisions.record_measure, case.id, ctx.clock.now(), user_id, kind, detail, view_id_of(view)
+        lambda db: decisions.record_measure(
+            db,
+            case.id,
+            ctx.clock.now(),
+            user_id,
+            kind,
+            detail,
+            view_id_of(view),
+            completes=ctx.policy.steps_completed_by(),
+        )
     )
     if outcome is Outcome.CLOSED:
         return Done(errors={"kind": t(lang, "act.refuse.closed", case_no=case.case_no)})
@@ -128,12 +137,21 @@ async def submit_measure(ctx: AppContext, user_id: str, view: dict[str, Any]) ->
 
 
 async def confirm_measure(ctx: AppContext, press: Press, value: Any) -> None:
-    case, extra = await case_from_value(ctx, press.user_id, value)
+    # closed_ok: a Confirm left on a closed card (closed before close waited for pending
+    # measures) is refused below, after the card is redrawn without it.
+    case, extra = await case_from_value(ctx, press.user_id, value, closed_ok=True)
     measure_id = extra.get("measure")
     if not isinstance(measure_id, int):
         raise Refused("act.refuse.unknown_measure")
     outcome = await ctx.store.run(
-        decisions.confirm_measure, case.id, measure_id, ctx.clock.now(), press.user_id
+        lambda db: decisions.confirm_measure(
+            db,
+            case.id,
+            measure_id,
+            ctx.clock.now(),
+            press.user_id,
+            completes=ctx.policy.steps_completed_by(),
+        )
     )
     await refresh_case(ctx, case.id)
     if outcome is Outcome.SAME_PERSON:

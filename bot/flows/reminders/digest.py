@@ -43,7 +43,7 @@ def _open_cases(
         done = handling.done_steps(db, c.id)
         overdue = sum(
             1
-            for step in rules.policy.steps
+            for step in rules.policy.checklist
             if step.id not in done and c.reported_at + step.remind_after <= now
         )
         lines.append(

@@ -26,7 +26,7 @@ from bot.domain.stored import (
     shift_key,
     step_key,
 )
-from bot.flows.reminders.duty import BOT_ACTOR, escalation_list, on_duty_now
+from bot.flows.reminders.duty import BOT_ACTOR, escalation_list, step_recipients
 from bot.views.reminders import build_escalation, build_shift_ping, build_step_reminder
 from db import handling, outbox, overrides, reminders, timeline
 from db.cases import awaiting_ack, find_case
@@ -110,7 +110,7 @@ def claim_steps(
     s: ReminderSettings,
 ) -> Post | None:
     """One message for a case's steps that fall due together; snoozing it snoozes them."""
-    steps = {step.id: step for step in rules.policy.steps}
+    steps = {step.id: step for step in rules.policy.checklist}  # principles: never
     with immediate(db):
         case = find_case(db, rs[0].case_id)
         done = handling.done_steps(db, case.id) if case else set()
@@ -137,7 +137,11 @@ def claim_steps(
                     chain=r.chain,
                     attempt=n,
                 )
-        who = [case.lead] if case.lead else on_duty_now(db, rules.config, now)
+        # Each step's reminder mentions whoever the step belongs to (issue 12).
+        owners = [
+            step_recipients(db, rules.config, case, steps[r.chain].owner, now) for r in live
+        ]
+        who = list(dict.fromkeys(m for o in owners for m in o))
         timeline.add(
             db,
             case.id,
@@ -152,7 +156,7 @@ def claim_steps(
     lang = rules.config.language
     titles = [steps[r.chain].title.get(lang) for r in live]
     ids = [r.id for r in live]
-    text, blocks = build_step_reminder(lang, case.case_no, titles, who, ids)
+    text, blocks = build_step_reminder(lang, case.case_no, titles, who, ids, owners=owners)
     args = {"channel": case.card_channel, "thread_ts": case.card_ts, "text": text, "blocks": blocks}
     return Post(tuple(ids), args, case.id)
 

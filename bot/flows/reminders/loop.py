@@ -56,7 +56,7 @@ def case_plan(rules: Rules, s: ReminderSettings | None = None) -> CasePlan:
     steps = (
         ()
         if s.max_step_reminders == 0
-        else tuple((step.id, step.remind_after) for step in rules.policy.steps)
+        else tuple((step.id, step.remind_after) for step in rules.policy.checklist)
     )
     return CasePlan(ack, steps)
 

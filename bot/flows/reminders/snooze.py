@@ -9,7 +9,7 @@ from typing import Any
 import sqlite_utils
 
 from bot.context import AppContext, Rules
-from bot.flows.reminders.duty import on_duty_now
+from bot.flows.reminders.duty import step_recipients
 from bot.slack.payloads import Press
 from bot.slack.privately import Refused
 from bot.views.ids import Action
@@ -28,8 +28,9 @@ def _snooze(
     by: str,
     now: datetime,
     rules: Rules,
-) -> tuple[str, list[str], list[str]] | None:
-    """Snooze the step reminders `ids`; returns (case no, step titles, who) to redraw."""
+) -> tuple[str, list[str], list[list[str]]] | None:
+    """Snooze the step reminders `ids`; returns (case no, step titles, each step's
+    recipients) to redraw."""
     with immediate(db):
         rows = [r for r in (reminders.get(db, i) for i in ids) if r and r.kind == "step"]
         case = find_case(db, rows[0].case_id) if rows else None
@@ -40,13 +41,20 @@ def _snooze(
         timeline.add(
             db, case.id, now, by, "reminder_snoozed", steps=[c for _, c in pairs], until=iso(until)
         )
-        who = [case.lead] if case.lead else on_duty_now(db, rules.config, now)
+        owners = [
+            step_recipients(db, rules.config, case, _owner(rules, chain), now)
+            for _, chain in pairs
+        ]
     lang = rules.config.language
     titles = []
     for _, chain in pairs:
         step = next((s for s in rules.policy.steps if s.id == chain), None)
         titles.append(step.title.get(lang) if step else chain)
-    return case.case_no, titles, who
+    return case.case_no, titles, owners
+
+
+def _owner(rules: Rules, step_id: str) -> str:
+    return next((s.owner for s in rules.policy.steps if s.id == step_id), "lead")
 
 
 async def snooze_reminder(ctx: AppContext, press: Press, value: Any) -> None:
@@ -62,10 +70,11 @@ async def snooze_reminder(ctx: AppContext, press: Press, value: Any) -> None:
     found = await ctx.store.run(_snooze, ids, until, user_id, now, ctx.rules)
     if found is None:
         raise Refused("refuse.unknown_case")
-    case_no, titles, who = found
+    case_no, titles, owners = found
     log.info("reminder snoozed: case=%s", case_no)
     if channel and message_ts:
         lang = ctx.config.language
-        text, blocks = build_step_reminder(lang, case_no, titles, who, ids)
+        who = list(dict.fromkeys(m for o in owners for m in o))
+        text, blocks = build_step_reminder(lang, case_no, titles, who, ids, owners=owners)
         blocks = snoozed_blocks(blocks, lang, user_id, until, ctx.config.timezone)
         await ctx.client.chat_update(channel=channel, ts=message_ts, text=text, blocks=blocks)
