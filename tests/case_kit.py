@@ -137,7 +137,14 @@ async def record_assessment(h: Harness, user: str, filed: Filed, **kw: Any) -> R
     return reply
 
 
-async def complete_step(h: Harness, user: str, filed: Filed, step: str) -> None:
+async def complete_step(
+    h: Harness, user: str, filed: Filed, step: str, note: str = "Shared with the team"
+) -> None:
+    """Done from the checklist; a step whose policy asks for a note gets one typed."""
     before = filed.checklist.update_count
-    await press(h, user, Action.STEP_DONE, filed, on_checklist=True, step=step)
+    if h.bot.ctx.policy.step(step).needs_note:
+        view = await press_and_open(h, user, Action.STEP_DONE, filed, step=step)
+        await h.slack.submit_view(user, view, {"note": text(note)})
+    else:
+        await press(h, user, Action.STEP_DONE, filed, on_checklist=True, step=step)
     await updated(h, filed.checklist, before)

@@ -5,12 +5,9 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-import sqlite_utils
-
 from bot.clock import FixedClock
 from bot.demo.harness import Harness
 from bot.views.ids import Action
-from db.sealed import seal
 from tests.case_kit import (
     Filed,
     choice,
@@ -65,17 +62,11 @@ async def handled_case(h: Harness, clock: FixedClock, **form: object) -> Filed:
     await updated(h, filed.card, before)
     clock.set(T0 + timedelta(days=1))
     await complete_step(h, r2, filed, "care")
-    await complete_step(h, r1, filed, "prevent_recurrence")
-
-    def lessons(db: sqlite_utils.Database) -> None:
-        # The default policy does not ask for a note on this step yet (issue 14, part 3
-        # makes it): the note a responder would type there.
-        db.execute(
-            "UPDATE case_steps SET note = ? WHERE case_id = ? AND step_id = 'prevent_recurrence'",
-            [seal(db, "case_steps.note", LESSONS), filed.id],
-        )
-
-    await h.bot.ctx.store.run(lessons)
+    # Prevent recurrence asks for the lesson learned (the policy's needs_note).
+    view = await press_and_open(h, r1, Action.STEP_DONE, filed, step="prevent_recurrence")
+    before = filed.checklist.update_count
+    await h.slack.submit_view(r1, view, {"note": text(LESSONS)})
+    await updated(h, filed.checklist, before)
     clock.set(T0 + timedelta(days=2))
     view = await press_and_open(h, r1, Action.CLOSE, filed)
     before = filed.card.update_count

@@ -100,7 +100,9 @@ def test_default_steps_carry_their_reminders_notes_and_kinds(policy: Policy) -> 
     safety = policy.step("safety")
     assert safety.remind_after <= timedelta(hours=1)
     assert safety.remind_after == min(s.remind_after for s in policy.steps)
-    assert {s.id for s in policy.steps if s.needs_note} == {"record_verbatim", "police_and_lawyer"}
+    # The lesson learned is the note of "prevent recurrence" (HR's review report).
+    needs_note = {s.id for s in policy.steps if s.needs_note}
+    assert needs_note == {"record_verbatim", "police_and_lawyer", "prevent_recurrence"}
     assert [s.id for s in policy.steps if s.kind == "principle"] == ["privacy_no_retaliation"]
 
 

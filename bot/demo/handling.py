@@ -178,7 +178,10 @@ async def responders_act(h: Harness, case_no: str, out: Printer) -> None:
     out.say("The rest of the checklist is worked through; the case ends fully handled.")
     for step in ("limited_first_response", "report_to_team", "assess", "respond_by_type"):
         await case.press_and_wait(tanaka, Action.STEP_DONE, on_checklist=True, step=step)
-    await case.press_and_wait(lee, Action.STEP_DONE, on_checklist=True, step="prevent_recurrence")
+    out.say("Prevent recurrence asks what was learned: HR's review report collects it.")
+    view = await case.modal(lee, Action.STEP_DONE, on_checklist=True, step="prevent_recurrence")
+    lesson = "A second person joins every call with this account from now on."
+    await case.submit(lee, view, {"note": _plain(lesson)})
     view = await case.modal(tanaka, Action.CLOSE)
     out.view(tanaka, view)
     summary = "Reported to the police (R-2026-1187); counseling arranged."
