@@ -1,15 +1,19 @@
-"""Fixtures: a simulated Slack, the real bot serving HTTP against it, a fixed clock."""
+"""Fixtures: a simulated Slack, the real bot serving HTTP against it, a fixed clock, and
+a fresh migrated database for the tests of db/ functions."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+import sqlite_utils
 
 from bot.clock import FixedClock
-from bot.demo.harness import Harness, running_bot
+from bot.demo.harness import DATA_KEY, Harness, running_bot
+from db.sealed import Sealer, install
+from db.store import open_database
 from slacksim import SlackSimulator
 from tests.blockkit import check_message, check_view
 
@@ -30,6 +34,16 @@ def check_all_calls(sim: SlackSimulator) -> None:
             check_message(call.args)
         elif call.method in VIEW_METHODS:
             check_view(call.args["view"])
+
+
+@pytest.fixture
+def fresh_db(tmp_path: Path) -> Iterator[sqlite_utils.Database]:
+    """A database file of its own, migrated as the bot opens it, sealed with the
+    simulated company's key (db functions seal what they store)."""
+    db = open_database(tmp_path / "fresh.db")
+    install(db, Sealer((DATA_KEY,)))
+    yield db
+    db.close()
 
 
 @pytest.fixture

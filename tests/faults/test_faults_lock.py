@@ -15,10 +15,15 @@ import sys
 import time
 from typing import Any
 
+import pytest
+
 from bot.demo.harness import RESPONDERS
 from bot.i18n import t
 from slacksim import BOT_USER_ID
 from tests.faults.world import World
+
+# The real process: slow (minutes). `pytest -m "not slow"` leaves it out while iterating.
+pytestmark = pytest.mark.slow
 
 BUSY_TIMEOUT = 5.0  # db/store.py: PRAGMA busy_timeout=5000
 # Holds the write lock until the test writes a line to its stdin.
