@@ -150,6 +150,9 @@ async def test_a_report_of_worse_treatment_reaches_hr_once_whatever_slack_answer
             channel=checkin.channel,
             message_ts=checkin.ts,
         )
+        # The flow runs after the ack: its last step redraws the check-in, by which time
+        # the notices are in the outbox; then until the outbox is empty.
+        await h.sim.wait_for(lambda s: checkin.update_count >= 1)
         await h.settle()
         for hr in (h.cast.hr, h.cast.hr_group_member):
             notices = [m for m in h.sim.dms(hr) if "CH-2026-0001" in (m.text or "")]

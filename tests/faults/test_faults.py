@@ -33,7 +33,7 @@ LOOKUPS = (
 )
 
 
-async def test_slack_errors_at_every_step_of_a_report(world: World) -> None:
+async def test_slack_errors_before_the_ack(world: World) -> None:
     sim = world.sim
     for method in ("users.info", "views.open"):
         for fault in FAULTS:
@@ -56,29 +56,35 @@ async def test_slack_errors_at_every_step_of_a_report(world: World) -> None:
     # Until the bot has tried to post into the refused connection (and will retry).
     await world.until(lambda: world.bot.logs().count("delivery failed, will retry") > retries)
     await world.scenario_done(world.scenario, start)
-    # A 429 in the responders channel paces it at Slack's 1 post/s for a minute
-    # (bot/flows/delivery/pacing.py): those scenarios run last, so the others are not
-    # slowed by it. Every scenario still runs and is checked the same way.
-    for fault in sorted(FAULTS, key=lambda f: f == 429):
-        for kind in POSTS:
-            world.scenario, start = f"chat.postMessage({kind}) {fault}", len(world.submitted)
-            user = world.new_user()
-            view = await world.open_form(user)
-            sim.on_post(kind, fault)
-            assert (await world.submit(user, view)).status == 200
-            await world.scenario_done(world.scenario, start)
-        for method, kind in LOOKUPS:
-            world.scenario, start = f"{method} {fault}", len(world.submitted)
-            user = world.new_user()
-            view = await world.open_form(user)
-            sim.on_post(kind, "stall")  # the post times out: the retry looks first
-            sim.inject(method, fault)
-            assert (await world.submit(user, view)).status == 200
-            await world.scenario_done(world.scenario, start)
-            assert sim.calls_to(method), f"{world.scenario}: the lookup was never exercised"
 
 
-async def test_faults_on_auth_test_at_start_and_membership_checks(world: World) -> None:
+# One process per fault: each runs beside the others (pytest-xdist), and a 429, which
+# paces the responders channel at Slack's 1 post/s for a minute, slows only its own.
+@pytest.mark.parametrize("fault", FAULTS)
+async def test_slack_errors_on_every_post_and_lookup(world: World, fault: int | str) -> None:
+    sim = world.sim
+    for kind in POSTS:
+        world.scenario, start = f"chat.postMessage({kind}) {fault}", len(world.submitted)
+        user = world.new_user()
+        view = await world.open_form(user)
+        sim.on_post(kind, fault)
+        assert (await world.submit(user, view)).status == 200
+        await world.scenario_done(world.scenario, start)
+    for method, kind in LOOKUPS:
+        world.scenario, start = f"{method} {fault}", len(world.submitted)
+        user = world.new_user()
+        view = await world.open_form(user)
+        sim.on_post(kind, "stall")  # the post times out: the retry looks first
+        sim.inject(method, fault)
+        assert (await world.submit(user, view)).status == 200
+        await world.scenario_done(world.scenario, start)
+        assert sim.calls_to(method), f"{world.scenario}: the lookup was never exercised"
+
+
+@pytest.mark.parametrize("fault", (*FAULTS, "refused"))
+async def test_faults_on_auth_test_at_start_and_membership_checks(
+    world: World, fault: int | str
+) -> None:
     sim, bot, cast = world.sim, world.bot, Cast()
     world.scenario, start = "baseline", len(world.submitted)
     await world.report()
@@ -91,39 +97,39 @@ async def test_faults_on_auth_test_at_start_and_membership_checks(world: World) 
         for el in b["elements"]
         if el["action_id"] == "case.view_details"
     )
-    for fault in (*FAULTS, "refused"):
-        # auth.test runs once, at start: the bot must start and serve anyway.
-        world.scenario, start = f"auth.test {fault} at start", len(world.submitted)
-        assert await bot.stop() == 0
-        if fault == "refused":
-            await sim.refuse_connections()
-        else:
-            sim.inject("auth.test", fault)
-        await bot.start(wait=False)
-        if fault == "refused":
-            await asyncio.sleep(2.5)
-            await sim.accept_connections()
-        await bot.wait_healthy()
-        await world.report()
-        await world.scenario_done(world.scenario, start)
-        if fault == "refused":
-            continue
-        # conversations.members decides who may see details (cached 60 s: cold after restart).
-        world.scenario, start = f"conversations.members {fault}", len(world.submitted)
-        assert await bot.stop() == 0
-        await bot.start()
-        posts_before = len(sim.all_messages)
-        opened_before = len(sim.views_opened)
-        sim.inject("conversations.members", fault)
-        reply = await world.slack.click(
-            cast.responder, "case.view_details", value, channel=RESPONDERS, message_ts=card.ts
-        )
-        assert reply.status == 200
-        if fault != "stall":  # retried inside the client: the modal opens
-            await sim.wait_for(lambda s, n=opened_before: len(s.views_opened) > n, timeout=8)
-            assert sim.views_opened[-1].view["callback_id"] == "case.details"
-        await world.scenario_done(world.scenario, start)
-        assert len(sim.all_messages) == posts_before, "a details click posted to Slack"
+    # auth.test runs once, at start: the bot must start and serve anyway.
+    world.scenario, start = f"auth.test {fault} at start", len(world.submitted)
+    assert await bot.stop() == 0
+    if fault == "refused":
+        await sim.refuse_connections()
+    else:
+        sim.inject("auth.test", fault)
+    failed = bot.logs().count("auth.test failed at start")
+    await bot.start(wait=False)
+    if fault == "refused":  # until the bot has met the refused connection, then let it in
+        await world.until(lambda: bot.logs().count("auth.test failed at start") > failed)
+        await sim.accept_connections()
+    await bot.wait_healthy()
+    await world.report()
+    await world.scenario_done(world.scenario, start)
+    if fault == "refused":
+        return
+    # conversations.members decides who may see details (cached 60 s: cold after restart).
+    world.scenario, start = f"conversations.members {fault}", len(world.submitted)
+    assert await bot.stop() == 0
+    await bot.start()
+    posts_before = len(sim.all_messages)
+    opened_before = len(sim.views_opened)
+    sim.inject("conversations.members", fault)
+    reply = await world.slack.click(
+        cast.responder, "case.view_details", value, channel=RESPONDERS, message_ts=card.ts
+    )
+    assert reply.status == 200
+    if fault != "stall":  # retried inside the client: the modal opens
+        await sim.wait_for(lambda s, n=opened_before: len(s.views_opened) > n, timeout=8)
+        assert sim.views_opened[-1].view["callback_id"] == "case.details"
+    await world.scenario_done(world.scenario, start)
+    assert len(sim.all_messages) == posts_before, "a details click posted to Slack"
 
 
 async def test_sigkill_at_every_step_between_ack_and_last_post(world: World) -> None:
