@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from bot.domain.case import Case
 from bot.domain.handling import Handling
 from bot.domain.policy import Policy, Step
+from bot.domain.stored import CaseStatus
 from bot.i18n import t
 from bot.views.case_card import action_value
 from bot.views.common import Block, button, context, divider, section
@@ -33,7 +34,7 @@ def step_block(lang: str, case: Case, n: int, step: Step, handling: Handling) ->
         by = t(lang, "act.step.done_by", user=user(done.done_by), when=slack_date(done.done_at))
         text = f":white_check_mark: ~{title}~\n{by}{note}"
         accessory = button(Action.STEP_UNDO, t(lang, "act.button.step_undo"), value=value)
-    if case.status == "closed":
+    if case.status == CaseStatus.CLOSED:
         return section(text)
     return section(text, accessory=accessory)
 
