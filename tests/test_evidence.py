@@ -7,7 +7,7 @@ import json
 from typing import Any
 
 from bot.demo.harness import RESPONDERS, Harness
-from bot.views.ids import Action, Callback
+from bot.views.ids import Action
 from db import timeline
 from db.cases import find_case_no
 from slacksim import SlackSimulator
@@ -41,12 +41,6 @@ def _seen_by_others(sim: SlackSimulator, reporter: str) -> str:
     return json.dumps(shown, ensure_ascii=False)
 
 
-def _opened(sim: SlackSimulator, callback_id: str) -> dict[str, Any] | None:
-    """The last modal opened with this callback (the report form was opened before)."""
-    found = [v.view for v in sim.views_opened if v.view.get("callback_id") == callback_id]
-    return found[-1] if found else None
-
-
 def _open_buttons(view: dict[str, Any]) -> list[str]:
     return [
         b["accessory"]["value"]
@@ -67,8 +61,10 @@ async def test_details_name_no_confidential_reporter_and_each_file_opens(h: Harn
     await _report_with_files(h)
     await h.settle()
     responder, reporter = h.cast.responder2, h.cast.employee_en  # reads English
+    opened = len(h.sim.views_opened)  # the report form is one of them already
     await open_details(h, responder)
-    view = await h.sim.wait_for(lambda s: _opened(s, "case.details"))
+    await h.sim.wait_for(lambda s: len(s.views_opened) > opened)
+    view = h.sim.views_opened[-1].view
     assert "He threw a box at me" in json.dumps(view)
     assert "social.example/post/1?a=1&amp;b=2" in json.dumps(view)  # an ordinary link stays
     shown = _seen_by_others(h.sim, reporter)
@@ -125,10 +121,11 @@ async def test_open_is_checked_on_every_press_and_fails_politely(h: Harness) -> 
 async def test_hr_case_view_shows_files_by_number_only(h: Harness) -> None:
     await _report_with_files(h)
     await h.settle()
+    opened = len(h.sim.views_opened)
     await h.slash("/ch-cases", h.cast.hr, "show CH-2026-0001")
-    purpose = await h.sim.wait_for(lambda s: _opened(s, Callback.HR_PURPOSE))
+    await h.sim.wait_for(lambda s: len(s.views_opened) > opened)
     values = {"purpose": {"value": {"type": "plain_text_input", "value": "Checking evidence"}}}
-    answer = (await h.slack.submit_view(h.cast.hr, purpose, values)).json()
+    answer = (await h.slack.submit_view(h.cast.hr, h.sim.views_opened[-1].view, values)).json()
     shown = json.dumps(answer["view"], ensure_ascii=False)
     assert len(_open_buttons(answer["view"])) == 2
     for secret in (h.cast.employee_en, "alex_kim", "F0SHOT0001"):
