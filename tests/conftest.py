@@ -56,3 +56,29 @@ async def h(tmp_path: Path, clock: FixedClock) -> AsyncIterator[Harness]:
     async with running_bot(tmp_path / "ch.db", clock=clock) as harness:
         yield harness
         check_all_calls(harness.sim)
+
+
+# The fault suite's closing line ("faults: scenarios=... lost=0 duplicates=0") sums
+# every test's ledger; with pytest-xdist each worker sends its sums to the controller.
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: object, error: object) -> None:
+    from tests.faults.world import TOTAL, Ledger
+
+    sums = getattr(node, "workeroutput", {}).get("faults")
+    if sums:
+        TOTAL.add(Ledger(*sums))
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    output = getattr(session.config, "workeroutput", None)
+    if output is not None:  # a pytest-xdist worker
+        from tests.faults.world import TOTAL
+
+        output["faults"] = [TOTAL.scenarios, TOTAL.cases, TOTAL.lost, TOTAL.duplicates]
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    from tests.faults.world import TOTAL
+
+    if TOTAL.scenarios:
+        terminalreporter.write_line(TOTAL.line())

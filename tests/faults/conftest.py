@@ -9,7 +9,7 @@ import aiohttp
 import pytest
 
 from bot.demo.harness import populate
-from tests.faults.world import TOTAL, BotProcess, FaultSim, World
+from tests.faults.world import TOTAL, BotProcess, FaultSim, World  # TOTAL: tests/conftest.py
 
 
 @pytest.fixture
@@ -35,7 +35,3 @@ async def world(tmp_path: Path) -> AsyncIterator[World]:
             bot.proc.wait()
         await sim.stop()
 
-
-def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    if TOTAL.scenarios:
-        terminalreporter.write_line(TOTAL.line())
