@@ -19,6 +19,7 @@ from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncRateLimitErrorRetryHandler,
     AsyncServerErrorRetryHandler,
 )
+from slack_sdk.http_retry.builtin_interval_calculators import BackoffRetryIntervalCalculator
 
 from bot.clock import Clock, SystemClock
 from bot.config import Config, ConfigError
@@ -158,6 +159,9 @@ def build(
     client_timeout: float | None = None,
 ) -> Bot:
     client_timeout = client_timeout or settings.slack_timeout  # CH_SLACK_TIMEOUT
+    backoff = backoff or Backoff(base=settings.retry_backoff)  # CH_RETRY_BACKOFF
+    # The SDK's own retries (look-ups, not posts): its default 0.5 s, scaled alike.
+    interval = BackoffRetryIntervalCalculator(backoff_factor=settings.retry_backoff / 2)
     if settings.oauth_env_present:
         log.warning(
             "SLACK_CLIENT_ID/SLACK_CLIENT_SECRET are set but ignored: "
@@ -169,9 +173,9 @@ def build(
         # slack-sdk annotates int, but hands it to aiohttp.ClientTimeout, which takes float.
         timeout=client_timeout,  # type: ignore[arg-type]
         retry_handlers=[
-            AsyncConnectionErrorRetryHandler(),
+            AsyncConnectionErrorRetryHandler(interval_calculator=interval),
             AsyncRateLimitErrorRetryHandler(max_retry_count=2),
-            AsyncServerErrorRetryHandler(max_retry_count=2),
+            AsyncServerErrorRetryHandler(max_retry_count=2, interval_calculator=interval),
         ],
     )
     # Deliveries retry through the outbox, which looks for an earlier copy before
@@ -221,7 +225,7 @@ def build(
         bolt_log.setLevel(level)
     # The journal beside the database, sealed with the same data key (db/journal.py).
     journal = Journal(journal_dir(store.path), store.sealer or Sealer(settings.data_keys))
-    intake = Intake(ctx, journal)
+    intake = Intake(ctx, journal, Backoff(base=settings.retry_backoff / 2, cap=30.0))
     register_all(app, ctx, intake)
     deliverer = Deliverer(ctx, delivery_client, backoff=backoff)  # listens to ctx.deliveries
     # Any call Slack answers after an outage sends what waits at once (issue 9, item 23).

@@ -30,6 +30,9 @@ class Settings:
     data_keys: tuple[bytes, ...] = ()
     # Seconds before a Web API call is given up (the outbox then looks before reposting).
     slack_timeout: float = 10.0
+    # Seconds before the first retry of a failed post (then doubling). Production keeps
+    # 1 s; the real-process fault suite shortens it so its scenarios settle sooner.
+    retry_backoff: float = 1.0
     # Kept only to warn that they are ignored: Bolt would silently switch to OAuth.
     oauth_env_present: bool = False
 
@@ -44,15 +47,19 @@ def _port(raw: str) -> int:
     return port
 
 
-def _timeout(raw: str) -> float:
+def _seconds(name: str, raw: str, low: float, high: float) -> float:
     try:
         seconds = float(raw)
     except ValueError:
-        raise SettingsError(f"CH_SLACK_TIMEOUT: not a number of seconds: {raw!r}") from None
+        raise SettingsError(f"{name}: not a number of seconds: {raw!r}") from None
     # Fractions (0.5) make tests fast; NaN and inf fail the range check too.
-    if not 0.1 <= seconds <= 120:
-        raise SettingsError(f"CH_SLACK_TIMEOUT: must be between 0.1 and 120, got {raw}")
+    if not low <= seconds <= high:
+        raise SettingsError(f"{name}: must be between {low:g} and {high:g}, got {raw}")
     return seconds
+
+
+def _timeout(raw: str) -> float:
+    return _seconds("CH_SLACK_TIMEOUT", raw, 0.1, 120)
 
 
 def load_settings(env: Mapping[str, str] | None = None, *, require_slack: bool = True) -> Settings:
@@ -105,5 +112,8 @@ def load_settings(env: Mapping[str, str] | None = None, *, require_slack: bool =
         port=_port(env.get("PORT", "").strip() or "3000"),
         data_keys=tuple(data_keys),
         slack_timeout=_timeout(env.get("CH_SLACK_TIMEOUT", "").strip() or "10"),
+        retry_backoff=_seconds(
+            "CH_RETRY_BACKOFF", env.get("CH_RETRY_BACKOFF", "").strip() or "1", 0.01, 60
+        ),
         oauth_env_present=bool(env.get("SLACK_CLIENT_ID") and env.get("SLACK_CLIENT_SECRET")),
     )

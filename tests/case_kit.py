@@ -12,6 +12,7 @@ from typing import Any
 from bot.demo.harness import RESPONDERS, Harness
 from bot.views.case_card import action_value
 from bot.views.ids import Action
+from db.cases import case_by_card, get_case
 from db.timeline import entries
 from slacksim import Message
 from slacksim.render import render_message
@@ -33,12 +34,10 @@ async def file_case(h: Harness, reporter: str | None = None, **form: Any) -> Fil
     await h.settle()
     card = h.sim.messages(RESPONDERS)[before]
     checklist = h.sim.replies(RESPONDERS, card.ts)[0]
-    row = await h.bot.ctx.store.run(
-        lambda db: db.execute(
-            "SELECT id, case_no FROM cases WHERE card_ts = ?", [card.ts]
-        ).fetchone()
-    )
-    return Filed(int(row[0]), str(row[1]), card, checklist)
+    case_id = await h.bot.ctx.store.run(case_by_card, RESPONDERS, card.ts)
+    assert case_id is not None, "the card names no stored case"
+    case = await h.bot.ctx.store.run(get_case, case_id)
+    return Filed(case.id, case.case_no, card, checklist)
 
 
 def names(h: Harness) -> dict[str, str]:

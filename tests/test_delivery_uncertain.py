@@ -15,7 +15,7 @@ from slacksim import BOT_USER_ID, SlackSimulator
 from slacksim.forms import report_values
 from tests.conftest import T0, check_all_calls
 from tests.test_delivery import counts
-from tests.test_reminders import escalations, file_case
+from tests.test_reminders import case_and_card, escalations
 
 BUSY = 250  # ordinary messages posted after the uncertain attempt: more than one page
 
@@ -65,7 +65,7 @@ async def test_a_reminder_left_uncertain_is_found_under_a_busy_thread(
     tmp_path: Path, clock: FixedClock
 ) -> None:
     async with running_bot(tmp_path / "db", clock=clock, client_timeout=1) as h:
-        _, card = await file_case(h, danger="ongoing")
+        _, card = await case_and_card(h, danger="ongoing")
         # A busy thread (replies are read oldest first): the escalation comes after them.
         for i in range(BUSY):
             h.sim.add_message(RESPONDERS, f"on it {i}", h.cast.responder2, thread_ts=card.ts)

@@ -14,7 +14,7 @@ from bot.i18n import t
 from bot.slack.privately import Refused
 from slacksim import Ephemeral
 from tests.conftest import T0
-from tests.test_reminders import bot_replies, escalations, file_case, tick
+from tests.test_reminders import bot_replies, case_and_card, escalations, tick
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 ROTATIONS: dict[str, object] = {"legal": object(), "counseling": object()}
@@ -62,7 +62,7 @@ async def test_only_hr_may_override(h: Harness) -> None:
 async def test_an_override_beats_the_schedule_everywhere(h: Harness, clock: FixedClock) -> None:
     mori = h.cast.legal[2]
     assert h.bot.ctx.config.rotations["legal"].on_duty(T0) != mori
-    _, waiting = await file_case(h)  # filed before the override: still unacknowledged
+    _, waiting = await case_and_card(h)  # filed before the override: still unacknowledged
     await tick(h, clock, T0)
 
     answer = await oncall(h, h.cast.hr, f"override legal <@{mori}|legal.mori> until 12h")
@@ -79,7 +79,7 @@ async def test_an_override_beats_the_schedule_everywhere(h: Harness, clock: Fixe
     assert len(pings) == 1 and f"<@{mori}>" in (pings[0].text or "")
 
     # A new case pings the override, and so does its escalation.
-    _, card = await file_case(h, danger="ongoing")
+    _, card = await case_and_card(h, danger="ongoing")
     checklist = h.sim.replies(RESPONDERS, card.ts)[0]
     assert f"<@{mori}>" in (checklist.text or "")
     await tick(h, clock, T0 + timedelta(minutes=11))

@@ -3,19 +3,16 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
-from bot.demo.harness import DATA_KEY
+import sqlite_utils
+
 from db import outbox
-from db.sealed import Sealer, install
-from db.store import open_database
 
 NOW = datetime(2026, 11, 27, 1, 0, tzinfo=UTC)
 
 
-def test_employee_is_not_held_back_by_a_stuck_card(tmp_path: Path) -> None:
-    db = open_database(tmp_path / "o.db")
-    install(db, Sealer((DATA_KEY,)))  # DM channel IDs are sealed when recorded
+def test_employee_is_not_held_back_by_a_stuck_card(fresh_db: sqlite_utils.Database) -> None:
+    db = fresh_db  # sealed: DM channel IDs are sealed when recorded
     db.execute("PRAGMA foreign_keys=OFF")  # outbox rows only; no case needed here
     card = outbox.enqueue(db, 1, "card", NOW)
     thread = outbox.enqueue(db, 1, "thread", NOW)
@@ -34,8 +31,10 @@ def test_employee_is_not_held_back_by_a_stuck_card(tmp_path: Path) -> None:
     assert note in [d.id for d in outbox.due(db, NOW)]
 
 
-def test_uncertainty_survives_a_crash_and_clears_on_a_definite_failure(tmp_path: Path) -> None:
-    db = open_database(tmp_path / "o.db")
+def test_uncertainty_survives_a_crash_and_clears_on_a_definite_failure(
+    fresh_db: sqlite_utils.Database,
+) -> None:
+    db = fresh_db
     db.execute("PRAGMA foreign_keys=OFF")
 
     def attempt(d: int, at: datetime = NOW) -> tuple[int, bool]:

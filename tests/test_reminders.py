@@ -15,24 +15,19 @@ import sqlite_utils
 from bot.clock import FixedClock
 from bot.demo.harness import RESPONDERS, Harness, running_bot
 from bot.views.ids import Action
-from db.rows import iso
+from db import handling
 from slacksim import Message
+from tests.case_kit import file_case
 from tests.conftest import T0
 
 TEAM = "ja"  # the simulated company's team language
 
 
-async def file_case(h: Harness, **form: Any) -> tuple[int, Message]:
-    """Report through the form; returns (case id, the card that heads the thread)."""
-    before = len(h.sim.messages(RESPONDERS))
-    reply = await h.report(h.cast.employee, **form)
-    assert reply.status == 200, reply
-    await h.settle()
-    card = h.sim.messages(RESPONDERS)[before]
-    case_id = await h.bot.ctx.store.run(
-        lambda db: db.execute("SELECT MAX(id) FROM cases").fetchone()[0]
-    )
-    return int(case_id), card
+async def case_and_card(h: Harness, **form: Any) -> tuple[int, Message]:
+    """tests/case_kit.file_case, as what the reminder tests look at: (case id, the card
+    that heads the thread)."""
+    filed = await file_case(h, **form)
+    return filed.id, filed.card
 
 
 def bot_replies(h: Harness, card: Message) -> list[Message]:
@@ -49,7 +44,8 @@ def step_reminders(h: Harness, card: Message) -> list[Message]:
 
 
 async def sql(h: Harness, query: str, *params: object) -> None:
-    """Set up case state the thread actions would set (acknowledged, lead, step done)."""
+    """Set a case state no db function sets directly (closed at a chosen time, without
+    the notices a real close queues)."""
 
     def run(db: sqlite_utils.Database) -> None:
         db.execute(query, list(params))
@@ -58,12 +54,7 @@ async def sql(h: Harness, query: str, *params: object) -> None:
 
 
 async def acknowledge(h: Harness, case_id: int, at: datetime) -> None:
-    await sql(
-        h,
-        "UPDATE cases SET acknowledged_at = ?, status = 'acknowledged' WHERE id = ?",
-        iso(at),
-        case_id,
-    )
+    await h.bot.ctx.store.run(handling.acknowledge, case_id, at, h.cast.responder)
 
 
 async def tick(h: Harness, clock: FixedClock, at: datetime) -> int:
@@ -82,7 +73,7 @@ def title(h: Harness, step_id: str) -> str:
 async def test_unacknowledged_case_escalates_a_bounded_number_of_times(
     h: Harness, clock: FixedClock
 ) -> None:
-    _, card = await file_case(h, danger="ongoing")  # urgent: 10 minutes
+    _, card = await case_and_card(h, danger="ongoing")  # urgent: 10 minutes
     await tick(h, clock, T0 + timedelta(minutes=9))
     assert escalations(h, card) == []
 
@@ -112,7 +103,7 @@ async def test_unacknowledged_case_escalates_a_bounded_number_of_times(
 
 
 async def test_acknowledged_case_does_not_escalate(h: Harness, clock: FixedClock) -> None:
-    case_id, card = await file_case(h, categories=["threat"])  # high: 30 minutes
+    case_id, card = await case_and_card(h, categories=["threat"])  # high: 30 minutes
     await acknowledge(h, case_id, T0 + timedelta(minutes=5))
     await tick(h, clock, T0 + timedelta(hours=2))
     assert escalations(h, card) == []
@@ -122,17 +113,10 @@ async def test_acknowledged_case_does_not_escalate(h: Harness, clock: FixedClock
 async def test_step_reminders_mention_the_lead_and_skip_done_steps(
     h: Harness, clock: FixedClock
 ) -> None:
-    case_id, card = await file_case(h)
+    case_id, card = await case_and_card(h)
     await acknowledge(h, case_id, T0)
-    await sql(h, "UPDATE cases SET lead = ? WHERE id = ?", h.cast.responder2, case_id)
-    await sql(
-        h,
-        "INSERT INTO case_steps (case_id, step_id, done_at, done_by) VALUES (?, ?, ?, ?)",
-        case_id,
-        "safety",
-        iso(T0),
-        h.cast.responder,
-    )
+    await h.bot.ctx.store.run(handling.take_lead, case_id, T0, h.cast.responder2)
+    await h.bot.ctx.store.run(handling.complete_step, case_id, "safety", T0, h.cast.responder)
     await tick(h, clock, T0 + timedelta(minutes=15))
     assert step_reminders(h, card) == []  # "safety" was done: no reminder
 
@@ -149,7 +133,7 @@ async def test_step_reminders_mention_the_lead_and_skip_done_steps(
 
 
 async def test_snooze_from_the_reminder_delays_it(h: Harness, clock: FixedClock) -> None:
-    case_id, card = await file_case(h)
+    case_id, card = await case_and_card(h)
     await acknowledge(h, case_id, T0)
     await tick(h, clock, T0 + timedelta(hours=1))
     reminder = next(
@@ -207,8 +191,8 @@ async def test_quiet_hours_hold_non_urgent_reminders_but_not_urgent_ones(
 ) -> None:
     evening = datetime.fromisoformat("2026-11-27T21:50:00+09:00")
     clock.set(evening)
-    _, calm = await file_case(h)  # medium
-    _, urgent = await file_case(h, danger="ongoing")
+    _, calm = await case_and_card(h)  # medium
+    _, urgent = await case_and_card(h, danger="ongoing")
 
     await tick(h, clock, evening + timedelta(minutes=20))  # 22:10, quiet
     assert escalations(h, urgent) and step_reminders(h, urgent)
@@ -226,7 +210,7 @@ async def test_a_reminder_slack_answers_late_is_not_posted_twice(
     # Slack posts the escalation but answers after the client gave up: it must not be
     # sent again at a later tick (reminders fire at most once).
     async with running_bot(tmp_path / "db", clock=clock, client_timeout=1) as h:
-        _, card = await file_case(h, danger="ongoing")
+        _, card = await case_and_card(h, danger="ongoing")
         h.sim.stall("chat.postMessage", seconds=1.5, times=1)
         await tick(h, clock, T0 + timedelta(minutes=10))
         for minutes in (13, 16, 19):  # later ticks, before the next escalation is due
@@ -235,7 +219,7 @@ async def test_a_reminder_slack_answers_late_is_not_posted_twice(
 
 
 async def test_a_reminder_slack_refuses_is_retried(h: Harness, clock: FixedClock) -> None:
-    _, card = await file_case(h, danger="ongoing")
+    _, card = await case_and_card(h, danger="ongoing")
     # Three 503s: retried by the outbox with backoff, not left for a later tick.
     h.sim.fail("chat.postMessage", status=503, times=3)
     await tick(h, clock, T0 + timedelta(minutes=10))

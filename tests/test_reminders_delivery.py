@@ -19,7 +19,7 @@ from bot.flows.delivery.deliverer import Backoff
 from bot.flows.retention import purge_due
 from db.rows import iso
 from tests.conftest import T0, check_all_calls
-from tests.test_reminders import escalations, file_case, sql, tick
+from tests.test_reminders import case_and_card, escalations, sql, tick
 
 QUICK = Backoff(base=0.01, cap=0.05)  # production backs off to 5 minutes; tests need not
 
@@ -28,7 +28,7 @@ async def test_an_escalation_slack_refuses_for_a_long_while_is_retried_until_del
     tmp_path: Path, clock: FixedClock
 ) -> None:
     async with running_bot(tmp_path / "db", clock=clock, backoff=QUICK) as h:
-        _, card = await file_case(h, danger="ongoing")
+        _, card = await case_and_card(h, danger="ongoing")
         # Slack answers 503 for ten minutes of ticks: where the escalation used to be
         # marked failed and dropped.
         h.sim.down()
@@ -46,7 +46,7 @@ async def test_an_escalation_that_timed_out_without_being_posted_is_posted(
     tmp_path: Path, clock: FixedClock
 ) -> None:
     async with running_bot(tmp_path / "db", clock=clock, client_timeout=1, backoff=QUICK) as h:
-        _, card = await file_case(h, danger="ongoing")
+        _, card = await case_and_card(h, danger="ongoing")
         # No answer within the client's timeout, and Slack did not post it either: the
         # reminder must not count as sent; the retry looks first and then posts.
         h.sim.stall("chat.postMessage", seconds=1.5, times=1)
@@ -57,7 +57,7 @@ async def test_an_escalation_that_timed_out_without_being_posted_is_posted(
 
 
 async def close_and_check_in(h: Harness, clock: FixedClock) -> int:
-    case_id, _ = await file_case(h)
+    case_id, _ = await case_and_card(h)
     await sql(h, "UPDATE cases SET status = 'closed', closed_at = ? WHERE id = ?", iso(T0), case_id)
     await tick(h, clock, T0)
     return case_id
@@ -150,6 +150,9 @@ async def test_a_report_of_worse_treatment_reaches_hr_once_whatever_slack_answer
             channel=checkin.channel,
             message_ts=checkin.ts,
         )
+        # The flow runs after the ack: its last step redraws the check-in, by which time
+        # the notices are in the outbox; then until the outbox is empty.
+        await h.sim.wait_for(lambda s: checkin.update_count >= 1)
         await h.settle()
         for hr in (h.cast.hr, h.cast.hr_group_member):
             notices = [m for m in h.sim.dms(hr) if "CH-2026-0001" in (m.text or "")]

@@ -14,7 +14,14 @@ from db import reminders, timeline
 from db.rows import iso
 from slacksim import SlackSimulator
 from tests.conftest import T0, check_all_calls
-from tests.test_reminders import acknowledge, bot_replies, escalations, file_case, sql, tick
+from tests.test_reminders import (
+    acknowledge,
+    bot_replies,
+    case_and_card,
+    escalations,
+    sql,
+    tick,
+)
 
 
 async def test_restart_in_the_middle_fires_nothing_twice(tmp_path: Path, clock: FixedClock) -> None:
@@ -22,7 +29,7 @@ async def test_restart_in_the_middle_fires_nothing_twice(tmp_path: Path, clock: 
     async with SlackSimulator(token="xoxb-sim-token") as sim:
         populate(sim)
         async with running_bot(db_path, clock=clock, sim=sim) as h:
-            _, card = await file_case(h, danger="ongoing")  # urgent: every 10 minutes
+            _, card = await case_and_card(h, danger="ongoing")  # urgent: every 10 minutes
             await tick(h, clock, T0 + timedelta(minutes=10))
             assert len(escalations(h, card)) == 1
             before_restart = len(bot_replies(h, card))
@@ -59,9 +66,9 @@ async def test_daily_digest_lists_open_cases_once_and_is_skipped_when_none(
     await tick(h, clock, tomorrow_9)
     assert h.sim.messages(RESPONDERS) == [], "nothing open: no digest"
 
-    case_id, _ = await file_case(h)
+    case_id, _ = await case_and_card(h)
     await sql(h, "UPDATE cases SET lead = ? WHERE id = ?", h.cast.responder, case_id)
-    await file_case(h, categories=["threat"])
+    await case_and_card(h, categories=["threat"])
     cards = len(h.sim.messages(RESPONDERS))
     await tick(h, clock, tomorrow_9 + timedelta(days=1) - timedelta(minutes=1))
     assert len(h.sim.messages(RESPONDERS)) == cards
@@ -79,8 +86,8 @@ async def test_daily_digest_lists_open_cases_once_and_is_skipped_when_none(
 async def test_shift_change_pings_the_new_person_in_waiting_threads(
     h: Harness, clock: FixedClock
 ) -> None:
-    _, waiting = await file_case(h)
-    acked_id, acked = await file_case(h)
+    _, waiting = await case_and_card(h)
+    acked_id, acked = await case_and_card(h)
     await acknowledge(h, acked_id, T0)
     await tick(h, clock, T0)
     counseling = h.bot.ctx.config.rotations["counseling"]
@@ -98,7 +105,7 @@ async def test_shift_change_pings_the_new_person_in_waiting_threads(
 async def test_welfare_check_in_and_a_report_of_worse_treatment_reaches_hr(
     h: Harness, clock: FixedClock
 ) -> None:
-    case_id, _ = await file_case(h)
+    case_id, _ = await case_and_card(h)
     # Closed the way the thread's Close button closes (status + closed_at); the loop
     # notices the close and schedules the check-in even though nobody asked it to.
     await sql(h, "UPDATE cases SET status = 'closed', closed_at = ? WHERE id = ?", iso(T0), case_id)
@@ -140,6 +147,7 @@ async def test_welfare_check_in_and_a_report_of_worse_treatment_reaches_hr(
         assert reply.status == 200
         await h.sim.wait_for(lambda s: checkin.update_count >= 1)
     await h.sim.wait_for(lambda s: checkin.update_count == 2)
+    await h.settle()  # the notices go through the outbox: until it is empty
     for hr in (h.cast.hr, h.cast.hr_group_member):
         [notice] = h.sim.dms(hr)
         assert "CH-2026-0001" in (notice.text or "")
@@ -152,7 +160,7 @@ async def test_welfare_check_in_and_a_report_of_worse_treatment_reaches_hr(
 async def test_schedule_welfare_and_the_loop_agree_on_one_check_in(
     h: Harness, clock: FixedClock
 ) -> None:
-    case_id, _ = await file_case(h)
+    case_id, _ = await case_and_card(h)
     closed = T0 + timedelta(hours=3)
     await sql(
         h, "UPDATE cases SET status = 'closed', closed_at = ? WHERE id = ?", iso(closed), case_id
@@ -166,7 +174,7 @@ async def test_schedule_welfare_and_the_loop_agree_on_one_check_in(
 async def test_asking_for_counseling_reaches_the_counselor_on_duty(
     h: Harness, clock: FixedClock
 ) -> None:
-    case_id, _ = await file_case(h)
+    case_id, _ = await case_and_card(h)
     await sql(h, "UPDATE cases SET status = 'closed', closed_at = ? WHERE id = ?", iso(T0), case_id)
     await tick(h, clock, T0)
     later = T0 + timedelta(days=14)

@@ -8,7 +8,6 @@ import sqlite_utils
 
 from db import reminders
 from db.rows import iso
-from db.store import open_database
 
 NOW = datetime(2026, 11, 27, 1, 0, tzinfo=UTC)
 
@@ -24,8 +23,10 @@ def _fill(db: sqlite_utils.Database, pending: int, due: int) -> None:
         )
 
 
-def test_due_returns_only_what_is_due_through_the_partial_index() -> None:
-    db = open_database(":memory:")
+def test_due_returns_only_what_is_due_through_the_partial_index(
+    fresh_db: sqlite_utils.Database,
+) -> None:
+    db = fresh_db
     _fill(db, pending=20_000, due=100)
     got = reminders.due(db, NOW, 1000)
     assert len(got) == 100 and {r.kind for r in got} == {"ack"}
@@ -37,8 +38,8 @@ def test_due_returns_only_what_is_due_through_the_partial_index() -> None:
     assert "USING INDEX reminders_pending_due" in str(plan)
 
 
-def test_scheduling_twice_and_firing_twice_are_no_ops() -> None:
-    db = open_database(":memory:")
+def test_scheduling_twice_and_firing_twice_are_no_ops(fresh_db: sqlite_utils.Database) -> None:
+    db = fresh_db
     assert reminders.schedule(db, "ack:1:1", "ack", NOW, NOW, case_id=None)
     assert not reminders.schedule(db, "ack:1:1", "ack", NOW + timedelta(hours=1), NOW)
     [r] = reminders.due(db, NOW)

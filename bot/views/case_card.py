@@ -15,6 +15,7 @@ from bot.domain.case import Case, EarlierCase
 from bot.domain.evidence import evidence_of, hide_reporter_id
 from bot.domain.handling import Handling
 from bot.domain.policy import Policy
+from bot.domain.stored import CaseStatus
 from bot.i18n import t
 from bot.views.common import Block, actions, button, context, header, modal, section
 from bot.views.evidence import evidence_blocks
@@ -113,7 +114,7 @@ def build_card(
             "fields": [{"type": "mrkdwn", "text": f"*{k}*\n{v}"} for k, v in fields],
         },
     ]
-    if case.happening_now and case.status != "closed":
+    if case.happening_now and case.status != CaseStatus.CLOSED:
         blocks.append(section(t(lang, "card.happening_now")))
     if repeat:
         blocks.append(section(f":repeat: {repeat}"))
@@ -179,7 +180,7 @@ def _buttons(lang: str, case: Case, handling: Handling) -> list[Block]:
         return button(action, t(lang, f"act.button.{key}"), value=value, style=style)
 
     details = button(Action.VIEW_DETAILS, t(lang, "card.view_details"), value=value)
-    if case.status == "closed":
+    if case.status == CaseStatus.CLOSED:
         return [
             actions(
                 "case_card", details, b(Action.TIMELINE, "timeline"), b(Action.REOPEN, "reopen")

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from bot.domain.case import Case
 from bot.domain.handling import MAX_SHORT_REASON, Handling, StepDone
 from bot.domain.policy import Policy, Step
+from bot.domain.stored import CaseStatus
 from bot.i18n import t
 from bot.views.case_card import action_value
 from bot.views.common import Block, actions, button, context, divider, section
@@ -31,7 +32,7 @@ def step_block(lang: str, case: Case, n: int, step: Step, handling: Handling) ->
     else:
         text = _handled_text(lang, title, done)
         accessory = button(Action.STEP_UNDO, t(lang, "act.button.step_undo"), value=value)
-    if case.status == "closed":
+    if case.status == CaseStatus.CLOSED:
         return section(text)
     return section(text, accessory=accessory)
 

@@ -9,7 +9,7 @@ import aiohttp
 import pytest
 
 from bot.demo.harness import populate
-from tests.faults.world import LEDGER, BotProcess, FaultSim, World
+from tests.faults.world import TOTAL, BotProcess, FaultSim, World  # TOTAL: tests/conftest.py
 
 
 @pytest.fixture
@@ -23,6 +23,9 @@ async def world(tmp_path: Path) -> AsyncIterator[World]:
             await bot.start()
             w = World(sim, bot, session)
             yield w
+            TOTAL.add(w.ledger)
+            print(w.ledger.line())
+            assert w.ledger.lost == 0 and w.ledger.duplicates == 0, w.ledger.problems
             assert w.leaked() == [], "the bot logged report text, names or view state"
             # A task that died of an unexpected error leaves a traceback: none may.
             assert "Traceback" not in bot.logs(), "the bot crashed inside a task"
@@ -31,9 +34,4 @@ async def world(tmp_path: Path) -> AsyncIterator[World]:
             bot.proc.kill()
             bot.proc.wait()
         await sim.stop()
-        print(LEDGER.line())
 
-
-def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    if LEDGER.scenarios:
-        terminalreporter.write_line(LEDGER.line())

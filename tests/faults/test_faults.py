@@ -16,7 +16,10 @@ import sys
 import pytest
 
 from bot.demo.harness import RESPONDERS, Cast
-from tests.faults.world import LEDGER, World, post_kind
+from tests.faults.world import TIMEOUT, World, post_kind
+
+# The real process: slow (minutes). `pytest -m "not slow"` leaves it out while iterating.
+pytestmark = pytest.mark.slow
 
 FAULTS: tuple[int | str, ...] = (500, 503, 429, "stall")
 # The Nth chat.postMessage of a new case: 1 = card, 2 = checklist reply, 3 = confirmation DM.
@@ -30,7 +33,7 @@ LOOKUPS = (
 )
 
 
-async def test_slack_errors_at_every_step_of_a_report(world: World) -> None:
+async def test_slack_errors_before_the_ack(world: World) -> None:
     sim = world.sim
     for method in ("users.info", "views.open"):
         for fault in FAULTS:
@@ -39,24 +42,6 @@ async def test_slack_errors_at_every_step_of_a_report(world: World) -> None:
             reply = await world.report()
             assert reply.status == 200, (world.scenario, reply)
             await world.scenario_done(world.scenario, start)
-    for kind in POSTS:
-        for fault in FAULTS:
-            world.scenario, start = f"chat.postMessage({kind}) {fault}", len(world.submitted)
-            user = world.new_user()
-            view = await world.open_form(user)
-            sim.on_post(kind, fault)
-            assert (await world.submit(user, view)).status == 200
-            await world.scenario_done(world.scenario, start)
-    for method, kind in LOOKUPS:
-        for fault in FAULTS:
-            world.scenario, start = f"{method} {fault}", len(world.submitted)
-            user = world.new_user()
-            view = await world.open_form(user)
-            sim.on_post(kind, "stall")  # the post times out: the retry looks first
-            sim.inject(method, fault)
-            assert (await world.submit(user, view)).status == 200
-            await world.scenario_done(world.scenario, start)
-            assert sim.calls_to(method), f"{world.scenario}: the lookup was never exercised"
     # Refused connections while the form opens (the person tries again), and after the ack.
     world.scenario, start = "refused at /report-ch", len(world.submitted)
     await sim.refuse_connections()
@@ -66,12 +51,40 @@ async def test_slack_errors_at_every_step_of_a_report(world: World) -> None:
     user = world.new_user()
     view = await world.open_form(user)
     await sim.refuse_connections()
+    retries = world.bot.logs().count("delivery failed, will retry")
     assert (await world.submit(user, view)).status == 200  # no Slack call before the ack
-    await asyncio.sleep(1.5)
+    # Until the bot has tried to post into the refused connection (and will retry).
+    await world.until(lambda: world.bot.logs().count("delivery failed, will retry") > retries)
     await world.scenario_done(world.scenario, start)
 
 
-async def test_faults_on_auth_test_at_start_and_membership_checks(world: World) -> None:
+# One process per fault: each runs beside the others (pytest-xdist), and a 429, which
+# paces the responders channel at Slack's 1 post/s for a minute, slows only its own.
+@pytest.mark.parametrize("fault", FAULTS)
+async def test_slack_errors_on_every_post_and_lookup(world: World, fault: int | str) -> None:
+    sim = world.sim
+    for kind in POSTS:
+        world.scenario, start = f"chat.postMessage({kind}) {fault}", len(world.submitted)
+        user = world.new_user()
+        view = await world.open_form(user)
+        sim.on_post(kind, fault)
+        assert (await world.submit(user, view)).status == 200
+        await world.scenario_done(world.scenario, start)
+    for method, kind in LOOKUPS:
+        world.scenario, start = f"{method} {fault}", len(world.submitted)
+        user = world.new_user()
+        view = await world.open_form(user)
+        sim.on_post(kind, "stall")  # the post times out: the retry looks first
+        sim.inject(method, fault)
+        assert (await world.submit(user, view)).status == 200
+        await world.scenario_done(world.scenario, start)
+        assert sim.calls_to(method), f"{world.scenario}: the lookup was never exercised"
+
+
+@pytest.mark.parametrize("fault", (*FAULTS, "refused"))
+async def test_faults_on_auth_test_at_start_and_membership_checks(
+    world: World, fault: int | str
+) -> None:
     sim, bot, cast = world.sim, world.bot, Cast()
     world.scenario, start = "baseline", len(world.submitted)
     await world.report()
@@ -84,39 +97,39 @@ async def test_faults_on_auth_test_at_start_and_membership_checks(world: World) 
         for el in b["elements"]
         if el["action_id"] == "case.view_details"
     )
-    for fault in (*FAULTS, "refused"):
-        # auth.test runs once, at start: the bot must start and serve anyway.
-        world.scenario, start = f"auth.test {fault} at start", len(world.submitted)
-        assert await bot.stop() == 0
-        if fault == "refused":
-            await sim.refuse_connections()
-        else:
-            sim.inject("auth.test", fault)
-        await bot.start(wait=False)
-        if fault == "refused":
-            await asyncio.sleep(2.5)
-            await sim.accept_connections()
-        await bot.wait_healthy()
-        await world.report()
-        await world.scenario_done(world.scenario, start)
-        if fault == "refused":
-            continue
-        # conversations.members decides who may see details (cached 60 s: cold after restart).
-        world.scenario, start = f"conversations.members {fault}", len(world.submitted)
-        assert await bot.stop() == 0
-        await bot.start()
-        posts_before = len(sim.all_messages)
-        opened_before = len(sim.views_opened)
-        sim.inject("conversations.members", fault)
-        reply = await world.slack.click(
-            cast.responder, "case.view_details", value, channel=RESPONDERS, message_ts=card.ts
-        )
-        assert reply.status == 200
-        if fault != "stall":  # retried inside the client: the modal opens
-            await sim.wait_for(lambda s, n=opened_before: len(s.views_opened) > n, timeout=8)
-            assert sim.views_opened[-1].view["callback_id"] == "case.details"
-        await world.scenario_done(world.scenario, start)
-        assert len(sim.all_messages) == posts_before, "a details click posted to Slack"
+    # auth.test runs once, at start: the bot must start and serve anyway.
+    world.scenario, start = f"auth.test {fault} at start", len(world.submitted)
+    assert await bot.stop() == 0
+    if fault == "refused":
+        await sim.refuse_connections()
+    else:
+        sim.inject("auth.test", fault)
+    failed = bot.logs().count("auth.test failed at start")
+    await bot.start(wait=False)
+    if fault == "refused":  # until the bot has met the refused connection, then let it in
+        await world.until(lambda: bot.logs().count("auth.test failed at start") > failed)
+        await sim.accept_connections()
+    await bot.wait_healthy()
+    await world.report()
+    await world.scenario_done(world.scenario, start)
+    if fault == "refused":
+        return
+    # conversations.members decides who may see details (cached 60 s: cold after restart).
+    world.scenario, start = f"conversations.members {fault}", len(world.submitted)
+    assert await bot.stop() == 0
+    await bot.start()
+    posts_before = len(sim.all_messages)
+    opened_before = len(sim.views_opened)
+    sim.inject("conversations.members", fault)
+    reply = await world.slack.click(
+        cast.responder, "case.view_details", value, channel=RESPONDERS, message_ts=card.ts
+    )
+    assert reply.status == 200
+    if fault != "stall":  # retried inside the client: the modal opens
+        await sim.wait_for(lambda s, n=opened_before: len(s.views_opened) > n, timeout=8)
+        assert sim.views_opened[-1].view["callback_id"] == "case.details"
+    await world.scenario_done(world.scenario, start)
+    assert len(sim.all_messages) == posts_before, "a details click posted to Slack"
 
 
 async def test_sigkill_at_every_step_between_ack_and_last_post(world: World) -> None:
@@ -251,7 +264,8 @@ async def test_database_briefly_locked_by_another_process(world: World) -> None:
 
 async def test_sigterm_finishes_in_flight_work_or_leaves_it_pending(world: World) -> None:
     sim, bot = world.sim, world.bot
-    for stall, name in ((0.5, "SIGTERM during a slow post"), (None, "SIGTERM during a timeout")):
+    slow = TIMEOUT / 2  # slow, but answered within the process's timeout
+    for stall, name in ((slow, "SIGTERM during a slow post"), (None, "SIGTERM during a timeout")):
         world.scenario, start = name, len(world.submitted)
         user = world.new_user()
         view = await world.open_form(user)
@@ -280,9 +294,3 @@ async def test_sigterm_finishes_in_flight_work_or_leaves_it_pending(world: World
         await bot.start()
         await world.scenario_done(world.scenario, start)
 
-
-@pytest.fixture(autouse=True)
-def _report_figures() -> object:
-    yield
-    print(LEDGER.line())
-    assert LEDGER.lost == 0 and LEDGER.duplicates == 0, LEDGER.problems

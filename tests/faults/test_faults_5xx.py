@@ -4,7 +4,12 @@ reply or a confirmation (Slack's docs: "some aspect of the operation may have su
 
 from __future__ import annotations
 
+import pytest
+
 from tests.faults.world import World
+
+# The real process: slow (minutes). `pytest -m "not slow"` leaves it out while iterating.
+pytestmark = pytest.mark.slow
 
 POSTS = ("card", "thread", "confirmation")
 # The call takes effect, then Slack answers as failed (see FaultSim.inject).

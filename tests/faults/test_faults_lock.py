@@ -15,10 +15,15 @@ import sys
 import time
 from typing import Any
 
+import pytest
+
 from bot.demo.harness import RESPONDERS
 from bot.i18n import t
 from slacksim import BOT_USER_ID
 from tests.faults.world import World
+
+# The real process: slow (minutes). `pytest -m "not slow"` leaves it out while iterating.
+pytestmark = pytest.mark.slow
 
 BUSY_TIMEOUT = 5.0  # db/store.py: PRAGMA busy_timeout=5000
 # Holds the write lock until the test writes a line to its stdin.
@@ -68,31 +73,33 @@ def recording_screen(reply_json: dict[str, Any]) -> bool:
     return any(t(lang, "confirm.recording") in shown for lang in ("ja", "en"))
 
 
-async def test_database_locked_past_the_busy_timeout_during_a_submission(world: World) -> None:
+@pytest.mark.parametrize("kill", [False, True], ids=["lock", "lock_and_sigkill"])
+async def test_database_locked_past_the_busy_timeout_during_a_submission(
+    world: World, kill: bool
+) -> None:
     bot = world.bot
-    for kill in (False, True):
-        world.scenario = "locked past busy timeout" + (", SIGKILL and restart" if kill else "")
-        start = len(world.submitted)
-        user = world.new_user()
-        view = await world.open_form(user)
-        locker = Locker(world)
-        try:
-            loop = asyncio.get_running_loop()
-            t0 = loop.time()
-            reply = await world.submit(user, view)
-            assert loop.time() - t0 < 3.0, "Slack's ack deadline"
-            assert reply.status == 200 and recording_screen(reply.json() or {}), reply
-            if kill:  # killed while the commit waits on the lock; restarted still locked
-                await bot.kill()
-                await bot.start(wait=False)
-            await asyncio.sleep(BUSY_TIMEOUT + 1.0)
-        finally:
-            locker.release()
-        if kill:
-            await bot.wait_healthy()
-        # Now judge it like any acknowledged case: stored, carded, threaded, confirmed once.
-        world.submitted[-1].case_no = await case_of_view(world, str(view["id"]))
-        await world.scenario_done(world.scenario, start)
+    world.scenario = "locked past busy timeout" + (", SIGKILL and restart" if kill else "")
+    start = len(world.submitted)
+    user = world.new_user()
+    view = await world.open_form(user)
+    locker = Locker(world)
+    try:
+        loop = asyncio.get_running_loop()
+        t0 = loop.time()
+        reply = await world.submit(user, view)
+        assert loop.time() - t0 < 3.0, "Slack's ack deadline"
+        assert reply.status == 200 and recording_screen(reply.json() or {}), reply
+        if kill:  # killed while the commit waits on the lock; restarted still locked
+            await bot.kill()
+            await bot.start(wait=False)
+        await asyncio.sleep(BUSY_TIMEOUT + 1.0)  # past the busy timeout, still locked
+    finally:
+        locker.release()
+    if kill:
+        await bot.wait_healthy()
+    # Now judge it like any acknowledged case: stored, carded, threaded, confirmed once.
+    world.submitted[-1].case_no = await case_of_view(world, str(view["id"]))
+    await world.scenario_done(world.scenario, start)
 
 
 async def test_dm_reply_during_a_lock(world: World) -> None:

@@ -19,6 +19,7 @@ from slack_sdk.errors import SlackApiError
 from bot.context import AppContext
 from bot.domain.case import Case
 from bot.domain.handling import Handling
+from bot.domain.stored import CaseStatus
 from bot.flows.done import Done
 from bot.slack.errors import error_name
 from bot.slack.people import LookupFailed
@@ -63,7 +64,7 @@ async def case_to_act_on(
     refuse_own_report(ctx, user_id, case)
     if not await may_see_cases(ctx, user_id):
         raise Refused("act.refuse.not_allowed")
-    if case.status == "closed" and not closed_ok:
+    if case.status == CaseStatus.CLOSED and not closed_ok:
         raise Refused("act.refuse.closed", case_no=case.case_no)
     return case
 
