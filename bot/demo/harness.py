@@ -178,7 +178,6 @@ async def running_bot(
     if own_sim:
         await sim.start()
         populate(sim, cast)
-    port = free_port()
     settings = Settings(
         bot_token=BOT_TOKEN,
         signing_secret=SIGNING_SECRET,
@@ -187,7 +186,7 @@ async def running_bot(
         config_path=Path("ch-responder.toml"),
         db_path=Path(db_path),
         hash_key=hash_key,
-        port=port,
+        port=0,  # the harness binds the app itself, below
         data_keys=(DATA_KEY,),
     )
     config = config or parse_config(sample_config(cast), Path("."))
@@ -200,9 +199,11 @@ async def running_bot(
     )
     runner = web.AppRunner(bot.web_app(), handle_signals=False, access_log=None)
     await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", port)
+    # Port 0: the kernel picks a free port at bind time. Picking one first (free_port)
+    # and binding later races other test workers for the same port.
+    site = web.TCPSite(runner, "127.0.0.1", 0)
     await site.start()
-    url = f"http://127.0.0.1:{port}/slack/events"
+    url = f"http://127.0.0.1:{site.port}/slack/events"
     try:
         async with aiohttp.ClientSession() as session:
             yield Harness(sim, bot, SlackRequests(url, SIGNING_SECRET, sim, session), url, cast)
