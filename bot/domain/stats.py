@@ -98,6 +98,8 @@ class Counts:
     ack_met: int = 0
     closed: int = 0
     counseling_ok: int = 0
+    # "self" (the employee reported) and "on_behalf" (someone filed for them): issue 13
+    by_filed_by: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

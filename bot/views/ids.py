@@ -61,6 +61,13 @@ class Action(StrEnum):
     HR_AUDIT = "hr.audit"
 
 
+class Shortcut(StrEnum):
+    """Shortcuts declared in manifest.json (issue 13): callback IDs Slack sends back."""
+
+    REPORT_MESSAGE = "report.from_message"  # on a message: the message is the evidence
+    REPORT = "report.shortcut"  # from the shortcut menu: the same form as /report-ch
+
+
 class Command(StrEnum):
     REPORT = "/report-ch"
     ONCALL = "/ch-oncall"
@@ -83,4 +90,8 @@ FORM_FIELDS = (
     "evidence_files",
     "evidence_links",
     "consent",
+    "behalf_name",
+    "behalf_site",
+    "behalf_user",
+    "behalf_agreed",
 )
