@@ -9,27 +9,16 @@ deleted by `forget_unclaimed` after a day.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlite_utils
 
-from bot.domain.reported_message import ReportedMessage
+from bot.domain.reported_message import Kept, ReportedMessage
 from db.rows import iso, parse_time
 from db.sealed import seal, unseal
 
 TABLE = "reported_messages"
 UNCLAIMED_FOR = timedelta(days=1)
-
-
-@dataclass(frozen=True)
-class Kept:
-    """A reported message as responders may read it."""
-
-    text: str
-    permalink: str
-    at: datetime
-    sender_external: bool
 
 
 def keep(

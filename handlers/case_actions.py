@@ -9,7 +9,7 @@ from slack_bolt.async_app import AsyncAck, AsyncApp
 
 from bot.context import AppContext
 from bot.flows.case import actions as flows
-from bot.flows.case import decisions, employee_messages, evidence
+from bot.flows.case import decisions, employee_messages, evidence, room
 from bot.flows.case.guard import refresh_case
 from bot.flows.done import Done
 from bot.views.ids import Action, Callback
@@ -32,6 +32,7 @@ BUTTONS: dict[Action, ButtonFlow] = {
     Action.REOPEN: flows.reopen,
     Action.TIMELINE: flows.show_timeline,
     Action.OPEN_EVIDENCE: evidence.open_evidence,
+    Action.OPEN_ROOM: room.open_room,
 }
 
 SUBMISSIONS: dict[Callback, ViewFlow] = {

@@ -145,7 +145,7 @@ async def test_form_opens_even_when_slack_is_slow_to_say_who_the_user_is(h: Harn
     ts = seed_shared_channel(h)
     h.sim.stall("users.info", 2.5)
     view = await shortcut_on(h, h.cast.employee_en, ts, CUSTOMER_TEAM, CUSTOMER)
-    assert "顧客のメッセージ" in render_view(view, {})  # the configured language: Japanese
+    assert "お客様のメッセージ" in render_view(view, {})  # the configured language: Japanese
 
 
 async def test_global_shortcut_opens_the_same_form_as_the_command(h: Harness) -> None:

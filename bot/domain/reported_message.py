@@ -41,6 +41,16 @@ class ReportedMessage:
         return link
 
 
+@dataclass(frozen=True)
+class Kept:
+    """A reported message as stored with its case, as responders may read it."""
+
+    text: str
+    permalink: str
+    at: datetime
+    sender_external: bool
+
+
 def _str(x: Any) -> str:
     return x if isinstance(x, str) else ""
 

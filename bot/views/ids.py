@@ -47,6 +47,10 @@ class Action(StrEnum):
     TIMELINE = "case.timeline"
     # An evidence file in View details: the bot shares a copy (issue 9, item 7)
     OPEN_EVIDENCE = "case.evidence.open"
+    # A private channel for a severe case (issue 13)
+    OPEN_ROOM = "case.room.open"
+    # The person a report was filed for takes over the conversation (issue 13)
+    TAKE_OVER = "report.behalf.take_over"
     # Reminders and welfare check-ins (issue 3, reminders)
     SNOOZE_1H = "reminder.snooze.1h"
     SNOOZE_4H = "reminder.snooze.4h"

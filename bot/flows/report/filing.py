@@ -16,9 +16,11 @@ from bot.context import AppContext
 from bot.domain import identifiers
 from bot.domain.report import Behalf, Report, validate
 from bot.domain.severity import derive_severity
+from bot.flows.case.room import auto_open
 from bot.flows.done import Done
 from bot.flows.oncall import on_duty
 from bot.flows.reminders.loop import case_plan
+from bot.flows.report.behalf import notify_affected
 from bot.i18n import t
 from bot.views.confirmation import build_recorded_view
 from bot.views.report_form import (
@@ -159,5 +161,7 @@ async def record_report(ctx: AppContext, filing: Filing) -> Done:
     log.info("case filed: case=%s created=%s severity=%s", case.case_no, created, case.severity)
     if created:
         ctx.kick_deliveries()
+        auto_open(ctx, case)  # an urgent case's private channel, if configured
+        notify_affected(ctx, case, report.behalf)  # filed for someone on Slack
     # No case_id: a new case's card is posted by the delivery loop, not refreshed.
     return Done(view=build_recorded_view(filing.lang, case, ctx.policy), deliveries=created)
