@@ -9,17 +9,20 @@ from __future__ import annotations
 
 import json
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from bot.demo.harness import Harness
-from bot.views.ids import Shortcut
-from db import reported_messages
+from bot.clock import FixedClock
+from bot.demo.harness import RESPONDERS, Harness
+from bot.flows.retention import purge_due
+from bot.views.ids import Action, Shortcut
+from db import reported_messages, retention
 from db.cases import get_case
 from slacksim import Message, SlackSimulator
 from slacksim.forms import report_values
 from slacksim.model import BOT_USER_ID, WORKSPACE_URL
 from slacksim.render import render_view
+from tests.case_kit import Filed, press_and_open
 
 CUSTOMER = "U0CUSTOM01"
 CUSTOMER_TEAM = "T0ACMECORP"
@@ -170,3 +173,55 @@ async def test_a_message_shortcut_without_a_message_still_opens_the_form(h: Harn
     assert reply.status == 200
     view = await opened_form(h, trigger)
     assert "msg" not in json.loads(view["private_metadata"])
+
+
+async def test_a_form_never_submitted_leaves_no_message_behind(
+    h: Harness, clock: FixedClock
+) -> None:
+    ts = seed_shared_channel(h)
+    await shortcut_on(h, h.cast.employee_en, ts, CUSTOMER_TEAM, CUSTOMER)
+    await h.sim.wait_for(lambda s: s.calls_to("chat.getPermalink"))
+    assert len(await kept_rows(h)) == 1
+    clock.advance(timedelta(hours=23))
+    await purge_due(h.bot.ctx)
+    assert len(await kept_rows(h)) == 1  # the employee may still be writing
+    clock.advance(timedelta(hours=2))
+    await purge_due(h.bot.ctx)
+    assert await kept_rows(h) == []
+
+
+async def test_the_evidence_rule_purges_the_reported_message(h: Harness) -> None:
+    ts = seed_shared_channel(h)
+    view = await shortcut_on(h, h.cast.employee_en, ts, CUSTOMER_TEAM, CUSTOMER)
+    await h.sim.wait_for(lambda s: s.calls_to("chat.getPermalink"))
+    values = report_values(occurred_at=h.bot.ctx.clock.now(), contact="chat",
+                           categories=["verbal_abuse"], danger="over", narrative="x")  # fmt: skip
+    await h.slack.submit_view(h.cast.employee_en, view, values)
+    await h.settle()
+
+    def purge(db: Any) -> list[Any]:
+        case_id = db.execute("SELECT id FROM cases").fetchone()[0]
+        retention.purge(db, case_id, "evidence", h.bot.ctx.clock.now())
+        return reported_messages.of_case(db, case_id)
+
+    kept = await h.bot.ctx.store.run(purge)
+    assert [(k.text, k.permalink) for k in kept] == [("", "")]
+
+
+async def test_responders_read_the_reported_message_without_the_reporters_id(
+    h: Harness,
+) -> None:
+    ts = seed_shared_channel(h)
+    view = await shortcut_on(h, h.cast.employee_en, ts, CUSTOMER_TEAM, CUSTOMER)
+    await h.sim.wait_for(lambda s: s.calls_to("chat.getPermalink"))
+    values = report_values(occurred_at=h.bot.ctx.clock.now(), contact="chat",
+                           categories=["verbal_abuse"], danger="over", narrative="x")  # fmt: skip
+    await h.slack.submit_view(h.cast.employee_en, view, values)
+    await h.settle()
+    card = h.sim.messages(RESPONDERS)[-1]
+    details = await press_and_open(
+        h, h.cast.responder, Action.VIEW_DETAILS, Filed(1, "CH-2026-0001", card, card)
+    )
+    shown = render_view(details, h.cast.names())
+    assert "報告されたメッセージ（お客様" in shown and "Refund me now" in shown
+    assert "U0EMPLOY02" not in json.dumps(details)  # a confidential reporter's own ID
