@@ -80,6 +80,11 @@ async def test_the_card_opens_a_private_room_with_the_right_people(h: Harness) -
         "SELECT detail FROM timeline WHERE event = 'room_invited'").fetchone()[0])  # fmt: skip
     assert set(json.loads(entries)["users"]) == {r, legal, counseling}
     assert "knows where I live" not in json.dumps([m.blocks for m in h.sim.messages(RESPONDERS)])
+    # The card's buttons keep working, and the card keeps the room's link.
+    before = filed.card.update_count
+    await press(h, r, Action.TAKE_LEAD, filed)
+    await updated(h, filed.card, before)
+    assert "@Tanaka Ken" in card_text(h, filed) and f"<#{room}>" in json.dumps(filed.card.blocks)
     # A second press makes no second room.
     seen = len(h.sim.ephemerals(h.cast.responder2))
     await press(h, h.cast.responder2, Action.OPEN_ROOM, filed)
