@@ -16,7 +16,7 @@ from bot.domain.case_ids import format_case_no
 from bot.domain.report import Report
 from bot.domain.stats import CaseRef
 from bot.domain.stored import OutboxKind, outbox_key
-from db import outbox, timeline
+from db import outbox, reported_messages, timeline
 from db.rows import case_from_row, immediate, insert, iso
 from db.sealed import seal
 
@@ -39,6 +39,8 @@ class NewCase:
     repeat_window: timedelta
     # reporter_ref(settings.hash_key, reporter_id): finds "my reports" without the ID.
     reporter_ref: str | None = None
+    # (token, link) of the message reported through its shortcut (issue 13)
+    message: tuple[str, str] | None = None
 
 
 def reporter_ref(hash_key: bytes, user_id: str) -> str:
@@ -84,6 +86,11 @@ def file_case(
             "SELECT COALESCE(MAX(seq), 0) + 1 FROM cases WHERE year = ?", [new.year]
         ).fetchone()[0]
         r = new.report
+        links = list(r.evidence_links)
+        if new.message is not None:
+            # The reported message comes first; Slack's own link if it gave one.
+            links.insert(0, reported_messages.link_of(db, new.message[0]) or new.message[1])
+        behalf = r.behalf
         case_id = insert(
             db,
             "cases",
@@ -106,9 +113,7 @@ def file_case(
                 # Sensitive free text is sealed (db/sealed.py): a copied file reveals none.
                 "demand": seal(db, "cases.demand", r.demand),
                 "narrative": seal(db, "cases.narrative", r.narrative),
-                "evidence_links": seal(
-                    db, "cases.evidence_links", json.dumps(list(r.evidence_links))
-                ),
+                "evidence_links": seal(db, "cases.evidence_links", json.dumps(links)),
                 "evidence_files": seal(
                     db, "cases.evidence_files", json.dumps(list(r.evidence_files))
                 ),
@@ -117,8 +122,18 @@ def file_case(
                 "legal_on_duty": new.legal_on_duty,
                 "counseling_on_duty": new.counseling_on_duty,
                 "repeat_count": earlier,
+                # Filed for someone else: the person is sealed like a confidential reporter.
+                "on_behalf": int(behalf is not None),
+                "affected_name": seal(db, "cases.affected_name", behalf.name) if behalf else None,
+                "affected_site": seal(db, "cases.affected_site", behalf.site) if behalf else None,
+                "affected_user": seal(db, "cases.affected_user", behalf.user_id)
+                if behalf and behalf.user_id
+                else None,
+                "affected_agreed": int(behalf.agreed) if behalf else None,
             },
         )
+        if new.message is not None:
+            reported_messages.claim(db, new.message[0], case_id)
         db.table("case_customers").insert_all(
             {"case_id": case_id, "kind": kind, "hash": h, "reported_at": iso(new.reported_at)}
             for kind, h in new.customer_hashes.items()

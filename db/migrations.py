@@ -372,3 +372,49 @@ def m150_override_cancel(db: sqlite_utils.Database) -> None:
     # HR cancels an override: the row stays as the record; who is on duty ignores it.
     db.table("overrides").add_column("cancelled_at", str)
     db.table("overrides").add_column("cancelled_by", str)
+
+
+@migrations()
+def m160_reported_messages(db: sqlite_utils.Database) -> None:
+    # A message reported through its shortcut (issue 13): kept sealed under a random
+    # token while the form is open, then attached to the case (db/reported_messages.py).
+    db.table("reported_messages").create(
+        {
+            "token": str,
+            "case_id": int,
+            "at": str,
+            "sender_external": int,
+            "text": str,
+            "permalink": str,
+            "kept_at": str,
+        },
+        pk="token",
+    )
+    db.table("reported_messages").create_index(["case_id"])
+
+
+@migrations()
+def m160_on_behalf(db: sqlite_utils.Database) -> None:
+    # A report filed for someone else (issue 13): who is affected (sealed), whether
+    # they agreed. Existing cases were all filed by the employee themselves (0).
+    cases = db.table("cases")
+    cases.add_column("on_behalf", int, not_null_default=0)
+    cases.add_column("affected_name", str)
+    cases.add_column("affected_site", str)
+    cases.add_column("affected_user", str)
+    cases.add_column("affected_agreed", int)
+    # HR's statistics tell "reported by the employee" from "on behalf" (db/totals.py):
+    # the triggers again with that dimension, backfilled; the edges of a period count
+    # it from this index (db/recount.py).
+    from db import totals
+
+    db.table("cases").create_index(["reported_at", "on_behalf"], index_name="idx_cases_behalf")
+    totals.add_filed_by(db)
+
+
+@migrations()
+def m160_case_rooms(db: sqlite_utils.Database) -> None:
+    # The private channel opened for a severe case (bot/flows/case/room.py).
+    cases = db.table("cases")
+    cases.add_column("room_channel", str)
+    cases.add_column("room_archived_at", str)

@@ -13,6 +13,7 @@ Every query is bounded by the period on an indexed time column:
   over the generated columns ack_secs / close_secs (m030) in order: no sort;
 - case_customers: `idx_case_customers_hr` (hash, reported_at, case_id) for long periods,
   `idx_case_customers_period` (reported_at, hash, case_id) for short ones (m030);
+- who filed (m160): `idx_cases_behalf` (reported_at, on_behalf), covering;
 - timeline: `idx_timeline_event` (event, case_id, m030) for retaliation reports;
 - reminders: (case_id, kind, chain); welfare_answers: its primary key (reminder_id, ...);
 - assessments, case_steps: their primary keys (case_id, ...); measures: (case_id).
@@ -84,7 +85,7 @@ def counts(
         """,
         params,
     ).fetchall()
-    folded = S.fold(rows)
+    folded = replace(S.fold(rows), by_filed_by=filed_by(db, period))
     if now is None:
         return folded
     # Still within the target at `now`: the age of the case, computed here by SQLite's
@@ -97,6 +98,20 @@ def counts(
         [*params, iso(now)],
     ).fetchone()[0]
     return replace(folded, ack_pending=int(pending))
+
+
+def filed_by(db: sqlite_utils.Database, period: Range) -> dict[str, int]:
+    """Cases reported by the employee ("self") and on their behalf (m160; covering
+    index idx_cases_behalf). Before m160 every case was the employee's own."""
+    if "on_behalf" not in {c.name for c in db.table("cases").columns}:
+        return {}
+    cond, params = where("reported_at", period)
+    rows = db.execute(
+        "SELECT CASE WHEN on_behalf = 1 THEN 'on_behalf' ELSE 'self' END AS k, COUNT(*) "
+        f"FROM cases INDEXED BY idx_cases_behalf WHERE {cond} GROUP BY k",
+        params,
+    ).fetchall()
+    return {str(k): int(n) for k, n in rows if n}
 
 
 def durations(db: sqlite_utils.Database, period: Range, column: str, n: int) -> S.Durations:

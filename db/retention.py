@@ -34,11 +34,18 @@ TARGETS: dict[str, tuple[tuple[str, str, str | None, str], ...]] = {
     "evidence": (
         ("cases", "evidence_links", None, "id"),
         ("cases", "evidence_files", None, "id"),
+        # A message reported from its shortcut (issue 13): its text and its link.
+        ("reported_messages", "text", None, "case_id"),
+        ("reported_messages", "permalink", None, "case_id"),
     ),
     "identity": (
         ("cases", "reporter_id", "(deleted)", "id"),
         ("cases", "reporter_ref", None, "id"),
         ("outbox", "channel", None, "case_id"),
+        # The person a report was filed for (issue 13): as identifying as the reporter.
+        ("cases", "affected_name", None, "id"),
+        ("cases", "affected_site", None, "id"),
+        ("cases", "affected_user", None, "id"),
     ),
     "timeline": (("timeline", "detail", "{}", "case_id"),),
 }

@@ -84,6 +84,8 @@ def case_from_row(db: sqlite_utils.Database, row: dict[str, Any]) -> Case:
         acknowledged_at=parse_time(row["acknowledged_at"]),
         closed_at=parse_time(row["closed_at"]),
         lead=row.get("lead"),
+        room_channel=row.get("room_channel"),
+        room_closed=bool(row.get("room_archived_at")),
     )
 
 

@@ -104,6 +104,7 @@ def _plus(a: S.Counts, b: S.Counts) -> S.Counts:
         a.ack_met + b.ack_met,
         a.closed + b.closed,
         a.counseling_ok + b.counseling_ok,
+        add(a.by_filed_by, b.by_filed_by),
     )
 
 
@@ -168,6 +169,7 @@ def _core_counts(
         _met(db, sp, targets),
         one("closed"),
         one("counseling"),
+        dict(dims.get("filed_by", {})),
     )
 
 

@@ -75,7 +75,16 @@ def _upsert(table: str, keys: str, select: str) -> str:
     )
 
 
-def counts_sql(where: str, sign: int) -> str:
+# Who filed (issue 13, m160): the employee themselves or someone on their behalf. Counted
+# only once the column exists, so m110 builds what it always built on a fresh file.
+FILED_BY = "CASE WHEN c.on_behalf = 1 THEN 'on_behalf' ELSE 'self' END"
+
+
+def has_filed_by(conn: sqlite3.Connection) -> bool:
+    return any(row[1] == "on_behalf" for row in conn.execute("PRAGMA table_info(cases)"))
+
+
+def counts_sql(where: str, sign: int, filed_by: bool = True) -> str:
     """Add `sign` x the marginal counts of the cases `c` matching `where`."""
     parts = [
         ("'total'", "''", "1", ""),
@@ -86,6 +95,8 @@ def counts_sql(where: str, sign: int) -> str:
         ("'closed'", "''", "1", " AND c.closed_at IS NOT NULL"),
         ("'counseling'", "''", "c.counseling_ok", " AND c.counseling_ok IS NOT NULL"),
     ]
+    if filed_by:
+        parts.append(("'filed_by'", FILED_BY, "1", ""))
     rows = [
         f"SELECT {DAY} AS day, {dim} AS dim, {key} AS key, {v} AS v FROM cases c "
         f"WHERE {where}{extra}"
@@ -153,8 +164,8 @@ def facts_sql(fact: str, where: str, sign: int) -> str:
     return _upsert("hr_facts", "day, fact, key", FACTS[fact].format(w=where, s=sign))
 
 
-def _case_sql(where: str, sign: int) -> list[str]:
-    return [counts_sql(where, sign), durations_sql(where, sign)]
+def _case_sql(where: str, sign: int, filed_by: bool = True) -> list[str]:
+    return [counts_sql(where, sign, filed_by), durations_sql(where, sign)]
 
 
 def _all_facts(where: str, sign: int) -> list[str]:
@@ -189,15 +200,20 @@ def _customer_sql(row: str) -> list[str]:
     ]
 
 
-def triggers() -> dict[str, str]:
-    """name -> CREATE TRIGGER statement."""
+def triggers(filed_by: bool = True) -> dict[str, str]:
+    """name -> CREATE TRIGGER statement (`filed_by`: the m160 dimension, once it exists)."""
+    cols = CASE_COLUMNS + (", on_behalf" if filed_by else "")
+
+    def _case_sql(where: str, sign: int) -> list[str]:
+        return [counts_sql(where, sign, filed_by), durations_sql(where, sign)]
+
     t: dict[str, tuple[str, list[str]]] = {
         # cases: the counts and durations move with any counted column; the facts move
         # only if the case's day (or id) changes.
         "cases_ai": ("AFTER INSERT ON cases",
                      _case_sql("c.id = NEW.id", 1) + _all_facts("c.id = NEW.id", 1)),
-        "cases_bu": (f"BEFORE UPDATE OF {CASE_COLUMNS} ON cases", _case_sql("c.id = OLD.id", -1)),
-        "cases_au": (f"AFTER UPDATE OF {CASE_COLUMNS} ON cases", _case_sql("c.id = NEW.id", 1)),
+        "cases_bu": (f"BEFORE UPDATE OF {cols} ON cases", _case_sql("c.id = OLD.id", -1)),
+        "cases_au": (f"AFTER UPDATE OF {cols} ON cases", _case_sql("c.id = NEW.id", 1)),
         "cases_bu_day": ("BEFORE UPDATE OF id, reported_at ON cases",
                          _all_facts("c.id = OLD.id", -1)),
         "cases_au_day": ("AFTER UPDATE OF id, reported_at ON cases",
@@ -266,7 +282,7 @@ def triggers() -> dict[str, str]:
 
 
 def create_triggers(conn: sqlite3.Connection) -> None:
-    for sql in triggers().values():
+    for sql in triggers(has_filed_by(conn)).values():
         conn.execute(sql)
 
 
@@ -280,7 +296,7 @@ def rebuild(conn: sqlite3.Connection) -> None:
     """Recompute every total from the base tables (the backfill of an existing file)."""
     for table in TABLES:
         conn.execute(f"DELETE FROM {table}")
-    for sql in [*_case_sql("1", 1), *_all_facts("1", 1)]:
+    for sql in [*_case_sql("1", 1, has_filed_by(conn)), *_all_facts("1", 1)]:
         conn.execute(sql)
     conn.execute(
         "INSERT INTO hr_customers (hash, n, first_at, last_at) SELECT hash, "
@@ -300,5 +316,14 @@ def install(db: sqlite_utils.Database) -> None:
     for sql in SCHEMA:
         conn.execute(sql)
     conn.executemany("INSERT INTO hr_buckets (lo) VALUES (?)", [(lo,) for lo in BUCKETS])
+    create_triggers(conn)
+    rebuild(conn)
+
+
+def add_filed_by(db: sqlite_utils.Database) -> None:
+    """Migration m160: the triggers again with the filed-by dimension, and the backfill
+    (every earlier case was filed by the employee: on_behalf defaults to 0)."""
+    conn = db.conn
+    drop_triggers(conn)
     create_triggers(conn)
     rebuild(conn)

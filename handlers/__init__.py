@@ -6,7 +6,16 @@ from slack_bolt.async_app import AsyncApp
 
 from bot.context import AppContext
 from bot.flows.report.intake import Intake
-from handlers import actions, case_actions, commands, errors, events, legal_hold, views
+from handlers import (
+    actions,
+    case_actions,
+    commands,
+    errors,
+    events,
+    legal_hold,
+    shortcuts,
+    views,
+)
 from handlers import home as home_handlers
 from handlers import hr as hr_handlers
 from handlers import oncall as oncall_handlers
@@ -15,6 +24,7 @@ from handlers import reminders as reminder_handlers
 
 def register_all(app: AsyncApp, ctx: AppContext, intake: Intake) -> None:
     commands.register(app, ctx)
+    shortcuts.register(app, ctx)
     views.register(app, ctx, intake)
     actions.register(app, ctx)
     reminder_handlers.register(app, ctx)

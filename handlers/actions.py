@@ -5,6 +5,7 @@ from __future__ import annotations
 from slack_bolt.async_app import AsyncApp
 
 from bot.context import AppContext
+from bot.flows.report.behalf import take_over
 from bot.flows.report.details import open_add_info, show_details
 from bot.views.ids import Action
 from handlers.listeners import AnswerIn, ButtonFlow, button
@@ -12,6 +13,7 @@ from handlers.listeners import AnswerIn, ButtonFlow, button
 BUTTONS: dict[Action, tuple[ButtonFlow, AnswerIn]] = {
     Action.VIEW_DETAILS: (show_details, AnswerIn.CHANNEL),
     Action.ADD_INFO: (open_add_info, AnswerIn.DM),
+    Action.TAKE_OVER: (take_over, AnswerIn.DM),
 }
 
 

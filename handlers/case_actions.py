@@ -9,7 +9,7 @@ from slack_bolt.async_app import AsyncAck, AsyncApp
 
 from bot.context import AppContext
 from bot.flows.case import actions as flows
-from bot.flows.case import checklist, decisions, employee_messages, evidence
+from bot.flows.case import checklist, decisions, employee_messages, evidence, room
 from bot.flows.case.guard import refresh_case
 from bot.flows.done import Done
 from bot.views.ids import Action, Callback
@@ -35,6 +35,7 @@ BUTTONS: dict[Action, ButtonFlow] = {
     Action.STEP_NOT_APPLICABLE: checklist.step_not_applicable,
     Action.WITHDRAW_MEASURE: checklist.open_withdraw,
     Action.REJECT_MEASURE: checklist.open_reject,
+    Action.OPEN_ROOM: room.open_room,
 }
 
 SUBMISSIONS: dict[Callback, ViewFlow] = {

@@ -26,6 +26,8 @@ class ChatApi(SimState):
         if not any(args.get(k) for k in ("text", "blocks", "attachments")):
             raise SlackError("no_text")
         cid = self.resolve_channel(str(args["channel"]))
+        if cid in self.channels and self.channels[cid].is_archived:
+            raise SlackError("is_archived")
         if self._rate is not None:
             bucket = self._buckets.setdefault(cid, Bucket(*self._rate))
             wait = bucket.take()
@@ -81,9 +83,14 @@ class ChatApi(SimState):
         return {"ok": True, "message_ts": eph.ts}
 
     def _chat_get_permalink(self, args: Args) -> Body:
-        msg = self.find_message(str(args["channel"]), str(args["message_ts"]))
+        cid = self.resolve_channel(str(args["channel"]))
+        ch = self.channels.get(cid)
+        if ch is not None and ch.is_private and BOT_USER_ID not in ch.members:
+            raise SlackError("channel_not_found")  # a private channel the bot is not in
+        msg = self.find_message(cid, str(args["message_ts"]))
         if msg is None:
-            raise SlackError("message_not_found")
+            known = ch is not None or any(m.channel == cid for m in self.all_messages)
+            raise SlackError("message_not_found" if known else "channel_not_found")
         link = f"{WORKSPACE_URL}archives/{msg.channel}/p{msg.ts.replace('.', '')}"
         if msg.is_reply:
             link += f"?thread_ts={msg.thread_ts}&cid={msg.channel}"

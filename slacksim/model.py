@@ -152,4 +152,7 @@ class SimChannel:
     name: str
     members: list[str]
     is_private: bool = False
+    is_archived: bool = False
+    creator: str = ""
+    created: int = 0
 

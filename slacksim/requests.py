@@ -154,6 +154,51 @@ class SlackRequests:
             payload["container"] = {"type": "view", "view_id": view.get("id")}
         return await self.interact(payload, headers)
 
+    async def global_shortcut(self, user_id: str, callback_id: str, trigger_id: str) -> Reply:
+        """A shortcut from the shortcut menu, shaped like Bolt's own test fixture."""
+        return await self.interact(
+            {
+                "type": "shortcut",
+                "token": "legacy",
+                "action_ts": f"{time.time():.6f}",
+                "team": {"id": TEAM, "domain": "sim"},
+                "user": self._user(user_id),
+                "is_enterprise_install": False,
+                "callback_id": callback_id,
+                "trigger_id": trigger_id,
+            }
+        )
+
+    async def message_shortcut(
+        self,
+        user_id: str,
+        callback_id: str,
+        trigger_id: str,
+        *,
+        channel: str,
+        message: dict[str, Any],
+        channel_name: str = "general",
+    ) -> Reply:
+        """A message shortcut (`message_action`), shaped like Bolt's own test fixture:
+        the whole message travels in the payload, so the bot need not be in the
+        channel. `message` is Slack's message object (text, user, ts, team/user_team)."""
+        return await self.interact(
+            {
+                "type": "message_action",
+                "token": "legacy",
+                "action_ts": f"{time.time():.6f}",
+                "team": {"id": TEAM, "domain": "sim"},
+                "user": {"id": user_id, "name": user_id.lower(), "team_id": TEAM},
+                "channel": {"id": channel, "name": channel_name},
+                "is_enterprise_install": False,
+                "callback_id": callback_id,
+                "trigger_id": trigger_id,
+                "message_ts": message["ts"],
+                "message": {"type": "message", **message},
+                "response_url": f"{self.sim.base_url}response/{user_id}?channel={channel}",
+            }
+        )
+
     async def event(
         self,
         event: dict[str, Any],

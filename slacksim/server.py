@@ -24,6 +24,7 @@ from aiohttp import web
 from slacksim.api_chat import ChatApi
 from slacksim.api_conversations import ConversationsApi
 from slacksim.api_files import FilesApi
+from slacksim.api_rooms import RoomsApi
 from slacksim.api_views import ViewsApi
 from slacksim.model import APP_TOKEN_METHODS, NO_AUTH_METHODS, Args, Body, Call
 from slacksim.socket_mode import LINK_PATH
@@ -41,7 +42,7 @@ from slacksim.wire import (
 log = logging.getLogger(__name__)
 
 
-class SlackSimulator(ConversationsApi, ChatApi, ViewsApi, FilesApi):
+class SlackSimulator(ConversationsApi, ChatApi, ViewsApi, FilesApi, RoomsApi):
     """Fake Slack Web API on ``127.0.0.1`` (a free port), with state, recording and faults."""
 
     def __init__(self, spec_path: Path | None = None, token: str = "xoxb-test") -> None:
@@ -209,6 +210,9 @@ class SlackSimulator(ConversationsApi, ChatApi, ViewsApi, FilesApi):
             "conversations.open": self._conversations_open,
             "conversations.history": self._conversations_history,
             "conversations.replies": self._conversations_replies,
+            "conversations.create": self._conversations_create,
+            "conversations.invite": self._conversations_invite,
+            "conversations.archive": self._conversations_archive,
             "chat.postMessage": self._chat_post_message,
             "chat.update": self._chat_update,
             "chat.postEphemeral": self._chat_post_ephemeral,

@@ -34,6 +34,8 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 # - users.info, conversations.{info,members,history,replies} and views.update declare
 #   nothing required, although Slack rejects calls without `user` / `channel` / `ts` /
 #   `view`. See SLACK_ALSO_REQUIRES.
+# - conversations.{create,invite,archive} declare nothing required either (Slack needs
+#   `name`, `channel` + `users`, `channel`).
 # - views.* are declared as GET with query arguments; the SDK POSTs JSON. We accept both.
 BUILTIN_REQUIRED: Mapping[str, tuple[str, ...]] = {
     "auth.test": (),
@@ -41,8 +43,11 @@ BUILTIN_REQUIRED: Mapping[str, tuple[str, ...]] = {
     "chat.postEphemeral": ("channel", "user"),
     "chat.postMessage": ("channel",),
     "chat.update": ("channel", "ts"),
+    "conversations.archive": (),
+    "conversations.create": (),
     "conversations.history": (),
     "conversations.info": (),
+    "conversations.invite": (),
     "conversations.members": (),
     "conversations.open": (),  # needs `users` or `channel`: checked by the handler
     "conversations.replies": (),
@@ -72,6 +77,11 @@ SLACK_ALSO_REQUIRES: Mapping[str, tuple[str, ...]] = {
     "conversations.replies": ("channel", "ts"),
     "views.update": ("view",),
     "files.info": ("file",),
+    # The private case room (bot/flows/case/room.py): the 2020 spec declares nothing
+    # required for these, but Slack answers invalid_arguments without them.
+    "conversations.create": ("name",),
+    "conversations.invite": ("channel", "users"),
+    "conversations.archive": ("channel",),
 }
 
 # Socket Mode postdates the spec file too; its token is the app-level one (checked by the

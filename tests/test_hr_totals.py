@@ -23,7 +23,7 @@ import pytest
 import sqlite_utils
 
 from bot.domain.periods import last_days, month, parse_period
-from bot.domain.report import Report
+from bot.domain.report import Behalf, Report
 from bot.domain.severity import DEFAULT_ACK_AFTER
 from db import cases, handling, recount, reminders, retention, stats, timeline, totals
 from db.rows import iso
@@ -58,6 +58,10 @@ def _file(db: sqlite_utils.Database, rng: random.Random, at: datetime, n: int) -
         counseling_ok=rng.random() < 0.5,
         evidence_files=(),
         evidence_links=(),
+        # Filed for a colleague now and then (issue 13): HR tells the two apart.
+        behalf=Behalf("Yamada", "Warehouse 2", None, rng.random() < 0.5)
+        if rng.random() < 0.3
+        else None,
     )
     new = cases.NewCase(
         report, f"U{n:04d}", "ja", f"V{n}", at, at.year, "2026.1", customers,
@@ -175,6 +179,8 @@ def test_totals_equal_a_recount_after_random_histories(tmp_path: Path, seed: int
     assert every.repeat.customers > 0 and every.by_conclusion and every.measures
     assert every.care_done and every.welfare_answered and every.retaliation
     assert every.counts.closed and every.counts.by_status.get("in_progress")
+    by = every.counts.by_filed_by
+    assert by.get("self") and by.get("on_behalf") and sum(by.values()) == every.counts.total
     assert db.execute("SELECT COUNT(*) FROM deletions WHERE what = 'case_customers'").fetchone()[0]
     # The triggers' totals are what the backfill computes from scratch.
     kept = _totals(db)

@@ -59,3 +59,31 @@ def test_manifest_asks_for_no_public_channel_scope() -> None:
     scopes = m["oauth_config"]["scopes"]["bot"]
     assert [s for s in scopes if s.startswith("channels:")] == []
     assert "message.channels" not in m["settings"]["event_subscriptions"]["bot_events"]
+
+
+async def test_every_declared_shortcut_reaches_a_listener(h: Harness) -> None:
+    """Issue 13: the message and global shortcuts; Bolt answers 404 to one nobody handles."""
+    declared = manifest()["features"]["shortcuts"]
+    assert {s["type"] for s in declared} == {"message", "global"}
+    for s in declared:
+        trigger = h.sim.new_trigger(h.cast.employee)
+        if s["type"] == "global":
+            reply = await h.slack.global_shortcut(h.cast.employee, s["callback_id"], trigger)
+        else:
+            message = {"type": "message", "text": "x", "user": h.cast.outsider,
+                       "ts": "1764300000.000100", "team": "T0SIM"}  # fmt: skip
+            reply = await h.slack.message_shortcut(
+                h.cast.employee, s["callback_id"], trigger, channel="C0GENERAL1", message=message
+            )
+        assert reply.status == 200, (s, reply)
+    reply = await h.slack.global_shortcut(h.cast.employee, "not.ours", h.sim.new_trigger("U1"))
+    assert reply.status == 404
+
+
+def test_scopes_are_what_the_bot_uses_and_no_more() -> None:
+    """Shortcuts need only `commands`; the private case room (conversations.create with
+    is_private, .invite, .archive) needs `groups:write`; chat.getPermalink needs none."""
+    assert sorted(manifest()["oauth_config"]["scopes"]["bot"]) == sorted([
+        "commands", "chat:write", "im:write", "im:history", "groups:history", "groups:read",
+        "groups:write", "users:read", "usergroups:read", "files:write", "files:read",
+    ])  # fmt: skip

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot.config.case_room import CaseRoom, parse_case_room
 from bot.config.errors import ConfigError, reject_unknown, require
 from bot.config.reminders import ReminderSettings, parse_reminders
 from bot.config.retention import Retention, parse_retention
@@ -36,6 +37,7 @@ TOP_LEVEL = (
     "repeat_window_days",
     "reminders",
     "retention",
+    "case_room",
 )
 ROTATION_KEYS = ("members", "start", "shift")
 
@@ -53,6 +55,7 @@ class Config:
     # The [reminders] and [retention] tables, parsed once at load (defaults if absent).
     reminders: ReminderSettings = field(default_factory=lambda: parse_reminders({}))
     retention: Retention = field(default_factory=lambda: parse_retention({}))
+    case_room: CaseRoom = field(default_factory=CaseRoom)  # [case_room] (issue 13)
 
 
 def _rotation(name: str, data: Any) -> Rotation:
@@ -135,6 +138,7 @@ def parse_config(data: dict[str, Any], base_dir: Path) -> Config:
         repeat_window=timedelta(days=window),
         reminders=parse_reminders(data.get("reminders", {})),
         retention=parse_retention(data.get("retention", {})),
+        case_room=parse_case_room(data.get("case_room", {})),
     )
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from bot.clock import FixedClock, SystemClock
 from bot.config import parse_config
+from bot.demo.from_message import message_and_room
 from bot.demo.handling import responders_act
 from bot.demo.harness import RESPONDERS, Cast, Harness, running_bot, sample_config
 from bot.demo.hr import hr_asks
@@ -141,6 +142,7 @@ async def run_demo(lang: str = "en") -> int:
             await _view_details(h, out, card_ts)
             await responders_act(h, "CH-2026-0001", out)
             await _urgent_repeat(h, out)
+            await message_and_room(h, out)
             await _hr_looks(h, out)
             out.scene("The end")
             calls = len(h.sim.calls)

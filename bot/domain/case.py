@@ -8,6 +8,7 @@ from datetime import datetime
 from bot.domain.stored import CaseStatus
 
 STATUSES = tuple(s.value for s in CaseStatus)
+ROOM_CREATING = "creating"  # cases.room_channel while conversations.create is under way
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,15 @@ class Case:
     # case without unsealing; None for legacy cases and after the identity purge.
     reporter_ref: str | None = None
     lead: str | None = None  # who leads the case now (m-lead); the reminders mention them
+    # The private case channel (m160_case_rooms): its ID, ROOM_CREATING while it is being
+    # made, None if there is none; room_closed once the case's close was told there.
+    room_channel: str | None = None
+    room_closed: bool = False
+
+    @property
+    def room(self) -> str | None:
+        """The private case channel's ID, once it exists."""
+        return self.room_channel if self.room_channel not in (None, ROOM_CREATING) else None
 
     @property
     def happening_now(self) -> bool:

@@ -36,6 +36,38 @@ class ReportDraft:
     counseling_ok: bool = False
     evidence_files: tuple[str, ...] = ()
     evidence_links: str = ""
+    # Filed for someone else (issue 13): who, where, and whether they agreed.
+    behalf_name: str = ""
+    behalf_site: str = ""
+    behalf_user: str | None = None
+    behalf_agreed: str | None = None  # "yes" | "no"
+
+
+@dataclass(frozen=True)
+class Behalf:
+    """The person a report was filed for, when the filer is not the one affected."""
+
+    name: str  # may be empty when they are picked as a Slack user
+    site: str
+    user_id: str | None  # on Slack: told privately, and may take over the conversation
+    agreed: bool  # they agreed to it being reported
+
+    def to_json(self) -> dict[str, object]:
+        return {"name": self.name, "site": self.site, "user_id": self.user_id,
+                "agreed": self.agreed}
+
+    @classmethod
+    def from_json(cls, d: object) -> Behalf | None:
+        if not isinstance(d, dict):
+            return None
+        uid = d.get("user_id")
+        return cls(str(d.get("name") or ""), str(d.get("site") or ""),
+                   uid if isinstance(uid, str) else None, bool(d.get("agreed")))
+
+
+BEHALF_AGREED = ("yes", "no")
+MAX_BEHALF = 200
+_SLACK_USER = re.compile(r"^[UW][A-Z0-9]{2,}$")
 
 
 @dataclass(frozen=True)
@@ -51,6 +83,7 @@ class Report:
     counseling_ok: bool
     evidence_files: tuple[str, ...]
     evidence_links: tuple[str, ...]
+    behalf: Behalf | None = None
 
     @property
     def happening_now(self) -> bool:
@@ -109,6 +142,7 @@ def validate(draft: ReportDraft, now: datetime, policy: Policy) -> Report | dict
         errors["evidence_links"] = "error.too_many_links"
     elif any(len(u) > MAX_LINK or not _URL.match(u) for u in links):
         errors["evidence_links"] = "error.link_invalid"
+    behalf = _behalf(draft, errors)
     if errors:
         return errors
     assert occurred is not None and draft.contact_channel is not None and draft.danger
@@ -124,4 +158,22 @@ def validate(draft: ReportDraft, now: datetime, policy: Policy) -> Report | dict
         counseling_ok=draft.counseling_ok,
         evidence_files=draft.evidence_files,
         evidence_links=tuple(links),
+        behalf=behalf,
     )
+
+
+def _behalf(draft: ReportDraft, errors: dict[str, str]) -> Behalf | None:
+    """Nothing about someone else filled in: the filer is the person affected."""
+    name, site = draft.behalf_name.strip(), draft.behalf_site.strip()
+    user = draft.behalf_user if draft.behalf_user and _SLACK_USER.match(draft.behalf_user) else None
+    if not (name or site or user or draft.behalf_agreed):
+        return None
+    if len(name) > MAX_BEHALF:
+        errors["behalf_name"] = "error.too_long"
+    elif not (name or user):
+        errors["behalf_name"] = "behalf.error_who"
+    if len(site) > MAX_BEHALF:
+        errors["behalf_site"] = "error.too_long"
+    if draft.behalf_agreed not in BEHALF_AGREED:
+        errors["behalf_agreed"] = "error.required"
+    return Behalf(name, site, user, draft.behalf_agreed == "yes")

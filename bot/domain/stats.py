@@ -98,6 +98,8 @@ class Counts:
     ack_met: int = 0
     closed: int = 0
     counseling_ok: int = 0
+    # "self" (the employee reported) and "on_behalf" (someone filed for them): issue 13
+    by_filed_by: dict[str, int] = field(default_factory=dict)
     # Not acknowledged yet and still within their target at the time asked: neither
     # met nor missed, so left out of the share (db/stats.py, db/recount.py).
     ack_pending: int = 0

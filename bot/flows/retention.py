@@ -13,7 +13,7 @@ from bot.config.retention import RULES, Retention
 from bot.context import AppContext
 from bot.loops import Loop
 from bot.slack.privately import Refused
-from db import retention
+from db import reported_messages, retention
 from db.cases import find_case_no
 from db.store import checkpoint
 
@@ -38,6 +38,11 @@ async def purge_due(ctx: AppContext, settings: Retention | None = None) -> int:
             done += purged
             if len(due) < 100 or purged == 0:
                 break
+    # Messages reported from a shortcut whose form was never submitted (issue 13).
+    forgotten = await ctx.store.run(reported_messages.forget_unclaimed, ctx.clock.now())
+    if forgotten:
+        log.info("retention: %d unsubmitted reported messages deleted", forgotten)
+        done += forgotten
     # The purged values are zeroed in their pages (secure_delete) but their old pages
     # are still in the file and the WAL until a checkpoint copies and truncates.
     if done and not await ctx.store.run(checkpoint):

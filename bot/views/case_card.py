@@ -118,6 +118,8 @@ def build_card(
         blocks.append(section(t(lang, "card.happening_now")))
     if repeat:
         blocks.append(section(f":repeat: {repeat}"))
+    if case.room:  # the private case channel (issue 13): linked from the card
+        blocks.append(section(t(lang, "room.card_line", channel=f"<#{case.room}>")))
     blocks += _handling_blocks(lang, case, policy, handling)
     blocks += _buttons(lang, case, handling)
     blocks.append(context(t(lang, "card.policy_version", version=escape(case.policy_version))))
@@ -198,6 +200,8 @@ def _buttons(lang: str, case: Case, handling: Handling) -> list[Block]:
         b(Action.MESSAGE_EMPLOYEE, "message_employee"),
         b(Action.CLOSE, "close"),
     ]
+    if case.room_channel is None:
+        second.append(button(Action.OPEN_ROOM, t(lang, "room.open_button"), value=value))
     return [actions("case_card", *first), actions("case_handling", *second)]
 
 
@@ -249,6 +253,7 @@ def build_details_modal(
     tz: ZoneInfo,
     additions: list[tuple[datetime, str]],
     workspace_host: str = "",
+    extra: list[Block] | None = None,
 ) -> dict[str, Any]:
     """The narrative, shown only to responders and HR, on demand (each viewing is logged).
 
@@ -277,6 +282,7 @@ def build_details_modal(
     ]
     blocks += _long_text(f"*{t(lang, 'details.demand')}*\n", own_words(case.demand))
     blocks += _long_text(f"*{t(lang, 'details.narrative')}*\n", own_words(case.narrative))
+    blocks += extra or []  # the reported message and the person affected (issue 13)
     blocks += evidence_blocks(lang, case.case_no, evidence_of(case, workspace_host))
     # Additions, newest first, as many as fit; the rest are named, not silently dropped.
     room = DETAILS_MAX_BLOCKS - len(blocks) - 2  # the footnotes below

@@ -131,6 +131,8 @@ def build_summary(
          lambda k: policy.category(k).label.get(lang), ()),
         ("hr.summary.by_channel", c.by_channel, p.by_channel if p else None,
          lambda k: policy.contact_channel(k).label.get(lang), ()),
+        ("behalf.hr_by_filed_by", c.by_filed_by, p.by_filed_by if p else None,
+         lambda k: t(lang, f"behalf.hr_{k}"), ("self", "on_behalf")),
     ]  # fmt: skip
     for key, counts, prev, fn, order in groups:
         blocks.append(section(f"*{t(lang, key)}*\n{_lines(counts, prev, fn, order)}"))

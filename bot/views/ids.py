@@ -54,6 +54,10 @@ class Action(StrEnum):
     TIMELINE = "case.timeline"
     # An evidence file in View details: the bot shares a copy (issue 9, item 7)
     OPEN_EVIDENCE = "case.evidence.open"
+    # A private channel for a severe case (issue 13)
+    OPEN_ROOM = "case.room.open"
+    # The person a report was filed for takes over the conversation (issue 13)
+    TAKE_OVER = "report.behalf.take_over"
     # Reminders and welfare check-ins (issue 3, reminders)
     SNOOZE_1H = "reminder.snooze.1h"
     SNOOZE_4H = "reminder.snooze.4h"
@@ -66,6 +70,13 @@ class Action(StrEnum):
     HR_SUMMARY = "hr.summary"
     HR_EXPORT = "hr.export"
     HR_AUDIT = "hr.audit"
+
+
+class Shortcut(StrEnum):
+    """Shortcuts declared in manifest.json (issue 13): callback IDs Slack sends back."""
+
+    REPORT_MESSAGE = "report.from_message"  # on a message: the message is the evidence
+    REPORT = "report.shortcut"  # from the shortcut menu: the same form as /report-ch
 
 
 class Command(StrEnum):
@@ -90,4 +101,8 @@ FORM_FIELDS = (
     "evidence_files",
     "evidence_links",
     "consent",
+    "behalf_name",
+    "behalf_site",
+    "behalf_user",
+    "behalf_agreed",
 )

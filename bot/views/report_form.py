@@ -13,6 +13,7 @@ from bot.domain.report import DANGER_CHOICES, MAX_DEMAND, MAX_IDENTIFIER, MAX_NA
 from bot.i18n import t
 from bot.views.common import Block, context, header, modal, option, plain
 from bot.views.ids import Callback
+from bot.views.report_extras import FromMessage, behalf_blocks, message_blocks
 
 V = "value"  # every input's action_id: the block_id says which field it is
 CONSENT_NAME = "show_name"
@@ -78,27 +79,38 @@ def as_typed(text: str) -> str:
 
 
 def build_report_form(
-    lang: str, policy: Policy, now: datetime, prefill: str = ""
+    lang: str,
+    policy: Policy,
+    now: datetime,
+    prefill: str = "",
+    *,
+    source: FromMessage | None = None,
 ) -> dict[str, Any]:
+    """The form; `source` is the message it was opened from (its shortcut): then the
+    message is shown as the first piece of evidence, and its time and "chat" are set."""
+
     def lbl(key: str) -> str:
         return t(lang, key)
 
+    channels = [option(c.id, c.label.get(lang)) for c in policy.contact_channels]
+    contact: dict[str, Any] = {
+        "type": "static_select",
+        "placeholder": plain(lbl("form.choose"), 150),
+        "options": channels,
+    }
+    chat = [o for o in channels if o["value"] == "chat"]
+    if source is not None and chat:
+        contact["initial_option"] = chat[0]
+    when = source.at if source is not None else now
     blocks: list[Block] = [
         context(t(lang, "form.intro")),
+        *(message_blocks(lang, source) if source is not None else []),
         _input(
             "occurred_at",
             lbl("form.occurred_at"),
-            {"type": "datetimepicker", "initial_date_time": int(now.timestamp())},
+            {"type": "datetimepicker", "initial_date_time": int(when.timestamp())},
         ),
-        _input(
-            "contact_channel",
-            lbl("form.contact_channel"),
-            {
-                "type": "static_select",
-                "placeholder": plain(lbl("form.choose"), 150),
-                "options": [option(c.id, c.label.get(lang)) for c in policy.contact_channels],
-            },
-        ),
+        _input("contact_channel", lbl("form.contact_channel"), contact),
         _input(
             "categories",
             lbl("form.categories"),
@@ -161,14 +173,18 @@ def build_report_form(
             optional=True,
             hint=lbl("form.consent_hint"),
         ),
+        *behalf_blocks(lang),
     ]
+    meta: dict[str, Any] = {"lang": lang}
+    if source is not None:
+        meta["msg"] = {"token": source.token, "link": source.link}
     return modal(
         Callback.REPORT_FORM,
         lbl("form.title"),
         blocks,
         submit=lbl("form.submit"),
         close=lbl("form.cancel"),
-        private_metadata=json.dumps({"lang": lang}),
+        private_metadata=json.dumps(meta),
     )
 
 
@@ -221,6 +237,10 @@ def parse_report_form(state: Any) -> ReportDraft:
         if isinstance(files, list)
         else (),
         evidence_links=_str(_value(values, "evidence_links").get("value")),
+        behalf_name=_str(_value(values, "behalf_name").get("value")),
+        behalf_site=_str(_value(values, "behalf_site").get("value")),
+        behalf_user=_str(_value(values, "behalf_user").get("selected_user")) or None,
+        behalf_agreed=_selected(_value(values, "behalf_agreed")),
     )
 
 
@@ -230,3 +250,17 @@ def metadata_lang(private_metadata: Any, default: str) -> str:
     except (ValueError, AttributeError, TypeError, RecursionError):
         lang = None
     return lang if lang in ("ja", "en") else default
+
+
+def metadata_message(private_metadata: Any) -> tuple[str, str] | None:
+    """(token, link) of the message the form was opened from, if it was."""
+    try:
+        msg = json.loads(private_metadata).get("msg") if private_metadata else None
+    except (ValueError, AttributeError, TypeError, RecursionError):
+        return None
+    if not isinstance(msg, dict):
+        return None
+    token, link = msg.get("token"), msg.get("link")
+    if isinstance(token, str) and isinstance(link, str) and 8 <= len(token) <= 64:
+        return token, link
+    return None

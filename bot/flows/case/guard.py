@@ -20,6 +20,7 @@ from bot.context import AppContext
 from bot.domain.case import Case
 from bot.domain.handling import Handling
 from bot.domain.stored import CaseStatus
+from bot.flows.case.room_close import close_room_if_due
 from bot.flows.done import Done
 from bot.slack.errors import error_name
 from bot.slack.people import LookupFailed
@@ -108,6 +109,7 @@ async def refresh_case(ctx: AppContext, case_id: int) -> None:
     for _ in range(3):
         case, earlier, handling, rev = await ctx.store.run(_load, case_id, ctx.config.repeat_window)
         await _update_messages(ctx, case, earlier, handling)
+        await close_room_if_due(ctx, case)  # a closed case's private channel (issue 13)
         if await ctx.store.run(timeline.revision, case_id) == rev:
             return
 

@@ -20,7 +20,9 @@ from bot.slack.payloads import Press, view_id_of
 from bot.slack.privately import Refused
 from bot.views.case_card import build_details_modal, parse_case_value
 from bot.views.confirmation import build_add_info_modal, build_thanks_view
-from db import outbox, timeline
+from bot.views.details_extras import behalf_details, reported_message_blocks
+from db import outbox, reported_messages, timeline
+from db.behalf import behalf_of
 from db.cases import find_case_no
 from db.rows import immediate
 from db.sealed import seal, unseal
@@ -30,19 +32,20 @@ log = logging.getLogger(__name__)
 
 def _view_details(
     db: sqlite_utils.Database, case_no: str, user_id: str, at: Any
-) -> tuple[Case, list[TimelineEntry]] | None:
+) -> tuple[Case, list[TimelineEntry], Any] | None:
     case = find_case_no(db, case_no)
     if case is None:
         return None
     # Recorded before the modal is shown: an access that failed to display is still an access.
     timeline.add(db, case.id, at, user_id, "details_viewed")
     added = [e for e in timeline.entries(db, case.id) if e.event == "info_added"]
+    extra = (reported_messages.of_case(db, case.id), behalf_of(db, case.id))
     return case, [
         TimelineEntry(
             e.at, e.actor, e.event, {"text": unseal(db, timeline.TEXT, e.detail.get("text")) or ""}
         )
         for e in added
-    ]
+    ], extra
 
 
 async def show_details(ctx: AppContext, press: Press, button_value: Any) -> None:
@@ -57,8 +60,10 @@ async def show_details(ctx: AppContext, press: Press, button_value: Any) -> None
     found = await ctx.store.run(_view_details, case_no or "", user_id, ctx.clock.now())
     if found is None:
         raise Refused("refuse.unknown_case")
-    case, additions = found
+    case, additions, (kept, behalf) = found
     lang = await ctx.people.lang(user_id)
+    tz = ctx.config.timezone
+    extra = reported_message_blocks(lang, case, kept, tz) + behalf_details(lang, case, behalf)
     view = build_details_modal(
         lang,
         case,
@@ -66,6 +71,7 @@ async def show_details(ctx: AppContext, press: Press, button_value: Any) -> None
         ctx.config.timezone,
         [(e.at, str(e.detail.get("text", ""))) for e in additions],
         workspace_host(ctx.workspace_url),
+        extra,
     )
     await ctx.client.views_open(trigger_id=press.trigger_id, view=view)
     log.info("details viewed: case=%s", case.case_no)

@@ -14,14 +14,21 @@ from typing import Any
 
 from bot.context import AppContext
 from bot.domain import identifiers
-from bot.domain.report import Report, validate
+from bot.domain.report import Behalf, Report, validate
 from bot.domain.severity import derive_severity
+from bot.flows.case.room import auto_open
 from bot.flows.done import Done
 from bot.flows.oncall import on_duty
 from bot.flows.reminders.loop import case_plan
+from bot.flows.report.behalf import notify_affected
 from bot.i18n import t
 from bot.views.confirmation import build_recorded_view
-from bot.views.report_form import build_report_form, metadata_lang, parse_report_form
+from bot.views.report_form import (
+    build_report_form,
+    metadata_lang,
+    metadata_message,
+    parse_report_form,
+)
 from db.cases import NewCase, file_case, reporter_ref
 
 log = logging.getLogger(__name__)
@@ -44,6 +51,8 @@ class Filing:
     at: datetime  # when it was submitted: the case's reported_at, even if committed later
     report: Report
     hashes: dict[str, str]  # customer identifier kind -> keyed hash
+    # (token, link) of the message the form was opened from (its shortcut), if it was
+    message: tuple[str, str] | None = None
 
     def to_json(self) -> dict[str, Any]:
         r = self.report
@@ -65,7 +74,9 @@ class Filing:
                 "counseling_ok": r.counseling_ok,
                 "evidence_files": list(r.evidence_files),
                 "evidence_links": list(r.evidence_links),
+                "behalf": r.behalf.to_json() if r.behalf else None,
             },
+            "message": list(self.message) if self.message else None,
         }
 
     @classmethod
@@ -83,8 +94,10 @@ class Filing:
             counseling_ok=bool(r["counseling_ok"]),
             evidence_files=tuple(r["evidence_files"]),
             evidence_links=tuple(r["evidence_links"]),
+            behalf=Behalf.from_json(r.get("behalf")),
         )
         view_id = d.get("view_id")
+        message = d.get("message")
         return cls(
             user_id=str(d["user_id"]),
             view_id=view_id if isinstance(view_id, str) else None,
@@ -92,6 +105,7 @@ class Filing:
             at=datetime.fromisoformat(d["at"]),
             report=report,
             hashes=dict(d["hashes"]),
+            message=(str(message[0]), str(message[1])) if isinstance(message, list) else None,
         )
 
 
@@ -108,7 +122,15 @@ def prepare_report(ctx: AppContext, user_id: str, view: dict[str, Any]) -> Filin
         for kind, value in result.identifiers.items()
     }
     view_id = view.get("id")
-    return Filing(user_id, view_id if isinstance(view_id, str) else None, lang, now, result, hashes)
+    return Filing(
+        user_id,
+        view_id if isinstance(view_id, str) else None,
+        lang,
+        now,
+        result,
+        hashes,
+        metadata_message(view.get("private_metadata")),
+    )
 
 
 async def record_report(ctx: AppContext, filing: Filing) -> Done:
@@ -129,6 +151,7 @@ async def record_report(ctx: AppContext, filing: Filing) -> Done:
         counseling_on_duty=await on_duty(ctx, "counseling", now),
         repeat_window=ctx.config.repeat_window,
         reporter_ref=reporter_ref(ctx.settings.hash_key, filing.user_id),
+        message=filing.message,
     )
 
     def severity_for(earlier: int) -> str:
@@ -138,5 +161,7 @@ async def record_report(ctx: AppContext, filing: Filing) -> Done:
     log.info("case filed: case=%s created=%s severity=%s", case.case_no, created, case.severity)
     if created:
         ctx.kick_deliveries()
+        auto_open(ctx, case)  # an urgent case's private channel, if configured
+        notify_affected(ctx, case, report.behalf)  # filed for someone on Slack
     # No case_id: a new case's card is posted by the delivery loop, not refreshed.
     return Done(view=build_recorded_view(filing.lang, case, ctx.policy), deliveries=created)
