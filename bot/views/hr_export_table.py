@@ -39,7 +39,7 @@ TIMES = frozenset({"reported_at", "occurred_at", "acknowledged_at", "closed_at",
 
 @dataclass(frozen=True)
 class Column:
-    key: str  # "step:<id>" for a step's completion time
+    key: str  # "step_done.<id>" for a step's completion time
     header: str
 
     @property
