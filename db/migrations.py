@@ -317,3 +317,15 @@ def m070_outbox_posts(db: sqlite_utils.Database) -> None:
         "UPDATE reminders SET channel = NULL WHERE channel IS NOT NULL"
         " AND substr(channel, 1, 1) NOT IN ('C', 'G') AND channel NOT LIKE 'v1:%'"
     )
+
+
+@migrations()
+def m140_happening_now(db: sqlite_utils.Database) -> None:
+    # Issue 11: a case filed in one tap ("happening now, I need help").
+    cases = db.table("cases")
+    cases.add_column("quick", int, not_null_default=0)  # 1 until the full report completes it
+    cases.add_column("site", str)  # a configured site id (config `sites`)
+    cases.add_column("place", str)  # the employee's free-text "where" (sealed)
+    cases.add_column("helper_may_know", int, not_null_default=0)  # the helper may see who
+    cases.add_column("summoned", str)  # JSON list of people asked to go, in order
+    cases.add_column("helper", str)  # who said "I'm going"

@@ -84,6 +84,12 @@ def case_from_row(db: sqlite_utils.Database, row: dict[str, Any]) -> Case:
         acknowledged_at=parse_time(row["acknowledged_at"]),
         closed_at=parse_time(row["closed_at"]),
         lead=row.get("lead"),
+        quick=bool(row.get("quick")),
+        site=row.get("site"),
+        place=unseal(db, "cases.place", row.get("place")) or "",
+        helper_may_know=bool(row.get("helper_may_know")),
+        summoned=tuple(json.loads(row.get("summoned") or "[]")),
+        helper=row.get("helper"),
     )
 
 

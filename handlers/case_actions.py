@@ -9,7 +9,7 @@ from slack_bolt.async_app import AsyncAck, AsyncApp
 
 from bot.context import AppContext
 from bot.flows.case import actions as flows
-from bot.flows.case import decisions, employee_messages, evidence
+from bot.flows.case import decisions, employee_messages, evidence, helper, severity
 from bot.flows.case.guard import refresh_case
 from bot.flows.done import Done
 from bot.views.ids import Action, Callback
@@ -32,6 +32,8 @@ BUTTONS: dict[Action, ButtonFlow] = {
     Action.REOPEN: flows.reopen,
     Action.TIMELINE: flows.show_timeline,
     Action.OPEN_EVIDENCE: evidence.open_evidence,
+    Action.HELPER_GOING: helper.going,
+    Action.CHANGE_SEVERITY: severity.open_severity,
 }
 
 SUBMISSIONS: dict[Callback, ViewFlow] = {
@@ -41,6 +43,7 @@ SUBMISSIONS: dict[Callback, ViewFlow] = {
     Callback.MEASURE: decisions.submit_measure,
     Callback.MESSAGE_EMPLOYEE: employee_messages.submit_message,
     Callback.CLOSE: flows.submit_close,
+    Callback.SEVERITY: severity.submit_severity,
 }
 
 

@@ -17,8 +17,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from bot.config.errors import ConfigError, reject_unknown, require
 from bot.config.reminders import ReminderSettings, parse_reminders
 from bot.config.retention import Retention, parse_retention
+from bot.config.sites import parse_sites
 from bot.domain.policy import parse_duration
 from bot.domain.rotation import Rotation
+from bot.domain.urgent import Site
 
 LANGUAGES = ("ja", "en")
 REQUIRED_ROTATIONS = ("legal", "counseling")
@@ -36,6 +38,7 @@ TOP_LEVEL = (
     "repeat_window_days",
     "reminders",
     "retention",
+    "sites",
 )
 ROTATION_KEYS = ("members", "start", "shift")
 
@@ -53,6 +56,11 @@ class Config:
     # The [reminders] and [retention] tables, parsed once at load (defaults if absent).
     reminders: ReminderSettings = field(default_factory=lambda: parse_reminders({}))
     retention: Retention = field(default_factory=lambda: parse_retention({}))
+    # Where an employee may be when they ask for help now (bot/config/sites.py).
+    sites: tuple[Site, ...] = ()
+
+    def site(self, site_id: str | None) -> Site | None:
+        return next((s for s in self.sites if s.id == site_id), None)
 
 
 def _rotation(name: str, data: Any) -> Rotation:
@@ -135,6 +143,7 @@ def parse_config(data: dict[str, Any], base_dir: Path) -> Config:
         repeat_window=timedelta(days=window),
         reminders=parse_reminders(data.get("reminders", {})),
         retention=parse_retention(data.get("retention", {})),
+        sites=parse_sites(data.get("sites", [])),
     )
 
 

@@ -42,6 +42,14 @@ class Case:
     # case without unsealing; None for legacy cases and after the identity purge.
     reporter_ref: str | None = None
     lead: str | None = None  # who leads the case now (m-lead); the reminders mention them
+    # Filed in one tap (m140): quick until the full report completes it; where the
+    # employee is, whether the person who comes may know who they are, who was asked.
+    quick: bool = False
+    site: str | None = None
+    place: str = ""
+    helper_may_know: bool = False
+    summoned: tuple[str, ...] = ()
+    helper: str | None = None
 
     @property
     def happening_now(self) -> bool:

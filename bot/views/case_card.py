@@ -113,6 +113,7 @@ def build_card(
     ]
     if case.happening_now and case.status != "closed":
         blocks.append(section(t(lang, "card.happening_now")))
+        blocks += urgent_lines(lang, case)
     if repeat:
         blocks.append(section(f":repeat: {repeat}"))
     blocks += _handling_blocks(lang, case, policy, handling)
@@ -187,6 +188,7 @@ def _buttons(lang: str, case: Case, handling: Handling) -> list[Block]:
         b(Action.ASSESSMENT, "assessment"),
         b(Action.MEASURE, "measure"),
         b(Action.MESSAGE_EMPLOYEE, "message_employee"),
+        b(Action.CHANGE_SEVERITY, "severity"),
         b(Action.CLOSE, "close"),
     ]
     return [actions("case_card", *first), actions("case_handling", *second)]
@@ -285,3 +287,15 @@ def build_details_modal(
         blocks.append(context(t(lang, "details.additions_omitted", n=len(additions) - len(shown))))
     blocks.append(context(t(lang, "details.audited")))
     return modal(Callback.CASE_DETAILS, t(lang, "details.title"), blocks, close=t(lang, "close"))
+
+
+def urgent_lines(lang: str, case: Case) -> list[Block]:
+    """Where the employee is, who went, and whether the report is still to come
+    (issue 11). The location is the employee's own text: escaped."""
+    where = " / ".join(escape(p) for p in (case.site, case.place) if p)
+    lines = [t(lang, "urgent.card_where", where=where)] if where else []
+    if case.helper:
+        lines.append(t(lang, "urgent.card_helper", user=user(case.helper)))
+    if case.quick:
+        lines.append(t(lang, "urgent.card_quick"))
+    return [context(*lines)] if lines else []

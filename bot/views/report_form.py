@@ -78,13 +78,36 @@ def as_typed(text: str) -> str:
 
 
 def build_report_form(
-    lang: str, policy: Policy, now: datetime, prefill: str = ""
+    lang: str,
+    policy: Policy,
+    now: datetime,
+    prefill: str = "",
+    *,
+    completes: str | None = None,
+    channel: str | None = None,
+    show_name: bool = False,
 ) -> dict[str, Any]:
+    """The full form. `completes`: the case a tap filed, which this form completes
+    (issue 11): prefilled with what the tap said (when, the channel, danger, consent)."""
+
     def lbl(key: str) -> str:
         return t(lang, key)
 
+    def initial(options: list[dict[str, Any]], value: str | None) -> dict[str, Any]:
+        chosen = next((o for o in options if o["value"] == value), None)
+        return {"initial_option": chosen} if chosen else {}
+
+    channels = [option(c.id, c.label.get(lang)) for c in policy.contact_channels]
+    dangers = [option(d, lbl(f"danger.{d}")) for d in DANGER_CHOICES]
+    consents = [
+        option(CONSENT_NAME, lbl("form.consent_name")),
+        option(CONSENT_COUNSELING, lbl("form.consent_counseling")),
+    ]
+    consent_initial = {"initial_options": [consents[0]]} if completes and show_name else {}
+    meta = {"lang": lang, "completes": completes} if completes else {"lang": lang}
+
     blocks: list[Block] = [
-        context(t(lang, "form.intro")),
+        context(t(lang, "urgent.form_completes" if completes else "form.intro")),
         _input(
             "occurred_at",
             lbl("form.occurred_at"),
@@ -96,7 +119,8 @@ def build_report_form(
             {
                 "type": "static_select",
                 "placeholder": plain(lbl("form.choose"), 150),
-                "options": [option(c.id, c.label.get(lang)) for c in policy.contact_channels],
+                "options": channels,
+                **initial(channels, channel if completes else None),
             },
         ),
         _input(
@@ -114,7 +138,8 @@ def build_report_form(
             lbl("form.danger"),
             {
                 "type": "radio_buttons",
-                "options": [option(d, lbl(f"danger.{d}")) for d in DANGER_CHOICES],
+                "options": dangers,
+                **initial(dangers, "danger" if completes else None),
             },
         ),
         _input(
@@ -153,10 +178,8 @@ def build_report_form(
             lbl("form.consent"),
             {
                 "type": "checkboxes",
-                "options": [
-                    option(CONSENT_NAME, lbl("form.consent_name")),
-                    option(CONSENT_COUNSELING, lbl("form.consent_counseling")),
-                ],
+                "options": consents,
+                **consent_initial,
             },
             optional=True,
             hint=lbl("form.consent_hint"),
@@ -168,7 +191,7 @@ def build_report_form(
         blocks,
         submit=lbl("form.submit"),
         close=lbl("form.cancel"),
-        private_metadata=json.dumps({"lang": lang}),
+        private_metadata=json.dumps(meta),
     )
 
 
@@ -230,3 +253,12 @@ def metadata_lang(private_metadata: Any, default: str) -> str:
     except (ValueError, AttributeError, TypeError, RecursionError):
         lang = None
     return lang if lang in ("ja", "en") else default
+
+
+def metadata_completes(private_metadata: Any) -> str | None:
+    """The case number a completing form names (issue 11), if any."""
+    try:
+        value = json.loads(private_metadata).get("completes") if private_metadata else None
+    except (ValueError, AttributeError, TypeError, RecursionError):
+        value = None
+    return value if isinstance(value, str) and len(value) <= 20 else None

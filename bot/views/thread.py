@@ -12,6 +12,7 @@ from bot.views.case_card import action_value
 from bot.views.common import Block, button, context, divider, section
 from bot.views.ids import Action
 from bot.views.mrkdwn import escape, user
+from bot.views.urgent import summons_blocks
 
 
 def slack_date(when: datetime) -> str:
@@ -48,8 +49,9 @@ def build_thread_reply(
     )
     blocks: list[Block] = []
     if case.happening_now:
-        # Policy step 1: nobody handles it alone. `<!here>` is our own token, not user text.
-        blocks.append(section(t(lang, "thread.second_person", here="<!here>")))
+        # Policy step 1: nobody handles it alone. `<!here>` is our own token, not user
+        # text. The summons names who is asked to go, where, and takes "I'm going".
+        blocks += summons_blocks(lang, case, here="<!here>")
     blocks.append(
         section(
             t(
