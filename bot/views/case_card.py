@@ -88,7 +88,7 @@ def build_card(
     fields = [
         (t(lang, "card.severity"), f"{SEVERITY_EMOJI.get(case.severity, '')} {sev}"),
         (t(lang, "card.status"), t(lang, f"status.{case.status}")),
-        (t(lang, "card.categories"), escape(cats)),
+        (t(lang, "card.categories"), escape(cats) or "—"),  # a tap's case: none yet
         (
             t(lang, "card.contact_channel"),
             escape(policy.contact_channel(case.contact_channel).label.get(lang)),
