@@ -40,7 +40,8 @@ async def test_a_lead_assigned_is_told_once(h: Harness, lang: str) -> None:
     await h.settle()
     since = len(h.sim.dms(user))
     view = await press_and_open(h, h.cast.responder, Action.HAND_LEAD, filed)
-    reply = await h.slack.submit_view(h.cast.responder, view, {"lead": picked_user(h.cast.responder2)})
+    to_lee = {"lead": picked_user(h.cast.responder2)}
+    reply = await h.slack.submit_view(h.cast.responder, view, to_lee)
     assert reply.status == 200
     await h.settle()
     view = await press_and_open(h, h.cast.responder, Action.HAND_LEAD, filed)
