@@ -113,7 +113,7 @@ def build_card(
     ]
     if case.happening_now and case.status != "closed":
         blocks.append(section(t(lang, "card.happening_now")))
-        blocks += urgent_lines(lang, case)
+    blocks += urgent_lines(lang, case)  # kept once it is over: where she was, who went
     if repeat:
         blocks.append(section(f":repeat: {repeat}"))
     blocks += _handling_blocks(lang, case, policy, handling)

@@ -48,7 +48,7 @@ def build_thread_reply(
         "thread.counseling_consent_yes" if case.counseling_ok else "thread.counseling_consent_no",
     )
     blocks: list[Block] = []
-    if case.happening_now:
+    if case.happening_now or case.helper:
         # Policy step 1: nobody handles it alone. `<!here>` is our own token, not user
         # text. The summons names who is asked to go, where, and takes "I'm going".
         blocks += summons_blocks(lang, case, here="<!here>")
