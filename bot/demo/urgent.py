@@ -61,13 +61,14 @@ async def happening_now(h: Harness, out: Printer) -> None:
 
     value = json.dumps({"case": _case_no(card)})
     out.say("Tanaka Ken acknowledges the card; Alex is told privately, without a name.")
+    await h.sim.wait_for(lambda s: s.dms(who))  # her confirmation (with the safety steps)
+    seen = len(h.sim.dms(who))
     await _press(h, cast.responder, Action.ACK, value, card.ts)
-    await h.settle()
-    out.message(who, "a private message from the bot", h.sim.dms(who)[-1])
+    out.message(who, "a private message from the bot", await _next_dm(h, who, seen))
     out.say('Lee Mei, the store\'s supervisor, presses "I\'m going".')
+    seen = len(h.sim.dms(who))
     await _press(h, cast.responder2, Action.HELPER_GOING, value, summons.ts, card.ts)
-    await h.settle()
-    out.message(who, "a private message from the bot", h.sim.dms(who)[-1])
+    out.message(who, "a private message from the bot", await _next_dm(h, who, seen))
 
     out.say('Later, safe in the back office, Alex presses "I\'m safe — complete the report".')
     form = await h.press_in_view(who, safety, Action.COMPLETE_REPORT)
@@ -90,6 +91,13 @@ def _case_no(card: Any) -> str:
             if el.get("action_id") == Action.VIEW_DETAILS:
                 return str(json.loads(el["value"])["case"])
     raise LookupError("no case number on the card")
+
+
+async def _next_dm(h: Harness, who: str, seen: int) -> Any:
+    """The private message the last press made the bot send her (after `seen`)."""
+    await h.settle()
+    await h.sim.wait_for(lambda s: len(s.dms(who)) > seen)
+    return h.sim.dms(who)[seen]
 
 
 async def _press(
