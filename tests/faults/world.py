@@ -315,12 +315,31 @@ class World:
                 )
 
             try:
-                view: dict[str, Any] = await self.sim.wait_for(opened, timeout=6)
-                return view
+                start: dict[str, Any] = await self.sim.wait_for(opened, timeout=6)
+                return await self._full_form(user, start)
             except TimeoutError:
                 self.sim.clear_faults()
                 await self.sim.accept_connections()
         raise AssertionError(f"{self.scenario}: the report form never opened")
+
+    async def _full_form(self, user: str, start: dict[str, Any]) -> dict[str, Any]:
+        """The first modal's "Report something that happened": the form (issue 11)."""
+        before = len(self.sim.calls_to("views.update"))
+        reply = await self.slack.click(user, "report.full", "", view=start)
+        assert reply.status == 200, reply
+
+        def updated(sim: SlackSimulator) -> Any:
+            return next(
+                (
+                    c.response["view"]
+                    for c in sim.calls_to("views.update")[before:]
+                    if c.args.get("view_id") == start["id"] and c.response.get("ok")
+                ),
+                None,
+            )
+
+        view: dict[str, Any] = await self.sim.wait_for(updated, timeout=6)
+        return view
 
     def values(self, narrative: str, **form: Any) -> dict[str, Any]:
         return report_values(
