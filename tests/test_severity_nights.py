@@ -15,6 +15,7 @@ from bot.domain.severity import derive_severity
 from bot.i18n import t
 from bot.views.ids import Action
 from db.stats import counts
+from slacksim.render import render_view
 from tests.case_kit import choice, events_of, file_case, press_and_open, text
 from tests.conftest import T0
 from tests.test_reminders import escalations, step_reminders, tick
@@ -80,6 +81,10 @@ async def test_a_responder_changes_severity_with_a_reason(
     await h.sim.wait_for(lambda _: filed.card.update_count > before)
     assert t("ja", "severity.urgent") in said(h, filed.card)
     assert "severity_changed" in await events_of(h, filed.id)
+    timeline = render_view(await press_and_open(h, r, Action.TIMELINE, filed))
+    was, now = t(lang, "severity.medium"), t(lang, "severity.urgent")
+    assert f"{was} → {now}" in timeline and "He came back" in timeline
+    assert t(lang, "act.event.severity_changed") in timeline
     figures = await h.bot.ctx.store.run(counts, (None, None))
     assert figures.by_severity == {"urgent": 1}  # HR's figures read the case as it is now
     # The escalation is re-planned: urgent waits 10 minutes, not medium's 4 hours.

@@ -297,8 +297,11 @@ class World:
         self.sim.add_user(uid, f"fault.user{self._users}", real_name=f"Fault User {self._users}")
         return uid
 
-    async def open_form(self, user: str, attempts: int = 3) -> dict[str, Any]:
-        """Type /report-ch until the form opens (a person retries when nothing appears)."""
+    async def open_form(
+        self, user: str, attempts: int = 3, full: bool = True
+    ) -> dict[str, Any]:
+        """Type /report-ch until the form opens (a person retries when nothing appears);
+        `full=False`: the first modal ("happening now" in one tap, or the form)."""
         for _ in range(attempts):
             trigger = self.sim.new_trigger(user)
             reply = await self.slack.slash("/report-ch", user, "", trigger_id=trigger)
@@ -316,7 +319,7 @@ class World:
 
             try:
                 start: dict[str, Any] = await self.sim.wait_for(opened, timeout=6)
-                return await self._full_form(user, start)
+                return await self._full_form(user, start) if full else start
             except TimeoutError:
                 self.sim.clear_faults()
                 await self.sim.accept_connections()
