@@ -11,7 +11,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench import ack, hr, machine, memory, ratelimit, reminder_tick, reports
+from bench import ack, hr, machine, memory, ratelimit, reminder_tick, reports, urgent
 from bench.results import Section, render
 
 
@@ -25,6 +25,7 @@ class Sizes:
     opens: list[int]
     dues: list[int]
     memory_reports: int
+    urgent_taps: int = 20  # employees tapping "happening now", one at a time
 
 
 QUICK = Sizes({1: 60, 10: 12, 50: 4}, 3, 100, 20, [100_000], [10_000, 100_000],
@@ -41,6 +42,7 @@ def measurements(s: Sizes) -> dict[str, Callable[[], Awaitable[Section]]]:
         "hr": lambda: hr.measure(s.hr_sizes, s.repeats),
         "reminders": lambda: reminder_tick.measure(s.opens, s.dues, s.repeats),
         "memory": lambda: memory.measure(s.memory_reports),
+        "urgent": lambda: urgent.measure(s.urgent_taps, s.repeats),
     }
 
 

@@ -75,6 +75,14 @@ class Forms:
         self._seen = len(opened)
 
     async def open(self, user_id: str, timeout: float = 10.0) -> dict[str, Any]:
+        """/report-ch, then "Report something that happened": the full form."""
+        start = await self.open_start(user_id, timeout)
+        # The first modal (issue 11): "Report something that happened" turns it into
+        # the full form, by views.update on the same view.
+        return await self.choose(user_id, start, "report.full")
+
+    async def open_start(self, user_id: str, timeout: float = 10.0) -> dict[str, Any]:
+        """/report-ch: the first modal ("happening now" in one tap, or the form)."""
         trigger = self.sim.new_trigger(user_id)
         # The simulator issues the trigger; SlackRequests.slash asks for one itself, so
         # the request is built here the same way with our trigger.
@@ -88,6 +96,28 @@ class Forms:
 
         await wait_until(ready, timeout, "views.open")
         return self._by_trigger.pop(trigger)
+
+    async def choose(
+        self, user_id: str, view: dict[str, Any], action_id: str, timeout: float = 10.0,
+        values: dict[str, Any] | None = None,
+    ) -> dict[str, Any]:
+        """Press a button in the modal; the modal as the bot then updates it."""
+        seen = len(self.sim.calls)
+        shown = {**view, "state": {"values": values or {}}}
+        reply = await self.slack.click(user_id, action_id, "", view=shown)
+        if reply.status != 200:
+            raise RuntimeError(f"{action_id} answered HTTP {reply.status}")
+        found: list[dict[str, Any]] = []
+
+        def updated() -> bool:
+            for c in self.sim.calls[seen:]:
+                if c.method == "views.update" and c.args.get("view_id") == view["id"]:
+                    found.append(c.response["view"])
+                    return True
+            return False
+
+        await wait_until(updated, timeout, "views.update")
+        return found[0]
 
 
 FORM = "application/x-www-form-urlencoded"

@@ -16,6 +16,7 @@ from bot.domain.case_ids import format_case_no
 from bot.domain.report import Report
 from bot.domain.stats import CaseRef
 from bot.domain.stored import OutboxKind, outbox_key
+from bot.domain.urgent import Where
 from db import outbox, reported_messages, timeline
 from db.rows import case_from_row, immediate, insert, iso
 from db.sealed import seal
@@ -41,6 +42,9 @@ class NewCase:
     reporter_ref: str | None = None
     # (token, link) of the message reported through its shortcut (issue 13)
     message: tuple[str, str] | None = None
+    # Filed in one tap (issue 11): where the employee is; who is asked to go to them.
+    where: Where | None = None
+    summoned: tuple[str, ...] = ()
 
 
 def reporter_ref(hash_key: bytes, user_id: str) -> str:
@@ -53,6 +57,23 @@ def reporter_ref(hash_key: bytes, user_id: str) -> str:
 def stored_reporter(db: sqlite_utils.Database, user_id: str, show_name: bool) -> str:
     """A reporter who asked for confidentiality is sealed like the narrative."""
     return user_id if show_name else seal(db, "cases.reporter_id", user_id) or ""
+
+
+def earlier_count(
+    db: sqlite_utils.Database, customer_hashes: dict[str, str], at: datetime, window: timedelta
+) -> int:
+    """How many cases named any of these customers within `window` before `at`."""
+    hashes = sorted(set(customer_hashes.values()))
+    if not hashes:
+        return 0
+    marks = ",".join("?" * len(hashes))
+    return int(
+        db.execute(
+            f"SELECT COUNT(DISTINCT case_id) FROM case_customers "
+            f"WHERE hash IN ({marks}) AND reported_at >= ?",
+            [*hashes, iso(at - window)],
+        ).fetchone()[0]
+    )
 
 
 def file_case(
@@ -72,16 +93,7 @@ def file_case(
             ).fetchone()
             if existing:
                 return get_case(db, existing[0]), False
-        hashes = sorted(set(new.customer_hashes.values()))
-        since = iso(new.reported_at - new.repeat_window)
-        earlier = 0
-        if hashes:
-            marks = ",".join("?" * len(hashes))
-            earlier = db.execute(
-                f"SELECT COUNT(DISTINCT case_id) FROM case_customers "
-                f"WHERE hash IN ({marks}) AND reported_at >= ?",
-                [*hashes, since],
-            ).fetchone()[0]
+        earlier = earlier_count(db, new.customer_hashes, new.reported_at, new.repeat_window)
         seq = db.execute(
             "SELECT COALESCE(MAX(seq), 0) + 1 FROM cases WHERE year = ?", [new.year]
         ).fetchone()[0]
@@ -130,6 +142,7 @@ def file_case(
                 if behalf and behalf.user_id
                 else None,
                 "affected_agreed": int(behalf.agreed) if behalf else None,
+                **_where_columns(db, new),
             },
         )
         if new.message is not None:
@@ -154,6 +167,19 @@ def file_case(
         if schedule is not None:  # reminders and escalation (db/reminders.py CasePlan)
             schedule(db, case)
         return case, True
+
+
+def _where_columns(db: sqlite_utils.Database, new: NewCase) -> dict[str, object]:
+    w = new.where
+    columns: dict[str, object] = {"summoned": json.dumps(list(new.summoned))}
+    if w is not None:
+        columns.update(
+            quick=1,
+            site=w.site,
+            place=seal(db, "cases.place", w.place) if w.place else None,
+            helper_may_know=int(w.helper_may_know),
+        )
+    return columns
 
 
 def get_case(db: sqlite_utils.Database, case_id: int) -> Case:
@@ -267,3 +293,9 @@ def case_by_card(db: sqlite_utils.Database, channel: str, ts: str) -> int | None
         "SELECT id FROM cases WHERE card_channel = ? AND card_ts = ?", [channel, ts]
     ).fetchone()
     return int(row[0]) if row else None
+
+
+def case_no_by_view(db: sqlite_utils.Database, view_id: str) -> str | None:
+    """The number of the case filed from the modal `view_id`, if it is committed."""
+    row = db.execute("SELECT case_no FROM cases WHERE view_id = ?", [view_id]).fetchone()
+    return str(row[0]) if row else None

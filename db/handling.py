@@ -15,7 +15,8 @@ from enum import StrEnum
 import sqlite_utils
 
 from bot.domain.handling import Assessment, Handling, Measure, StepDone, missing_for_close
-from db import timeline
+from bot.domain.stored import OutboxKind, outbox_key
+from db import outbox, timeline
 from db.rows import immediate, iso, parse_time
 from db.sealed import seal, unseal
 
@@ -53,7 +54,17 @@ def _acknowledge(
     ):
         return False
     timeline.add(db, case_id, at, actor, "acknowledged", via=via)
+    # The employee hears "someone has your case" once; not when the same change tells
+    # her more (someone is on the way, a lead is assigned, a message to her).
+    if via not in ("helper", "lead", "message"):
+        _tell_employee(db, case_id, OutboxKind.ACK_NOTICE, at)
     return True
+
+
+def _tell_employee(db: sqlite_utils.Database, case_id: int, kind: OutboxKind, at: datetime) -> None:
+    """The employee hears back privately (issue 11); queued in the change's transaction,
+    so it is sent exactly once, and only for the change that applied."""
+    outbox.enqueue(db, case_id, outbox_key(kind), at)
 
 
 def working(db: sqlite_utils.Database, case_id: int, at: datetime, actor: str, via: str) -> None:
@@ -86,6 +97,7 @@ def take_lead(db: sqlite_utils.Database, case_id: int, at: datetime, actor: str)
             return Outcome.CLOSED if is_closed(db, case_id) else Outcome.ALREADY
         working(db, case_id, at, actor, "lead")
         timeline.add(db, case_id, at, actor, "lead_taken")
+        _tell_employee(db, case_id, OutboxKind.LEAD_NOTICE, at)
         return Outcome.APPLIED
 
 
@@ -93,6 +105,7 @@ def hand_lead(
     db: sqlite_utils.Database, case_id: int, at: datetime, actor: str, to: str
 ) -> Outcome:
     with immediate(db):
+        before = db.execute("SELECT lead FROM cases WHERE id = ?", [case_id]).fetchone()
         if not _changed(
             db,
             "UPDATE cases SET lead = ? WHERE id = ? AND lead IS NOT ? AND status != 'closed'",
@@ -101,6 +114,8 @@ def hand_lead(
             return Outcome.CLOSED if is_closed(db, case_id) else Outcome.ALREADY
         working(db, case_id, at, actor, "lead")
         timeline.add(db, case_id, at, actor, "lead_handed", to=to)
+        if before is not None and before[0] is None:  # the first lead, not a handover
+            _tell_employee(db, case_id, OutboxKind.LEAD_NOTICE, at)
         return Outcome.APPLIED
 
 

@@ -418,3 +418,15 @@ def m160_case_rooms(db: sqlite_utils.Database) -> None:
     cases = db.table("cases")
     cases.add_column("room_channel", str)
     cases.add_column("room_archived_at", str)
+
+
+@migrations()
+def m170_happening_now(db: sqlite_utils.Database) -> None:
+    # Issue 11: a case filed in one tap ("happening now, I need help").
+    cases = db.table("cases")
+    cases.add_column("quick", int, not_null_default=0)  # 1 until the full report completes it
+    cases.add_column("site", str)  # a configured site id (config `sites`)
+    cases.add_column("place", str)  # the employee's free-text "where" (sealed)
+    cases.add_column("helper_may_know", int, not_null_default=0)  # the helper may see who
+    cases.add_column("summoned", str)  # JSON list of people asked to go, in order
+    cases.add_column("helper", str)  # who said "I'm going"

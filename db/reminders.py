@@ -17,7 +17,8 @@ from datetime import datetime, timedelta
 import sqlite_utils
 
 from bot.domain.case import Case
-from bot.domain.stored import ack_key, step_key, welfare_key
+from bot.domain.severity import ack_target
+from bot.domain.stored import ack_key, step_key, summon_key, welfare_key
 from db.rows import immediate, iso
 from db.sealed import seal
 
@@ -135,16 +136,28 @@ class CasePlan:
 
     ack_after: Mapping[str, timedelta]  # severity -> time allowed for an acknowledgement
     steps: tuple[tuple[str, timedelta], ...]  # (step id, remind_after) in policy order
+    # A high case with one of these categories is acknowledged sooner (docs/severity.md).
+    critical: frozenset[str] = frozenset()
+    critical_after: timedelta = timedelta(minutes=15)
+    # A case happening now widens its summons after this long if nobody is going.
+    summon_after: timedelta | None = None
 
     def __call__(self, db: sqlite_utils.Database, case: Case) -> None:
         schedule_case(db, case, self)
 
+    def ack_for(self, severity: str, categories: tuple[str, ...]) -> timedelta | None:
+        critical = bool(self.critical & set(categories))
+        return ack_target(severity, critical, self.ack_after, self.critical_after)
+
 
 def schedule_case(db: sqlite_utils.Database, case: Case, plan: CasePlan) -> None:
     opened = case.reported_at
-    ack = plan.ack_after.get(case.severity)
+    ack = plan.ack_for(case.severity, case.categories)
     if ack is not None:
         schedule(db, ack_key(case.id, 1), "ack", opened + ack, opened, case_id=case.id)
+    if plan.summon_after is not None and case.happening_now:
+        due = opened + plan.summon_after
+        schedule(db, summon_key(case.id, 1), "summon", due, opened, case_id=case.id)
     for step_id, after in plan.steps:
         schedule(
             db,

@@ -86,6 +86,12 @@ def case_from_row(db: sqlite_utils.Database, row: dict[str, Any]) -> Case:
         lead=row.get("lead"),
         room_channel=row.get("room_channel"),
         room_closed=bool(row.get("room_archived_at")),
+        quick=bool(row.get("quick")),
+        site=row.get("site"),
+        place=unseal(db, "cases.place", row.get("place")) or "",
+        helper_may_know=bool(row.get("helper_may_know")),
+        summoned=tuple(json.loads(row.get("summoned") or "[]")),
+        helper=row.get("helper"),
     )
 
 

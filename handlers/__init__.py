@@ -20,11 +20,13 @@ from handlers import home as home_handlers
 from handlers import hr as hr_handlers
 from handlers import oncall as oncall_handlers
 from handlers import reminders as reminder_handlers
+from handlers import urgent as urgent_handlers
 
 
 def register_all(app: AsyncApp, ctx: AppContext, intake: Intake) -> None:
     commands.register(app, ctx)
     shortcuts.register(app, ctx)
+    urgent_handlers.register(app, ctx, intake)
     views.register(app, ctx, intake)
     actions.register(app, ctx)
     reminder_handlers.register(app, ctx)

@@ -9,7 +9,15 @@ from slack_bolt.async_app import AsyncAck, AsyncApp
 
 from bot.context import AppContext
 from bot.flows.case import actions as flows
-from bot.flows.case import checklist, decisions, employee_messages, evidence, room
+from bot.flows.case import (
+    checklist,
+    decisions,
+    employee_messages,
+    evidence,
+    helper,
+    room,
+    severity,
+)
 from bot.flows.case.guard import refresh_case
 from bot.flows.done import Done
 from bot.views.ids import Action, Callback
@@ -36,6 +44,8 @@ BUTTONS: dict[Action, ButtonFlow] = {
     Action.WITHDRAW_MEASURE: checklist.open_withdraw,
     Action.REJECT_MEASURE: checklist.open_reject,
     Action.OPEN_ROOM: room.open_room,
+    Action.HELPER_GOING: helper.going,
+    Action.CHANGE_SEVERITY: severity.open_severity,
 }
 
 SUBMISSIONS: dict[Callback, ViewFlow] = {
@@ -47,6 +57,7 @@ SUBMISSIONS: dict[Callback, ViewFlow] = {
     Callback.CLOSE: flows.submit_close,
     Callback.STEP_NOT_APPLICABLE: checklist.submit_not_applicable,
     Callback.MEASURE_END: checklist.submit_measure_end,
+    Callback.SEVERITY: severity.submit_severity,
 }
 
 

@@ -8,6 +8,7 @@ from slack_bolt.async_app import AsyncAck, AsyncApp
 
 from bot.context import AppContext
 from bot.domain.severity import HAPPENING_NOW
+from bot.flows.case.guard import refresh_case
 from bot.flows.done import Done
 from bot.flows.report.details import submit_add_info
 from bot.flows.report.filing import prepare_report
@@ -38,6 +39,8 @@ def register(app: AsyncApp, ctx: AppContext, intake: Intake) -> None:
         result = await intake.file_report(prepared, ACK_BUDGET)
         if isinstance(result, Done):
             await answer(ack, result)
+            if result.case_id is not None:  # a tap's case, completed: its card follows
+                await refresh_case(ctx, result.case_id)
         elif result is Taken.PENDING:
             r = prepared.report
             await ack(

@@ -129,6 +129,7 @@ async def test_close_needs_assessment_and_care_then_tells_the_employee(h: Harnes
     view = await press_and_open(h, r, Action.CLOSE, filed)
     reply = await h.slack.submit_view(r, view, {"summary": text("")})
     assert reply.json()["response_action"] == "errors"
+    await h.settle()  # earlier notices (issue 11) are out first
     dms_before = len(h.sim.dms(h.cast.employee))
     before = filed.card.update_count
     reply = await h.slack.submit_view(r, view, {"summary": text("Warned; counseling offered")})

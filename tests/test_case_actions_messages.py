@@ -18,6 +18,7 @@ async def message_employee(h: Harness, user: str, filed: Filed, body: str, sign:
     values: dict[str, Any] = {"text": text(body)}
     if sign:
         values["sign"] = {"value": {"type": "checkboxes", "selected_options": [{"value": "sign"}]}}
+    await h.settle()  # what was queued before (e.g. "someone has your case") is out
     before = len(h.sim.dms(h.cast.employee))
     reply = await h.slack.submit_view(user, view, values)
     assert reply.status == 200 and not reply.body, reply

@@ -71,4 +71,5 @@ async def test_report_button_opens_the_report_form(h: Harness) -> None:
                                 view={"id": "VHOME", "type": "home"})  # fmt: skip
     assert reply.status == 200
     await h.sim.wait_for(lambda s: s.views_opened)
-    assert h.sim.views_opened[0].view["callback_id"] == "report.submit"
+    # The same first modal as /report-ch: "happening now" in one tap, or the form (issue 11).
+    assert h.sim.views_opened[0].view["callback_id"] == "report.start"

@@ -111,6 +111,7 @@ async def test_welfare_check_in_and_a_report_of_worse_treatment_reaches_hr(
     await sql(h, "UPDATE cases SET status = 'closed', closed_at = ? WHERE id = ?", iso(T0), case_id)
     await tick(h, clock, T0)
     employee = h.cast.employee
+    await h.settle()  # earlier notices (issue 11) are out first
     dms_before = len(h.sim.dms(employee))
     await tick(h, clock, T0 + timedelta(days=13))
     assert len(h.sim.dms(employee)) == dms_before

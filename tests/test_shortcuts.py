@@ -15,7 +15,7 @@ from typing import Any
 from bot.clock import FixedClock
 from bot.demo.harness import RESPONDERS, Harness
 from bot.flows.retention import purge_due
-from bot.views.ids import Action, Shortcut
+from bot.views.ids import Action, Callback, Shortcut
 from db import reported_messages, retention
 from db.cases import get_case
 from slacksim import Message, SlackSimulator
@@ -152,14 +152,15 @@ async def test_form_opens_even_when_slack_is_slow_to_say_who_the_user_is(h: Harn
 
 
 async def test_global_shortcut_opens_the_same_form_as_the_command(h: Harness) -> None:
+    # Both open the first modal: "happening now" in one tap, or the full report.
     user = h.cast.employee
-    by_command = await h.open_form(user)
+    by_command = await h.open_start(user)
     trigger = h.sim.new_trigger(user)
     reply = await h.slack.global_shortcut(user, Shortcut.REPORT, trigger)
     assert reply.status == 200, reply
     by_shortcut = await opened_form(h, trigger)
     assert by_shortcut["blocks"] == by_command["blocks"]
-    assert by_shortcut["callback_id"] == by_command["callback_id"]
+    assert by_shortcut["callback_id"] == by_command["callback_id"] == Callback.REPORT_START
 
 
 async def test_a_message_shortcut_without_a_message_still_opens_the_form(h: Harness) -> None:

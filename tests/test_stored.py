@@ -22,6 +22,7 @@ from bot.domain.stored import (
     parse_reminder_key,
     shift_key,
     step_key,
+    summon_key,
     welfare_key,
 )
 from db import outbox
@@ -42,9 +43,12 @@ OUTBOX = {
     "DIGEST": "digest",
     "WELFARE": "welfare",
     "NOTICE": "notice",
+    "ACK_NOTICE": "ack_notice",
+    "LEAD_NOTICE": "lead_notice",
+    "HELPER_NOTICE": "helper_notice",
 }
 REMINDERS = {"ACK": "ack", "STEP": "step", "SHIFT": "shift", "WELFARE": "welfare",
-             "DIGEST": "digest"}  # fmt: skip
+             "DIGEST": "digest", "SUMMON": "summon"}  # fmt: skip
 STATUSES = {"NEW": "new", "ACKNOWLEDGED": "acknowledged", "IN_PROGRESS": "in_progress",
             "CLOSED": "closed"}  # fmt: skip
 AT = "2026-03-01T00:00:00.000000+00:00"  # a stored time holds colons itself
@@ -64,6 +68,7 @@ def test_stored_strings_never_change() -> None:
         (shift_key(7, "legal", "U0LEGAL001", AT), f"shift:7:legal:U0LEGAL001:{AT}"),
         (welfare_key(7, AT), f"welfare:7:{AT}"),
         (digest_key("2026-03-01"), "digest:2026-03-01"),
+        (summon_key(7, 2), "summon:7:2"),
     ],
 )
 def test_reminder_keys_build_and_parse_back(built: str, expected: str) -> None:

@@ -18,8 +18,10 @@ from bot.config.case_room import CaseRoom, parse_case_room
 from bot.config.errors import ConfigError, reject_unknown, require
 from bot.config.reminders import ReminderSettings, parse_reminders
 from bot.config.retention import Retention, parse_retention
+from bot.config.sites import parse_sites
 from bot.domain.policy import parse_duration
 from bot.domain.rotation import Rotation
+from bot.domain.urgent import Site
 
 LANGUAGES = ("ja", "en")
 REQUIRED_ROTATIONS = ("legal", "counseling")
@@ -38,6 +40,7 @@ TOP_LEVEL = (
     "reminders",
     "retention",
     "case_room",
+    "sites",
 )
 ROTATION_KEYS = ("members", "start", "shift")
 
@@ -56,6 +59,11 @@ class Config:
     reminders: ReminderSettings = field(default_factory=lambda: parse_reminders({}))
     retention: Retention = field(default_factory=lambda: parse_retention({}))
     case_room: CaseRoom = field(default_factory=CaseRoom)  # [case_room] (issue 13)
+    # Where an employee may be when they ask for help now (bot/config/sites.py).
+    sites: tuple[Site, ...] = ()
+
+    def site(self, site_id: str | None) -> Site | None:
+        return next((s for s in self.sites if s.id == site_id), None)
 
 
 def _rotation(name: str, data: Any) -> Rotation:
@@ -139,6 +147,7 @@ def parse_config(data: dict[str, Any], base_dir: Path) -> Config:
         reminders=parse_reminders(data.get("reminders", {})),
         retention=parse_retention(data.get("retention", {})),
         case_room=parse_case_room(data.get("case_room", {})),
+        sites=parse_sites(data.get("sites", [])),
     )
 
 

@@ -18,6 +18,15 @@ Every key is optional; an absent key takes the default shown::
     welfare_after_days = 14
     # Seconds between two runs of the reminder loop.
     tick_seconds = 30
+    # Severities whose acknowledgement escalation never waits for quiet hours (the
+    # digest and step reminders still do).
+    ack_through_quiet_hours = ["urgent", "high"]
+    # A high case with a "critical" category (violence, threats, stalking) escalates
+    # after this long if its severity's ack_after is longer (docs/severity.md).
+    critical_ack_after = "15m"
+    # A case happening now summons a person; if nobody has said "I'm going" after this
+    # long, the summons widens (repeated up to max_escalations times).
+    backup_after = "3m"
 
 Problems raise ConfigError naming the key (e.g. "reminders.ack_after.high").
 """
@@ -44,6 +53,9 @@ KNOWN = {
     "digest_time",
     "welfare_after_days",
     "tick_seconds",
+    "ack_through_quiet_hours",
+    "critical_ack_after",
+    "backup_after",
 }
 
 
@@ -75,6 +87,9 @@ class ReminderSettings:
     digest_time: time | None = time(9)
     welfare_after: timedelta | None = timedelta(days=14)
     tick_seconds: float = 30.0
+    ack_through_quiet_hours: frozenset[str] = frozenset({"urgent", "high"})
+    critical_ack_after: timedelta = timedelta(minutes=15)
+    backup_after: timedelta = timedelta(minutes=3)
 
     def quiet_until(self, when: datetime, tz: ZoneInfo) -> datetime | None:
         """The end of quiet hours if `when` falls in them, else None."""
@@ -91,6 +106,27 @@ def _clock(value: Any, key: str) -> time | None:
     if not m:
         raise ConfigError(key, f'must be a local time "HH:MM" or "off", got {value!r}')
     return time(int(m[1]), int(m[2]))
+
+
+def _duration(data: dict[str, Any], key: str, default: str) -> timedelta:
+    raw = data.get(key, default)
+    if not isinstance(raw, str):
+        raise ConfigError(f"reminders.{key}", f'must be a duration such as "5m", got {raw!r}')
+    try:
+        return parse_duration(raw)
+    except ValueError as e:
+        raise ConfigError(f"reminders.{key}", str(e)) from None
+
+
+def _severities(data: dict[str, Any], key: str, default: tuple[str, ...]) -> frozenset[str]:
+    raw = data.get(key, list(default))
+    if not isinstance(raw, list) or not all(isinstance(x, str) for x in raw):
+        raise ConfigError(f"reminders.{key}", "must be a list of severities")
+    for x in raw:
+        if x not in SEVERITIES:
+            known = ", ".join(SEVERITIES)
+            raise ConfigError(f"reminders.{key}", f"unknown severity {x!r}; use {known}")
+    return frozenset(raw)
 
 
 def _int(data: dict[str, Any], key: str, default: int, low: int, high: int) -> int:
@@ -143,5 +179,8 @@ def parse_reminders(data: Any) -> ReminderSettings:
         digest_time=_clock(data.get("digest_time", "09:00"), "reminders.digest_time"),
         welfare_after=timedelta(days=days) if days else None,
         tick_seconds=float(tick),
+        ack_through_quiet_hours=_severities(data, "ack_through_quiet_hours", ("urgent", "high")),
+        critical_ack_after=_duration(data, "critical_ack_after", "15m"),
+        backup_after=_duration(data, "backup_after", "3m"),
     )
 

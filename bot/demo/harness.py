@@ -23,6 +23,7 @@ from bot.clock import Clock
 from bot.config import Config, parse_config
 from bot.flows.delivery.deliverer import Backoff
 from bot.settings import Settings
+from bot.views.ids import Action
 from slacksim import SlackSimulator
 from slacksim.forms import report_values
 from slacksim.requests import Reply, SlackRequests
@@ -115,7 +116,34 @@ class Harness:
     cast: Cast = field(default_factory=Cast)
 
     async def open_form(self, user_id: str, text: str = "") -> dict[str, Any]:
-        """Type /report-ch; returns the form Slack shows (the view passed to views.open)."""
+        """Type /report-ch and choose "Report something that happened"; returns the
+        full form Slack then shows (the first modal, updated)."""
+        start = await self.open_start(user_id, text)
+        return await self.press_in_view(user_id, start, Action.REPORT_FULL)
+
+    async def press_in_view(
+        self, user_id: str, view: dict[str, Any], action: str, values: dict[str, Any] | None = None
+    ) -> dict[str, Any]:
+        """Press a button in a modal (with `values` typed in it); returns the modal as
+        the bot updates it."""
+        before = len(self.sim.calls_to("views.update"))
+        shown = {**view, "state": {"values": values or {}}}
+        reply = await self.slack.click(user_id, action, "", view=shown)
+        assert reply.status == 200, reply
+
+        def updated(sim: SlackSimulator) -> dict[str, Any] | None:
+            for call in sim.calls_to("views.update")[before:]:
+                if call.args.get("view_id") == view["id"] and call.response.get("ok"):
+                    new: dict[str, Any] = call.response["view"]
+                    return new
+            return None
+
+        new = await self.sim.wait_for(updated)
+        assert isinstance(new, dict)
+        return new
+
+    async def open_start(self, user_id: str, text: str = "") -> dict[str, Any]:
+        """Type /report-ch; returns the first modal Slack shows (views.open)."""
         trigger = self.sim.new_trigger(user_id)
         reply = await self.slack.slash("/report-ch", user_id, text, trigger_id=trigger)
         assert reply.status == 200, reply

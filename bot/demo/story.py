@@ -11,6 +11,7 @@ import logging
 import tempfile
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 from bot.clock import FixedClock, SystemClock
 from bot.config import parse_config
@@ -19,7 +20,9 @@ from bot.demo.handling import responders_act
 from bot.demo.harness import RESPONDERS, Cast, Harness, running_bot, sample_config
 from bot.demo.hr import hr_asks
 from bot.demo.output import Printer
+from bot.demo.urgent import happening_now, with_backup
 from bot.views.ids import Action
+from db.cases import case_by_card, get_case
 from slacksim.forms import report_values
 
 log = logging.getLogger(__name__)
@@ -113,6 +116,14 @@ async def _view_details(h: Harness, out: Printer, card_ts: str) -> None:
     out.message(cast.outsider, "an only-visible-to-you note", eph)
 
 
+async def _case_no_of(h: Harness, card_ts: str) -> str:
+    def read(db: Any) -> str:
+        return str(get_case(db, case_by_card(db, RESPONDERS, card_ts) or 0).case_no)
+
+    case_no: str = await h.bot.ctx.store.run(read)
+    return case_no
+
+
 async def _hr_looks(h: Harness, out: Printer) -> None:
     hr = h.cast.hr
     out.scene("HR asks how the consultation system is doing")
@@ -132,15 +143,16 @@ async def run_demo(lang: str = "en") -> int:
         f"ch-responder demo: a simulated Slack workspace, the real bot over HTTP, "
         f"responders channel language: {lang}."
     )
-    config = parse_config(sample_config(cast, language=lang), Path("."))
+    config = parse_config(with_backup(sample_config(cast, language=lang), cast), Path("."))
 
     clock = FixedClock(SystemClock().now())
     with tempfile.TemporaryDirectory(prefix="ch-demo-") as tmp:
         async with running_bot(Path(tmp) / "demo.db", clock=clock, config=config) as h:
+            await happening_now(h, out)
             card_ts = await _first_report(h, out)
             clock.advance(timedelta(minutes=4))  # a responder picks it up a few minutes later
             await _view_details(h, out, card_ts)
-            await responders_act(h, "CH-2026-0001", out)
+            await responders_act(h, await _case_no_of(h, card_ts), out)
             await _urgent_repeat(h, out)
             await message_and_room(h, out)
             await _hr_looks(h, out)

@@ -52,6 +52,14 @@ class Case:
     def room(self) -> str | None:
         """The private case channel's ID, once it exists."""
         return self.room_channel if self.room_channel not in (None, ROOM_CREATING) else None
+    # Filed in one tap (m170): quick until the full report completes it; where the
+    # employee is, whether the person who comes may know who they are, who was asked.
+    quick: bool = False
+    site: str | None = None
+    place: str = ""
+    helper_may_know: bool = False
+    summoned: tuple[str, ...] = ()
+    helper: str | None = None
 
     @property
     def happening_now(self) -> bool:

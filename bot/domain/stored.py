@@ -35,6 +35,10 @@ class OutboxKind(StrEnum):
     DIGEST = "digest"  # :<reminder id>
     WELFARE = "welfare"  # :<reminder id> the welfare check-in DM
     NOTICE = "notice"  # :<reminder id> a notice a welfare answer sends
+    # The employee hears back (issue 11), each once per case, rendered in her language:
+    ACK_NOTICE = "ack_notice"  # someone from the response team has her case
+    LEAD_NOTICE = "lead_notice"  # a lead is assigned
+    HELPER_NOTICE = "helper_notice"  # someone is on the way (a case happening now)
 
 
 # Kinds that carry a reference (":<id>"); the others never do.
@@ -61,7 +65,14 @@ EMPLOYEE_KINDS = frozenset(
         OutboxKind.TO_EMPLOYEE,
         OutboxKind.WELFARE,
         OutboxKind.NOTICE,
+        OutboxKind.ACK_NOTICE,
+        OutboxKind.LEAD_NOTICE,
+        OutboxKind.HELPER_NOTICE,
     }
+)
+# What the employee is told about her case's handling (rendered from the case).
+HEARD_BACK_KINDS = frozenset(
+    {OutboxKind.ACK_NOTICE, OutboxKind.LEAD_NOTICE, OutboxKind.HELPER_NOTICE}
 )
 CONVERSATION_KINDS = frozenset(
     {OutboxKind.TO_EMPLOYEE, OutboxKind.SENT_NOTE, OutboxKind.RELAY, OutboxKind.CLOSED_NOTICE}
@@ -101,6 +112,7 @@ class ReminderKind(StrEnum):
     SHIFT = "shift"  # the person on duty changed while the case waits
     WELFARE = "welfare"  # the check-in after closing
     DIGEST = "digest"  # the daily digest
+    SUMMON = "summon"  # nobody said "I'm going" to a case happening now: widen the call
 
 
 @dataclass(frozen=True)
@@ -108,7 +120,7 @@ class ReminderKey:
     """A reminder's unique key. Scheduling the same key twice is a no-op, which is
     what makes scheduling idempotent across restarts, so each key names its event:
     ack:<case>:<n>, step:<case>:<step>:<n>, shift:<case>:<rotation>:<member>:<at>,
-    welfare:<case>:<closed at>, digest:<date>."""
+    welfare:<case>:<closed at>, digest:<date>, summon:<case>:<n>."""
 
     kind: ReminderKind
     parts: tuple[str, ...]
@@ -137,6 +149,10 @@ def shift_key(case_id: int, rotation: str, member: str, at: str) -> str:
     return str(ReminderKey(ReminderKind.SHIFT, (str(case_id), rotation, member, at)))
 
 
+def summon_key(case_id: int, attempt: int) -> str:
+    return str(ReminderKey(ReminderKind.SUMMON, (str(case_id), str(attempt))))
+
+
 def welfare_key(case_id: int, closed_at: str) -> str:
     return str(ReminderKey(ReminderKind.WELFARE, (str(case_id), closed_at)))
 
@@ -147,7 +163,7 @@ def digest_key(day: str) -> str:
 
 # How many parts each kind has before its free tail (an ISO time holds colons itself).
 _PARTS = {ReminderKind.ACK: 2, ReminderKind.STEP: 3, ReminderKind.SHIFT: 4,
-          ReminderKind.WELFARE: 2, ReminderKind.DIGEST: 1}  # fmt: skip
+          ReminderKind.WELFARE: 2, ReminderKind.DIGEST: 1, ReminderKind.SUMMON: 2}  # fmt: skip
 
 
 def parse_reminder_key(stored: str) -> ReminderKey:

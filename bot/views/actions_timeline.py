@@ -41,6 +41,9 @@ def _detail(lang: str, policy: Policy, e: TimelineEntry) -> str:
         parts.append(f"v{d.get('version', '?')} {escape(label)}")
     if "kind" in d:
         parts.append(t(lang, f"act.measure.{d['kind']}"))
+    if "severity_to" in d:  # a responder changed it (issue 11)
+        was, now = (t(lang, f"severity.{d.get(k)}") for k in ("severity_from", "severity_to"))
+        parts.append(f"{escape(was)} → {escape(now)}")
     if "lawyer" in d:
         parts.append(t(lang, f"act.measure.lawyer_{d['lawyer']}"))
     if isinstance(d.get("police_no"), str):

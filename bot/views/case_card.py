@@ -91,7 +91,7 @@ def build_card(
     fields = [
         (t(lang, "card.severity"), f"{SEVERITY_EMOJI.get(case.severity, '')} {sev}"),
         (t(lang, "card.status"), t(lang, f"status.{case.status}")),
-        (t(lang, "card.categories"), escape(cats)),
+        (t(lang, "card.categories"), escape(cats) or "—"),  # a tap's case: none yet
         (
             t(lang, "card.contact_channel"),
             escape(policy.contact_channel(case.contact_channel).label.get(lang)),
@@ -116,6 +116,7 @@ def build_card(
     ]
     if case.happening_now and case.status != CaseStatus.CLOSED:
         blocks.append(section(t(lang, "card.happening_now")))
+    blocks += urgent_lines(lang, case)  # kept once it is over: where she was, who went
     if repeat:
         blocks.append(section(f":repeat: {repeat}"))
     if case.room:  # the private case channel (issue 13): linked from the card
@@ -198,6 +199,7 @@ def _buttons(lang: str, case: Case, handling: Handling) -> list[Block]:
         b(Action.ASSESSMENT, "assessment"),
         b(Action.MEASURE, "measure"),
         b(Action.MESSAGE_EMPLOYEE, "message_employee"),
+        b(Action.CHANGE_SEVERITY, "severity"),
         b(Action.CLOSE, "close"),
     ]
     if case.room_channel is None:
@@ -300,3 +302,15 @@ def build_details_modal(
         blocks.append(context(t(lang, "details.additions_omitted", n=len(additions) - len(shown))))
     blocks.append(context(t(lang, "details.audited")))
     return modal(Callback.CASE_DETAILS, t(lang, "details.title"), blocks, close=t(lang, "close"))
+
+
+def urgent_lines(lang: str, case: Case) -> list[Block]:
+    """Where the employee is, who went, and whether the report is still to come
+    (issue 11). The location is the employee's own text: escaped."""
+    where = " / ".join(escape(p) for p in (case.site, case.place) if p)
+    lines = [t(lang, "urgent.card_where", where=where)] if where else []
+    if case.helper:
+        lines.append(t(lang, "urgent.card_helper", user=user(case.helper)))
+    if case.quick:
+        lines.append(t(lang, "urgent.card_quick"))
+    return [context(*lines)] if lines else []

@@ -30,6 +30,9 @@ class Callback(StrEnum):
     # HR (issue 4): the purpose asked before a case is shown, and the case itself
     HR_PURPOSE = "hr.purpose"
     HR_CASE = "hr.case"
+    # Happening now (issue 11): the first small modal, and a responder's severity change
+    REPORT_START = "report.start"
+    SEVERITY = "case.severity"
 
 
 class Action(StrEnum):
@@ -70,6 +73,12 @@ class Action(StrEnum):
     HR_SUMMARY = "hr.summary"
     HR_EXPORT = "hr.export"
     HR_AUDIT = "hr.audit"
+    # Happening now (issue 11)
+    URGENT = "report.urgent"  # "It is happening now / I need help now": one tap
+    REPORT_FULL = "report.full"  # "Report something that happened": the full form
+    COMPLETE_REPORT = "report.complete"  # after the tap, when safe: the form, prefilled
+    HELPER_GOING = "case.helper.going"  # "I'm going" under a summons
+    CHANGE_SEVERITY = "case.severity"
 
 
 class Shortcut(StrEnum):

@@ -85,25 +85,39 @@ def build_report_form(
     prefill: str = "",
     *,
     source: FromMessage | None = None,
+    completes: str | None = None,
+    channel: str | None = None,
+    show_name: bool = False,
 ) -> dict[str, Any]:
-    """The form; `source` is the message it was opened from (its shortcut): then the
-    message is shown as the first piece of evidence, and its time and "chat" are set."""
+    """The full form. `source`: the message it was opened from (its shortcut): then the
+    message is shown as the first piece of evidence, and its time and "chat" are set.
+    `completes`: the case a tap filed, which this form completes (issue 11): prefilled
+    with what the tap said (when, the channel, danger, consent)."""
 
     def lbl(key: str) -> str:
         return t(lang, key)
 
+    def initial(options: list[dict[str, Any]], value: str | None) -> dict[str, Any]:
+        chosen = next((o for o in options if o["value"] == value), None)
+        return {"initial_option": chosen} if chosen else {}
+
     channels = [option(c.id, c.label.get(lang)) for c in policy.contact_channels]
+    dangers = [option(d, lbl(f"danger.{d}")) for d in DANGER_CHOICES]
+    consents = [
+        option(CONSENT_NAME, lbl("form.consent_name")),
+        option(CONSENT_COUNSELING, lbl("form.consent_counseling")),
+    ]
+    consent_initial = {"initial_options": [consents[0]]} if completes and show_name else {}
+    preset = "chat" if source is not None else channel if completes else None
     contact: dict[str, Any] = {
         "type": "static_select",
         "placeholder": plain(lbl("form.choose"), 150),
         "options": channels,
+        **initial(channels, preset),
     }
-    chat = [o for o in channels if o["value"] == "chat"]
-    if source is not None and chat:
-        contact["initial_option"] = chat[0]
     when = source.at if source is not None else now
     blocks: list[Block] = [
-        context(t(lang, "form.intro")),
+        context(t(lang, "urgent.form_completes" if completes else "form.intro")),
         *(message_blocks(lang, source) if source is not None else []),
         _input(
             "occurred_at",
@@ -126,7 +140,8 @@ def build_report_form(
             lbl("form.danger"),
             {
                 "type": "radio_buttons",
-                "options": [option(d, lbl(f"danger.{d}")) for d in DANGER_CHOICES],
+                "options": dangers,
+                **initial(dangers, "danger" if completes else None),
             },
         ),
         _input(
@@ -165,10 +180,8 @@ def build_report_form(
             lbl("form.consent"),
             {
                 "type": "checkboxes",
-                "options": [
-                    option(CONSENT_NAME, lbl("form.consent_name")),
-                    option(CONSENT_COUNSELING, lbl("form.consent_counseling")),
-                ],
+                "options": consents,
+                **consent_initial,
             },
             optional=True,
             hint=lbl("form.consent_hint"),
@@ -176,6 +189,8 @@ def build_report_form(
         *behalf_blocks(lang),
     ]
     meta: dict[str, Any] = {"lang": lang}
+    if completes:
+        meta["completes"] = completes
     if source is not None:
         meta["msg"] = {"token": source.token, "link": source.link}
     return modal(
@@ -264,3 +279,12 @@ def metadata_message(private_metadata: Any) -> tuple[str, str] | None:
     if isinstance(token, str) and isinstance(link, str) and 8 <= len(token) <= 64:
         return token, link
     return None
+
+
+def metadata_completes(private_metadata: Any) -> str | None:
+    """The case number a completing form names (issue 11), if any."""
+    try:
+        value = json.loads(private_metadata).get("completes") if private_metadata else None
+    except (ValueError, AttributeError, TypeError, RecursionError):
+        value = None
+    return value if isinstance(value, str) and len(value) <= 20 else None

@@ -13,6 +13,7 @@ from bot.views.case_card import action_value
 from bot.views.common import Block, actions, button, context, divider, section
 from bot.views.ids import Action
 from bot.views.mrkdwn import escape, truncate, user
+from bot.views.urgent import summons_blocks
 
 
 def slack_date(when: datetime) -> str:
@@ -79,9 +80,10 @@ def build_thread_reply(
         "thread.counseling_consent_yes" if case.counseling_ok else "thread.counseling_consent_no",
     )
     blocks: list[Block] = []
-    if case.happening_now:
-        # Policy step 1: nobody handles it alone. `<!here>` is our own token, not user text.
-        blocks.append(section(t(lang, "thread.second_person", here="<!here>")))
+    if case.happening_now or case.helper:
+        # Policy step 1: nobody handles it alone. `<!here>` is our own token, not user
+        # text. The summons names who is asked to go, where, and takes "I'm going".
+        blocks += summons_blocks(lang, case, here="<!here>")
     blocks.append(
         section(
             t(

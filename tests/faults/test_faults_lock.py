@@ -20,7 +20,7 @@ import pytest
 from bot.demo.harness import RESPONDERS
 from bot.i18n import t
 from slacksim import BOT_USER_ID
-from tests.faults.world import World
+from tests.faults.world import Submitted, World
 
 # The real process: slow (minutes). `pytest -m "not slow"` leaves it out while iterating.
 pytestmark = pytest.mark.slow
@@ -156,3 +156,35 @@ async def test_dm_reply_during_a_lock(world: World) -> None:
     said = [m.text for m in sim.dms(filed.user) if m.user == BOT_USER_ID]
     passed_on = {t(lang, "act.relay.passed_on", case_no=filed.case_no) for lang in ("ja", "en")}
     assert sum(x in passed_on for x in said) == 1, "the employee was told 'passed on' once"
+
+
+async def test_a_tap_during_a_lock_shows_safety_at_once_and_files_one_case(world: World) -> None:
+    """Happening now (issue 11): with the database locked, the tap still shows the
+    safety steps within Slack's budget, says the alert is being recorded, and the case
+    (one card, one thread, one confirmation) follows once the lock clears."""
+    world.scenario, start = "one tap during a lock", len(world.submitted)
+    user = world.new_user()
+    first = await world.open_form(user, full=False)
+    locker = Locker(world)
+    try:
+        t0 = time.monotonic()
+        reply = await world.slack.interact(
+            {
+                "type": "view_submission",
+                "team": {"id": "T0SIM"},
+                "user": {"id": user, "username": user.lower(), "team_id": "T0SIM"},
+                "api_app_id": "A0SIM",
+                "trigger_id": world.sim.new_trigger(user),
+                "view": {**first, "state": {"values": {}}, "team_id": "T0SIM"},
+            }
+        )
+        assert reply.status == 200 and time.monotonic() - t0 < 3.0, reply
+        shown = json.dumps(reply.json()["view"], ensure_ascii=False)
+        assert any(t(lang, "confirm.safety_title") in shown for lang in ("ja", "en"))
+        assert any(t(lang, "urgent.status_pending") in shown for lang in ("ja", "en"))
+        await asyncio.sleep(BUSY_TIMEOUT + 1.0)
+    finally:
+        locker.release()
+    case_no = await case_of_view(world, str(first["id"]))
+    world.submitted.append(Submitted(world.scenario, user, str(first["id"]), case_no))
+    await world.scenario_done(world.scenario, start)

@@ -324,8 +324,11 @@ class World:
         self.sim.add_user(uid, f"fault.user{self._users}", real_name=f"Fault User {self._users}")
         return uid
 
-    async def open_form(self, user: str, attempts: int = 3) -> dict[str, Any]:
-        """Type /report-ch until the form opens (a person retries when nothing appears)."""
+    async def open_form(
+        self, user: str, attempts: int = 3, full: bool = True
+    ) -> dict[str, Any]:
+        """Type /report-ch until the form opens (a person retries when nothing appears);
+        `full=False`: the first modal ("happening now" in one tap, or the form)."""
         for _ in range(attempts):
             trigger = self.sim.new_trigger(user)
             reply = await self.slack.slash("/report-ch", user, "", trigger_id=trigger)
@@ -342,12 +345,31 @@ class World:
                 )
 
             try:
-                view: dict[str, Any] = await self.sim.wait_for(opened, timeout=6)
-                return view
+                start: dict[str, Any] = await self.sim.wait_for(opened, timeout=6)
+                return await self._full_form(user, start) if full else start
             except TimeoutError:
                 self.sim.clear_faults()
                 await self.sim.accept_connections()
         raise AssertionError(f"{self.scenario}: the report form never opened")
+
+    async def _full_form(self, user: str, start: dict[str, Any]) -> dict[str, Any]:
+        """The first modal's "Report something that happened": the form (issue 11)."""
+        before = len(self.sim.calls_to("views.update"))
+        reply = await self.slack.click(user, "report.full", "", view=start)
+        assert reply.status == 200, reply
+
+        def updated(sim: SlackSimulator) -> Any:
+            return next(
+                (
+                    c.response["view"]
+                    for c in sim.calls_to("views.update")[before:]
+                    if c.args.get("view_id") == start["id"] and c.response.get("ok")
+                ),
+                None,
+            )
+
+        view: dict[str, Any] = await self.sim.wait_for(updated, timeout=6)
+        return view
 
     def values(self, narrative: str, **form: Any) -> dict[str, Any]:
         return report_values(

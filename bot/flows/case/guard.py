@@ -106,6 +106,9 @@ async def refresh_case(ctx: AppContext, case_id: int) -> None:
     Slack last might carry the older state. Every change adds a timeline entry, so
     after updating we look at the newest entry again and redo the update if the case
     moved on meanwhile: the last update sent always carries the latest state."""
+    # Every change comes here after its commit; it may have queued a private notice
+    # for the employee (db/handling.py: "someone has your case", a lead assigned).
+    ctx.kick_deliveries()
     for _ in range(3):
         case, earlier, handling, rev = await ctx.store.run(_load, case_id, ctx.config.repeat_window)
         await _update_messages(ctx, case, earlier, handling)

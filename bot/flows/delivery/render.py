@@ -7,7 +7,7 @@ from typing import Any
 import sqlite_utils
 
 from bot.context import AppContext
-from bot.domain.stored import CONVERSATION_KINDS, OutboxKind, parse_outbox_key
+from bot.domain.stored import CONVERSATION_KINDS, HEARD_BACK_KINDS, OutboxKind, parse_outbox_key
 from bot.i18n import t
 from bot.views.case_card import build_card, repeat_line
 from bot.views.common import section
@@ -15,6 +15,7 @@ from bot.views.confirmation import build_confirmation
 from bot.views.conversation import conversation_message
 from bot.views.outgoing import Gone, NotReady, Outgoing
 from bot.views.thread import build_thread_reply
+from bot.views.urgent import heard_back
 from db import conversation, outbox
 from db.cases import earlier_cases, get_case
 from db.handling import load_handling
@@ -39,6 +40,11 @@ async def render(ctx: AppContext, case_id: int, kind: str) -> Outgoing:
 
     case, earlier, handling = await ctx.store.run(load)
     stored = parse_outbox_key(kind)
+    if stored.kind in HEARD_BACK_KINDS:  # the employee hears back (issue 11)
+        if not case.reporter_id:
+            raise Gone(kind)  # retention deleted who they are: nobody to tell
+        text, blocks = heard_back(case.reporter_lang, case, stored.kind.value)
+        return Outgoing(case.reporter_id, text, blocks)
     if stored.kind in CONVERSATION_KINDS:  # messages to and from the employee
         entry = None
         if stored.ref is not None:

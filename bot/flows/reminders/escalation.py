@@ -18,6 +18,7 @@ import sqlite_utils
 from bot.config.reminders import ReminderSettings
 from bot.context import Rules
 from bot.domain.case import Case
+from bot.domain.severity import SEVERITIES, ack_target, is_critical
 from bot.domain.stored import (
     CaseStatus,
     OutboxKind,
@@ -25,9 +26,11 @@ from bot.domain.stored import (
     outbox_key,
     shift_key,
     step_key,
+    summon_key,
 )
 from bot.flows.reminders.duty import BOT_ACTOR, escalation_list, step_recipients
 from bot.views.reminders import build_escalation, build_shift_ping, build_step_reminder
+from bot.views.urgent import build_summons_escalation
 from db import handling, outbox, overrides, reminders, timeline
 from db.cases import awaiting_ack, find_case
 from db.reminders import Reminder
@@ -63,11 +66,14 @@ def _hold(
     now: datetime,
     rules: Rules,
     s: ReminderSettings,
+    through_quiet: frozenset[str] = frozenset({"urgent"}),
 ) -> bool:
-    """Defer when the thread is not in Slack yet, or for quiet hours (urgent cases
-    never wait). True if deferred."""
+    """Defer when the thread is not in Slack yet, or for quiet hours (cases of the
+    severities in `through_quiet` never wait: urgent ones for every reminder, and
+    `[reminders] ack_through_quiet_hours` for the acknowledgement escalation). True
+    if deferred."""
     until = None if case.card_ts else now + NOT_POSTED_YET
-    if until is None and case.severity != "urgent":
+    if until is None and case.severity not in through_quiet:
         until = s.quiet_until(now, rules.config.timezone)
     if until is None:
         return False
@@ -84,9 +90,13 @@ def claim_ack(
         if case is None or case.acknowledged_at is not None or case.status != CaseStatus.NEW:
             reminders.fire(db, r.id, now, "skipped")
             return None
-        if _hold(db, [r], case, now, rules, s) or not reminders.fire(db, r.id, now, "sent"):
+        # Quiet hours never delay a high or urgent case's escalation (configurable).
+        through = s.ack_through_quiet_hours | {"urgent"}
+        if _hold(db, [r], case, now, rules, s, through) or not reminders.fire(
+            db, r.id, now, "sent"
+        ):
             return None
-        interval = s.ack_after.get(case.severity)
+        interval = case_plan_ack(rules, s, case)
         if interval is not None and r.attempt < s.max_escalations:
             n = r.attempt + 1
             reminders.schedule(
@@ -98,6 +108,42 @@ def claim_ack(
     text, blocks = build_escalation(
         lang, case.case_no, now - case.reported_at, r.attempt, s.max_escalations, who
     )
+    args = {"channel": case.card_channel, "thread_ts": case.card_ts, "text": text, "blocks": blocks}
+    return Post((r.id,), args, case.id)
+
+
+def case_plan_ack(rules: Rules, s: ReminderSettings, case: Case) -> timedelta | None:
+    """The case's acknowledgement interval now (its severity may have changed)."""
+    critical = is_critical(rules.policy, case.categories)
+    return ack_target(case.severity, critical, s.ack_after, s.critical_ack_after)
+
+
+def claim_summon(
+    db: sqlite_utils.Database, r: Reminder, now: datetime, rules: Rules, s: ReminderSettings
+) -> Post | None:
+    """Nobody said "I'm going" to a case happening now: widen the call, at once, day
+    or night (quiet hours never hold it)."""
+    with immediate(db):
+        case = find_case(db, r.case_id)
+        if case is None or case.helper is not None or case.status == CaseStatus.CLOSED:
+            reminders.fire(db, r.id, now, "skipped")
+            return None
+        if _hold(db, [r], case, now, rules, s, frozenset(SEVERITIES)):
+            return None  # only while the card is not in Slack yet
+        if not reminders.fire(db, r.id, now, "sent"):
+            return None
+        if r.attempt < s.max_escalations:
+            n = r.attempt + 1
+            due = now + s.backup_after
+            reminders.schedule(db, summon_key(case.id, n), "summon", due, now, case_id=case.id,
+                               attempt=n)  # fmt: skip
+        backup = rules.config.rotations.get("backup")
+        nxt = [overrides.next_person(db, backup, now)] if backup else []
+        asked = list(dict.fromkeys([*case.summoned, *nxt, *escalation_list(db, rules.config, now)]))
+        timeline.add(db, case.id, now, BOT_ACTOR, "summon_widened", attempt=r.attempt,
+                     notified=asked)  # fmt: skip
+    minutes = int((now - case.reported_at).total_seconds() // 60)
+    text, blocks = build_summons_escalation(rules.config.language, case, minutes, asked)
     args = {"channel": case.card_channel, "thread_ts": case.card_ts, "text": text, "blocks": blocks}
     return Post((r.id,), args, case.id)
 

@@ -27,6 +27,7 @@ import sqlite_utils
 
 from bot.config.reminders import ReminderSettings
 from bot.context import AppContext, Rules
+from bot.domain.severity import critical_ids
 from bot.domain.stored import CaseStatus, parse_reminder_key
 from bot.flows.reminders.digest import claim_digest, schedule_next_digest
 from bot.flows.reminders.escalation import (
@@ -34,6 +35,7 @@ from bot.flows.reminders.escalation import (
     claim_ack,
     claim_shift_pings,
     claim_steps,
+    claim_summon,
     queue,
 )
 from bot.flows.reminders.welfare import claim_checkin, schedule_missing
@@ -58,7 +60,13 @@ def case_plan(rules: Rules, s: ReminderSettings | None = None) -> CasePlan:
         if s.max_step_reminders == 0
         else tuple((step.id, step.remind_after) for step in rules.policy.checklist)
     )
-    return CasePlan(ack, steps)
+    return CasePlan(
+        ack,
+        steps,
+        critical=critical_ids(rules.policy),
+        critical_after=s.critical_ack_after,
+        summon_after=s.backup_after if s.max_escalations > 0 else None,
+    )
 
 
 def _housekeeping(
@@ -137,6 +145,8 @@ class ReminderLoop(Loop):
             for r in due:
                 if r.kind == "ack":
                     queued += await claimed(claim_ack, r, now, rules, s)
+                elif r.kind == "summon":
+                    queued += await claimed(claim_summon, r, now, rules, s)
                 elif r.kind == "step":
                     steps[r.case_id].append(r)
                 elif r.kind == "welfare":

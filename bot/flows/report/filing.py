@@ -16,6 +16,7 @@ from bot.context import AppContext
 from bot.domain import identifiers
 from bot.domain.report import Behalf, Report, validate
 from bot.domain.severity import derive_severity
+from bot.domain.urgent import Site, Where
 from bot.flows.case.room import auto_open
 from bot.flows.done import Done
 from bot.flows.oncall import on_duty
@@ -24,21 +25,26 @@ from bot.flows.report.behalf import notify_affected
 from bot.i18n import t
 from bot.views.confirmation import build_recorded_view
 from bot.views.report_form import (
-    build_report_form,
+    metadata_completes,
     metadata_lang,
     metadata_message,
     parse_report_form,
 )
+from bot.views.urgent import build_start_modal
 from db.cases import NewCase, file_case, reporter_ref
+from db.urgent import complete_case
 
 log = logging.getLogger(__name__)
+BACKUP = "backup"  # the optional rotation of people who go to an employee in danger
 
 
 async def open_report_form(ctx: AppContext, user_id: str, trigger_id: str, prefill: str) -> None:
+    """The first thing /report-ch and the Home tab show: "happening now, I need help"
+    in one tap, or the full form (bot/views/urgent.py)."""
     lang = await ctx.people.lang(user_id)
-    view = build_report_form(lang, ctx.policy, ctx.clock.now(), prefill=prefill)
+    view = build_start_modal(lang, ctx.policy, ctx.config.sites, prefill=prefill)
     await ctx.client.views_open(trigger_id=trigger_id, view=view)
-    log.info("report form opened")
+    log.info("report start opened")
 
 
 @dataclass(frozen=True)
@@ -53,10 +59,19 @@ class Filing:
     hashes: dict[str, str]  # customer identifier kind -> keyed hash
     # (token, link) of the message the form was opened from (its shortcut), if it was
     message: tuple[str, str] | None = None
+    # Filed in one tap: where the employee is (bot/domain/urgent.py); None otherwise.
+    where: Where | None = None
+    # The full report completing the case a tap filed (its number), from the same modal.
+    completes: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         r = self.report
+        w = self.where
         return {
+            "where": None
+            if w is None
+            else {"site": w.site, "place": w.place, "helper_may_know": w.helper_may_know},
+            "completes": self.completes,
             "user_id": self.user_id,
             "view_id": self.view_id,
             "lang": self.lang,
@@ -98,6 +113,13 @@ class Filing:
         )
         view_id = d.get("view_id")
         message = d.get("message")
+        w = d.get("where")
+        where = (
+            Where(w.get("site"), str(w.get("place") or ""), bool(w.get("helper_may_know")))
+            if isinstance(w, dict)
+            else None
+        )
+        completes = d.get("completes")
         return cls(
             user_id=str(d["user_id"]),
             view_id=view_id if isinstance(view_id, str) else None,
@@ -106,6 +128,8 @@ class Filing:
             report=report,
             hashes=dict(d["hashes"]),
             message=(str(message[0]), str(message[1])) if isinstance(message, list) else None,
+            where=where,
+            completes=completes if isinstance(completes, str) else None,
         )
 
 
@@ -122,6 +146,7 @@ def prepare_report(ctx: AppContext, user_id: str, view: dict[str, Any]) -> Filin
         for kind, value in result.identifiers.items()
     }
     view_id = view.get("id")
+    completes = metadata_completes(view.get("private_metadata"))
     return Filing(
         user_id,
         view_id if isinstance(view_id, str) else None,
@@ -130,7 +155,18 @@ def prepare_report(ctx: AppContext, user_id: str, view: dict[str, Any]) -> Filin
         result,
         hashes,
         metadata_message(view.get("private_metadata")),
+        completes=completes,
     )
+
+
+async def _summoned(ctx: AppContext, filing: Filing) -> tuple[Site | None, tuple[str, ...]]:
+    """The site the employee picked, and who is asked to go to them, in order: the
+    site's supervisors, then the backup rotation's person on duty (never the reporter)."""
+    site = ctx.config.site(filing.where.site) if filing.where else None
+    people = list(site.supervisors) if site else []
+    if BACKUP in ctx.config.rotations:
+        people.append(await on_duty(ctx, BACKUP, filing.at))
+    return site, tuple(dict.fromkeys(p for p in people if p != filing.user_id))
 
 
 async def record_report(ctx: AppContext, filing: Filing) -> Done:
@@ -138,6 +174,12 @@ async def record_report(ctx: AppContext, filing: Filing) -> Done:
     submission committed twice (a Slack retry, a journal entry after a crash) gives the
     first case again (its deliveries are not queued twice)."""
     report, now = filing.report, filing.at
+    site: Site | None = None
+    summoned: tuple[str, ...] = ()
+    if report.happening_now:
+        site, summoned = await _summoned(ctx, filing)
+    w = filing.where
+    where = None if w is None else Where(site.name if site else None, w.place, w.helper_may_know)
     new = NewCase(
         report=report,
         reporter_id=filing.user_id,
@@ -152,10 +194,22 @@ async def record_report(ctx: AppContext, filing: Filing) -> Done:
         repeat_window=ctx.config.repeat_window,
         reporter_ref=reporter_ref(ctx.settings.hash_key, filing.user_id),
         message=filing.message,
+        where=where,
+        summoned=summoned,
     )
 
     def severity_for(earlier: int) -> str:
         return derive_severity(ctx.policy, report.categories, report.danger, earlier)
+
+    if filing.completes and filing.view_id:
+        completed = await ctx.store.run(complete_case, new, severity_for)
+        if completed is not None:
+            log.info("quick case completed: case=%s", completed.case_no)
+            ctx.kick_deliveries()
+            view = build_recorded_view(filing.lang, completed, ctx.policy)
+            return Done(view=view, case_id=completed.id, deliveries=True)
+        # The tap's case is not committed yet (still in the journal): this files the
+        # report as the case; the tap's entry then finds it by the same view id.
 
     case, created = await ctx.store.run(file_case, new, severity_for, case_plan(ctx.rules))
     log.info("case filed: case=%s created=%s severity=%s", case.case_no, created, case.severity)

@@ -1,0 +1,104 @@
+"""A case happening now: completing the one-tap case, and who goes to help.
+
+The tap files a case at once (db.cases.file_case, quick=1). The full report, sent
+later from the same modal (the same view id), completes that case here: one case,
+updated, never a second. Completing twice (a Slack retry, the journal after a crash)
+changes it once.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import datetime
+
+import sqlite_utils
+
+from bot.domain.case import Case
+from bot.domain.severity import rank
+from bot.domain.stored import OutboxKind, outbox_key
+from db import handling, outbox, timeline
+from db.cases import NewCase, earlier_count, get_case, stored_reporter
+from db.rows import immediate, iso
+from db.sealed import seal
+
+
+def complete_case(
+    db: sqlite_utils.Database, new: NewCase, severity_for: Callable[[int], str]
+) -> Case | None:
+    """Complete the quick case filed from the modal `new.view_id` by this reporter.
+    None: there is none (the tap's case is still in the journal: file it as new)."""
+    with immediate(db):
+        row = db.execute(
+            "SELECT id, quick, severity, show_name FROM cases"
+            " WHERE view_id = ? AND reporter_ref IS ?",
+            [new.view_id, new.reporter_ref],
+        ).fetchone()
+        if row is None:
+            return None
+        case_id, quick, severity, shown = row
+        if not quick:
+            return get_case(db, case_id)  # completed already: the same submission again
+        r = new.report
+        earlier = earlier_count(db, new.customer_hashes, new.reported_at, new.repeat_window)
+        derived = severity_for(earlier)
+        # A tap said "I need help now": completing never lowers that on its own (a
+        # responder may, with a reason: db/severity.py).
+        new_severity = min(severity, derived, key=rank)
+        # A name already shown to the helper cannot be unshown; a new "yes" is honoured.
+        show = bool(shown) or r.show_name
+        db.table("cases").update(
+            case_id,
+            {
+                "quick": 0,
+                "occurred_at": iso(r.occurred_at),
+                "contact_channel": r.contact_channel,
+                "categories": json.dumps(list(r.categories)),
+                "severity": new_severity,
+                "danger": r.danger,
+                "show_name": int(show),
+                "reporter_id": stored_reporter(db, new.reporter_id, show),
+                "counseling_ok": int(r.counseling_ok),
+                "demand": seal(db, "cases.demand", r.demand),
+                "narrative": seal(db, "cases.narrative", r.narrative),
+                "evidence_links": seal(
+                    db, "cases.evidence_links", json.dumps(list(r.evidence_links))
+                ),
+                "evidence_files": seal(
+                    db, "cases.evidence_files", json.dumps(list(r.evidence_files))
+                ),
+                "repeat_count": earlier,
+            },
+        )
+        db.table("case_customers").insert_all(
+            {"case_id": case_id, "kind": kind, "hash": h, "reported_at": iso(new.reported_at)}
+            for kind, h in new.customer_hashes.items()
+        )
+        actor = new.reporter_id if show else "reporter"
+        timeline.add(db, case_id, new.reported_at, actor, "report_completed",
+                     severity=new_severity)  # fmt: skip
+        # The thread hears that the report is complete (View details shows it).
+        outbox.enqueue(db, case_id, outbox_key(OutboxKind.INFO_ADDED), new.reported_at)
+        return get_case(db, case_id)
+
+
+def helper_going(db: sqlite_utils.Database, case_id: int, at: datetime, actor: str) -> bool:
+    """The first person to say "I'm going" is recorded (and has seen the case: it is
+    acknowledged); the employee is told someone is on the way. False: someone already
+    said so, or the case is closed."""
+    with immediate(db):
+        cur = db.execute(
+            "UPDATE cases SET helper = ? WHERE id = ? AND helper IS NULL AND status != 'closed'",
+            [actor, case_id],
+        )
+        if not cur.rowcount:
+            return False
+        timeline.add(db, case_id, at, actor, "helper_going")
+        handling.working(db, case_id, at, actor, "helper")
+        outbox.enqueue(db, case_id, outbox_key(OutboxKind.HELPER_NOTICE), at)
+        return True
+
+
+def helper_of(db: sqlite_utils.Database, case_id: int) -> str | None:
+    row = db.execute("SELECT helper FROM cases WHERE id = ?", [case_id]).fetchone()
+    return row[0] if row else None
