@@ -79,6 +79,18 @@ def _lessons(db: sqlite_utils.Database, period: Range) -> tuple[int, int, tuple[
     return int(done), int(noted), lessons
 
 
+def _by_site(db: sqlite_utils.Database, period: Range) -> dict[str, int]:
+    """Cases by the site the employee picked when asking for help now (m170); the
+    rest recorded none. Grouped by SQLite over the period's cases (by reported_at)."""
+    if "site" not in {c.name for c in db.table("cases").columns}:
+        return {}
+    cond, params = where("reported_at", period)
+    rows = db.execute(
+        f"SELECT COALESCE(site, ''), COUNT(*) FROM cases WHERE {cond} GROUP BY 1", params
+    ).fetchall()
+    return {str(k): int(v) for k, v in rows}
+
+
 def review(
     db: sqlite_utils.Database,
     key: str,
@@ -95,5 +107,5 @@ def review(
     done, noted, lessons = _lessons(db, period)
     return Review(
         summary, monthly, versions, sent, answers, done, noted, lessons,
-        tuple(announcements.listed(db, period)),
+        tuple(announcements.listed(db, period)), _by_site(db, period),
     )  # fmt: skip

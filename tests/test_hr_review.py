@@ -6,6 +6,7 @@ announcement is posted, recorded, listed in the report and summarised on the App
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 
 import sqlite_utils
@@ -60,9 +61,16 @@ def _pages(pdf: bytes, out: str) -> list[str]:
 async def test_review_pdf_in_japanese(h: Harness, clock: FixedClock) -> None:
     ids = await seed_known_cases(h, clock)
     await _lesson(h, ids["A"])
+
+    def at_the_store(db: sqlite_utils.Database) -> None:
+        # The site a "happening now" tap records (m170); the seeded cases are full reports.
+        db.execute("UPDATE cases SET site = '渋谷店' WHERE case_no = ?", [ids["A"]])
+
+    await h.bot.ctx.store.run(at_the_store)
     h.sim.users[h.cast.hr].locale = "ja-JP"
     pdf = await _review(h, h.cast.hr, "review 2026")
     text = "\n".join(_pages(pdf, "h14b-review-ja"))
+    assert re.search(r"渋谷店\s*1件", text) and re.search(r"拠点の記録なし\s*3件", text)
     for heading in ("カスタマーハラスメント対応方針 年次見直し報告書", "分類別", "連絡手段別",
                     "重大度別", "繰り返しの顧客", "受付と完了までの時間", "講じた措置",
                     "従業員のケア", "完了時に記録された教訓", "方針とその版",
@@ -84,7 +92,8 @@ async def test_review_pdf_in_english_and_bad_period(h: Harness, clock: FixedCloc
     text = "\n".join(_pages(pdf, "h14b-review-en"))
     assert "Annual policy review: customer harassment" in text
     assert "Customers named in more than one case: 1 customer (2 cases in all)" in text
-    assert "The report form does not ask for the site or team" in text
+    assert "No site recorded" not in text  # no case recorded a site: no table of them
+    assert "Only a report made with “Happening now” asks where the employee is" in text
     assert "1 of 3 (33%)" in text
     await ask(h, h.cast.hr, "review soon", wait_dm=False)
     await h.sim.wait_for(lambda s: any("Please give a year or a period" in str(r.body.get("text"))

@@ -38,3 +38,6 @@ class Review:
     lessons_noted: int = 0
     lessons: tuple[Lesson, ...] = ()  # the newest first
     announcements: tuple[Announcement, ...] = ()
+    # site name -> cases; "" for the cases that recorded none (only "happening now"
+    # asks where the employee is)
+    by_site: dict[str, int] = field(default_factory=dict)

@@ -102,7 +102,7 @@ class _Row:
             "occurred_at": _local(c.occurred_at, tz),
             "status": lbl.status(lang, c.status),
             "severity": lbl.severity(lang, c.severity),
-            "site": "",  # cases do not record a site or team yet: the column waits for it
+            "site": c.site or "",  # picked when asking for help now; other reports have none
             "contact_channel": lbl.channel(p, lang, c.contact_channel),
             "categories": _join(lang, [lbl.category(p, lang, x) for x in c.categories]),
             "mhlw_types": _join(lang, [lbl.mhlw_types(p, lang, [x]) for x in a.mhlw_types])

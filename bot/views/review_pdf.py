@@ -188,6 +188,10 @@ def build_review_pdf(
     d.table([(t(lang, f"severity.{k}"), n(c.by_severity[k]))
              for k in _ordered(c.by_severity, SEVERITIES)])  # fmt: skip
     d.head("hr.review.by_site")
+    named = {k: v for k, v in r.by_site.items() if k}
+    if named:
+        d.table([(escape(k), n(named[k])) for k in _ordered(named)]
+                + [(d.t("hr.review.site_none"), n(r.by_site.get("", 0)))])  # fmt: skip
     d.para(escape(d.t("hr.review.no_site")))
 
     d.head("hr.review.repeat")
