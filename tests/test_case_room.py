@@ -129,7 +129,9 @@ async def test_at_close_the_room_is_told_and_archived(h: Harness) -> None:
     assert "CH-2026-0001" in told and "アーカイブ" in told
     assert (await events_of(h, filed.id)).count("room_archived") == 1
     # Reopened and closed again: the archived room is not told twice.
+    before = filed.card.update_count
     await press(h, r, Action.REOPEN, filed)
+    await updated(h, filed.card, before)  # the reopen runs after the ack
     view = await press_and_open(h, r, Action.CLOSE, filed)
     await h.slack.submit_view(r, view, {"summary": text("again")})
     await h.settle()

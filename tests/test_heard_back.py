@@ -10,7 +10,7 @@ from bot.demo.harness import Harness
 from bot.i18n import t
 from bot.views.ids import Action
 from slacksim.render import render_message
-from tests.case_kit import file_case, picked_user, press, press_and_open
+from tests.case_kit import file_case, picked_user, press, press_and_open, updated
 
 
 def notices(h: Harness, user: str, since: int) -> list[str]:
@@ -22,8 +22,11 @@ async def test_acknowledging_tells_her_someone_has_her_case(h: Harness, lang: st
     user = h.cast.employee if lang == "ja" else h.cast.employee_en
     filed = await file_case(h, user)
     since = len(h.sim.dms(user))
+    before = filed.card.update_count
     await press(h, h.cast.responder, Action.ACK, filed)
+    await updated(h, filed.card, before)  # the flow runs after the ack
     await press(h, h.cast.responder2, Action.ACK, filed)  # already acknowledged: nothing more
+    await h.sim.wait_for(lambda s: s.ephemerals(h.cast.responder2))
     await h.settle()
     told = notices(h, user, since)
     assert len(told) == 1
@@ -36,7 +39,9 @@ async def test_acknowledging_tells_her_someone_has_her_case(h: Harness, lang: st
 async def test_a_lead_assigned_is_told_once(h: Harness, lang: str) -> None:
     user = h.cast.employee if lang == "ja" else h.cast.employee_en
     filed = await file_case(h, user)
+    before = filed.card.update_count
     await press(h, h.cast.responder, Action.ACK, filed)
+    await updated(h, filed.card, before)
     await h.settle()
     since = len(h.sim.dms(user))
     view = await press_and_open(h, h.cast.responder, Action.HAND_LEAD, filed)
