@@ -41,14 +41,31 @@ def _require_database() -> None:
         raise SettingsError(f"CH_DB: no database at {db_path} (has the bot run here yet?)")
 
 
-def _on_duty(config: Config, now: datetime) -> list[str]:
-    lines = []
-    for name, rotation in config.rotations.items():
-        shift = rotation.shift_at(now)
-        nxt = rotation.next_shift(now)
-        local = shift.ends.astimezone(config.timezone).strftime("%Y-%m-%d %H:%M %Z")
-        lines.append(f"{name}: {shift.member} until {local}, then {nxt.member}")
-    return lines
+def _on_duty(settings: Settings, config: Config, now: datetime) -> list[str]:
+    """Who is on duty, by the bot's own rule (db.overrides: HR's overrides beat the
+    schedule) read from its database; the schedule alone, said so, before it exists."""
+    from db.overrides import Duty, duty_at, next_duty
+    from db.store import open_read_only
+
+    def line(name: str, duty: Duty, nxt: Duty) -> str:
+        until = duty.until.astimezone(config.timezone).strftime("%Y-%m-%d %H:%M %Z")
+        by = " (HR override)" if duty.override else ""
+        return f"{name}: {duty.member}{by} until {until}, then {nxt.member}"
+
+    if not settings.db_path.is_file():
+        lines = [f"on duty by the schedule alone (no database at {settings.db_path} yet, "
+                 "so no HR overrides):"]
+        for name, rotation in config.rotations.items():
+            shift, nxt = rotation.shift_at(now), rotation.next_shift(now)
+            lines.append(line(name, Duty(shift.member, shift.ends, False),
+                              Duty(nxt.member, nxt.ends, False)))
+        return lines
+    db = open_read_only(settings.db_path)
+    try:
+        return [line(name, duty_at(db, r, now), next_duty(db, r, now))
+                for name, r in config.rotations.items()]
+    finally:
+        db.conn.close()
 
 
 def _responders_channel_private(settings: Settings, config: Config) -> bool:
@@ -84,7 +101,7 @@ def check_config() -> int:
         f"responders channel: {config.responders_channel}; timezone: {config.timezone.key}; "
         f"default language: {config.language}"
     )
-    for line in _on_duty(config, datetime.now(config.timezone)):
+    for line in _on_duty(settings, config, datetime.now(config.timezone)):
         print(line)
     return 0
 

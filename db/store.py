@@ -55,6 +55,14 @@ def open_database(path: Path | str) -> sqlite_utils.Database:
     return db
 
 
+def open_read_only(path: Path | str) -> sqlite_utils.Database:
+    """Open an existing database for reading only (`check-config` beside a running bot):
+    no folder or file is created, nothing is migrated or written."""
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, isolation_level=None)
+    conn.execute("PRAGMA busy_timeout=5000")
+    return sqlite_utils.Database(conn)
+
+
 class Store:
     def __init__(self, path: Path | str, sealer: Sealer | None = None) -> None:
         self.path = path

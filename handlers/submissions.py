@@ -20,15 +20,13 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck
-from slack_sdk.errors import SlackApiError
 
 from bot.context import AppContext
 from bot.flows.done import Done
 from bot.i18n import t
-from bot.slack.errors import error_name
 from bot.slack.payloads import Press
 from bot.slack.people import before_ack
-from bot.slack.privately import Refused, refuse
+from bot.slack.privately import Refused, dm_privately, refuse
 from bot.views.case_card import parse_action_value
 from bot.views.saving import still_saving_view
 
@@ -92,24 +90,17 @@ async def _told_late(
         done = await running
     except Exception as e:  # the person must hear that it did not go through
         log.error("late submission failed: %s", type(e).__name__)
-        await _dm(ctx, user_id, t(lang, "act.late.failed"))
+        await dm_privately(ctx, user_id, t(lang, "act.late.failed"))
         return None
     if done.errors:
         reason = " ".join(done.errors.values())
-        await _dm(ctx, user_id, t(lang, "act.late.not_saved", case_no=case_no, reason=reason))
+        text = t(lang, "act.late.not_saved", case_no=case_no, reason=reason)
+        await dm_privately(ctx, user_id, text)
         return None
-    await _dm(ctx, user_id, t(lang, "act.late.saved", case_no=case_no))
+    await dm_privately(ctx, user_id, t(lang, "act.late.saved", case_no=case_no))
     return done
 
 
 async def _lang(ctx: AppContext, user_id: str) -> str:
     with before_ack():  # never wait long here: the default language will do
         return await ctx.people.lang(user_id)
-
-
-async def _dm(ctx: AppContext, user_id: str, text: str) -> None:
-    try:
-        await ctx.client.chat_postMessage(channel=user_id, text=text)
-    except SlackApiError as e:
-        log.warning("could not tell the responder how a late submission ended: %s",
-                    error_name(e))

@@ -140,3 +140,27 @@ def test_slack_timeout_takes_fractional_seconds(raw: str, ok: bool) -> None:
     else:
         with pytest.raises(SettingsError, match="CH_SLACK_TIMEOUT"):
             load_settings(env)
+
+
+def test_check_config_shows_an_override_set_in_the_database(tmp_path: Path) -> None:
+    """check-config answers by the bot's rule: HR's override beats the schedule."""
+    from datetime import UTC, datetime, timedelta
+
+    from bot.config import load_config
+    from db.overrides import add_override
+    from db.store import open_database
+
+    data = sample_config()
+    before = run_cli(tmp_path, toml(data), "check-config")
+    assert "schedule alone" in before.stdout and "(HR override)" not in before.stdout
+    rotation = load_config(tmp_path / "ch.toml").rotations["legal"]
+    now = datetime.now(UTC)
+    stand_in = next(m for m in rotation.members if m != rotation.on_duty(now))
+    db = open_database(tmp_path / "db")
+    add_override(db, "legal", stand_in, now - timedelta(minutes=1), now + timedelta(hours=12),
+                 "U0HR00000")
+    db.conn.close()
+    result = run_cli(tmp_path, toml(data), "check-config")
+    assert result.returncode == 0, result.stderr
+    assert f"legal: {stand_in} (HR override) until" in result.stdout
+    assert "schedule alone" not in result.stdout

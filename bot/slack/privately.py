@@ -61,5 +61,14 @@ async def answer_privately(slack: Slack, press: Press, key: str, **params: Any) 
         log.warning("could not answer privately: %s", error_name(e))
 
 
+async def dm_privately(slack: Slack, user_id: str, text: str) -> None:
+    """A plain DM of text already in the person's language, for when there is no press
+    to answer (a late submission's outcome); a failure is logged, never raised."""
+    try:
+        await slack.client.chat_postMessage(channel=user_id, text=text)
+    except SlackApiError as e:
+        log.warning("could not answer privately: %s", error_name(e))
+
+
 async def refuse(slack: Slack, press: Press, refusal: Refused) -> None:
     await answer_privately(slack, press, refusal.key, **refusal.params)
