@@ -19,6 +19,7 @@ from slacksim.model import Message
 from slacksim.render import render_message, render_view
 from tests.case_kit import Filed, file_case, press_and_open, text
 from tests.hr_common import ask
+from tests.test_hr_export import _export as export
 
 NAME = "Kimura Yoko"
 SITE = "Warehouse 3, night shift"
@@ -68,6 +69,13 @@ async def test_a_report_for_a_colleague_without_slack_is_sealed_and_counted(h: H
     assert t("en", "behalf.hr_by_filed_by") in answer  # HR Yamada reads English
     assert f"{t('en', 'behalf.hr_self')}: *1*" in answer
     assert f"{t('en', 'behalf.hr_on_behalf')}: *1*" in answer
+    # HR's export tells them apart too, and does not say who it was filed for.
+    month = h.bot.ctx.clock.now().astimezone(h.bot.ctx.config.timezone).strftime("%Y-%m")
+    _, rows = await export(h, f"export {month}")
+    column = t("en", "hr.export.col.on_behalf")
+    assert [(r["Case number"], r[column]) for r in rows] == [
+        ("CH-2026-0001", "No"), ("CH-2026-0002", "Yes")]  # fmt: skip
+    assert all(NAME not in v and "Warehouse" not in v for r in rows for v in r.values())
 
 
 async def test_a_named_report_shows_the_colleague_who_agreed(h: Harness) -> None:
