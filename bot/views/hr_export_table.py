@@ -24,7 +24,8 @@ Cell = str | int | float | datetime | None  # a datetime is local, naive: Excel 
 BASE = (
     "case_no", "reported_at", "occurred_at", "status", "severity", "site", "contact_channel",
     "categories", "mhlw_types", "danger", "reporter_named", "on_behalf", "counseling_ok",
-    "repeat_count", "policy_version", "lead", "acknowledged_at", "acknowledged_by", "minutes_to_ack",
+    "repeat_count", "policy_version", "lead", "acknowledged_at", "acknowledged_by",
+    "minutes_to_ack",
     "closed_at", "closed_by", "minutes_to_close", "conclusion", "demand_valid",
     "means_appropriate", "assessment_version", "assessed_at", "assessed_by", "measures",
     "measures_awaiting",
