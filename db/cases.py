@@ -163,6 +163,10 @@ def file_case(
         )
         for kind in NEW_CASE_DELIVERIES:
             outbox.enqueue(db, case_id, outbox_key(kind), new.reported_at)
+        if behalf and behalf.user_id and behalf.user_id != new.reporter_id:
+            # The colleague filed for is on Slack: told privately, exactly once, like
+            # the confirmation (bot/flows/delivery/render.py renders it).
+            outbox.enqueue(db, case_id, outbox_key(OutboxKind.BEHALF_NOTICE), new.reported_at)
         case = get_case(db, case_id)
         if schedule is not None:  # reminders and escalation (db/reminders.py CasePlan)
             schedule(db, case)

@@ -58,7 +58,7 @@ def enqueue(db: sqlite_utils.Database, case_id: int | None, kind: str, now: date
 # each; across them it does not, so a rate-limited channel never delays the employee.
 # The kinds are bot.domain.stored.EMPLOYEE_KINDS (tests/test_stored.py holds them equal).
 _DESTINATION = """CASE WHEN {t}.kind IN ('confirmation', 'closed_notice', 'ack_notice',
-    'lead_notice', 'helper_notice')
+    'lead_notice', 'helper_notice', 'behalf_notice')
     OR {t}.kind LIKE 'employee\\_message:%' ESCAPE '\\' OR {t}.kind LIKE 'welfare:%'
     OR {t}.kind LIKE 'notice:%' THEN 'employee' ELSE 'team' END"""
 

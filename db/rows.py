@@ -92,6 +92,7 @@ def case_from_row(db: sqlite_utils.Database, row: dict[str, Any]) -> Case:
         helper_may_know=bool(row.get("helper_may_know")),
         summoned=tuple(json.loads(row.get("summoned") or "[]")),
         helper=row.get("helper"),
+        on_behalf=bool(row.get("on_behalf")),
     )
 
 

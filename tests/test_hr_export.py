@@ -18,7 +18,8 @@ from tests.record_kit import LESSONS, SUMMARY, handled_case
 COLUMNS = (
     "Case number", "Reported at", "Happened at", "Status", "Severity", "Site / team",
     "Contact channel", "Categories", "MHLW behaviour types", "Still going on when reported",
-    "Employee agreed to be named", "Employee agreed to counseling contact",
+    "Employee agreed to be named", "Filed on behalf of a colleague",
+    "Employee agreed to counseling contact",
     "Earlier cases naming the customer", "Policy version", "Lead", "Acknowledged at",
     "Acknowledged by", "Minutes to acknowledge", "Closed at", "Closed by", "Minutes to close",
     "Assessment", "Is the demand valid", "Are the means appropriate", "Assessment version",
@@ -71,6 +72,7 @@ async def test_export_one_row_per_case(h: Harness, clock: FixedClock) -> None:
     )
     assert a["Step done: Care for the employee"] == "2026-11-01 00:00"
     assert (c["Severity"], c["Employee agreed to counseling contact"]) == ("Urgent", "Yes")
+    assert {r["Filed on behalf of a colleague"] for r in rows} == {"No"}
     assert c["Reports of disadvantageous treatment"] == "1"
     # The police report awaits a second responder: it is not in effect.
     assert (c["Measures in effect"], c["Measures awaiting confirmation"]) == (

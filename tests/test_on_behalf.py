@@ -7,6 +7,7 @@ apart, and a colleague who is on Slack is told privately and can take over.
 
 from __future__ import annotations
 
+import asyncio
 import json
 from typing import Any
 
@@ -18,6 +19,7 @@ from slacksim.model import Message
 from slacksim.render import render_message, render_view
 from tests.case_kit import Filed, file_case, press_and_open, text
 from tests.hr_common import ask
+from tests.test_hr_export import _export as export
 
 NAME = "Kimura Yoko"
 SITE = "Warehouse 3, night shift"
@@ -67,6 +69,13 @@ async def test_a_report_for_a_colleague_without_slack_is_sealed_and_counted(h: H
     assert t("en", "behalf.hr_by_filed_by") in answer  # HR Yamada reads English
     assert f"{t('en', 'behalf.hr_self')}: *1*" in answer
     assert f"{t('en', 'behalf.hr_on_behalf')}: *1*" in answer
+    # HR's export tells them apart too, and does not say who it was filed for.
+    month = h.bot.ctx.clock.now().astimezone(h.bot.ctx.config.timezone).strftime("%Y-%m")
+    _, rows = await export(h, f"export {month}")
+    column = t("en", "hr.export.col.on_behalf")
+    assert [(r["Case number"], r[column]) for r in rows] == [
+        ("CH-2026-0001", "No"), ("CH-2026-0002", "Yes")]  # fmt: skip
+    assert all(NAME not in v and "Warehouse" not in v for r in rows for v in r.values())
 
 
 async def test_a_named_report_shows_the_colleague_who_agreed(h: Harness) -> None:
@@ -140,3 +149,22 @@ async def test_a_colleague_on_slack_is_told_and_can_take_over(h: Harness) -> Non
 async def next_dm(h: Harness, user: str, before: int) -> str:
     await h.sim.wait_for(lambda s: len(s.dms(user)) > before)
     return render_message(h.sim.dms(user)[before], {})
+
+
+async def test_a_colleague_is_told_once_even_when_slack_fails_at_first(h: Harness) -> None:
+    # Slack answers 5xx to every post for a while, longer than any retry inside one call,
+    # then does the work but answers as failed: the notice is a delivery like the card
+    # and the confirmation, retried until Slack answers, and never doubled.
+    filer, colleague = h.cast.employee, h.cast.employee_en
+    h.sim.fail("chat.postMessage", 503, times=1000)
+    reply = await file_for(h, filer, user=colleague, site=SITE, agreed="yes")
+    assert reply.json()["response_action"] == "update"
+    await h.sim.wait_for(lambda s: len(s.calls_to("chat.postMessage")) >= 12)
+    await asyncio.sleep(1)
+    h.sim.clear_faults()
+    h.sim.fail_after("chat.postMessage", 500, times=4)
+    h.bot.ctx.kick_deliveries()
+    await h.settle(20)
+    told = [m for m in h.sim.dms(colleague) if "CH-2026-0001" in render_message(m, {})]
+    assert len(told) == 1
+    assert "take over" in render_message(told[0], {}).lower()

@@ -46,6 +46,7 @@ OUTBOX = {
     "ACK_NOTICE": "ack_notice",
     "LEAD_NOTICE": "lead_notice",
     "HELPER_NOTICE": "helper_notice",
+    "BEHALF_NOTICE": "behalf_notice",
 }
 REMINDERS = {"ACK": "ack", "STEP": "step", "SHIFT": "shift", "WELFARE": "welfare",
              "DIGEST": "digest", "SUMMON": "summon"}  # fmt: skip

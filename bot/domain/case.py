@@ -60,6 +60,9 @@ class Case:
     helper_may_know: bool = False
     summoned: tuple[str, ...] = ()
     helper: str | None = None
+    # Filed by a colleague for the person affected (m160_on_behalf); who it is, is sealed
+    # and read only where it may be shown (db/behalf.py).
+    on_behalf: bool = False
 
     @property
     def happening_now(self) -> bool:

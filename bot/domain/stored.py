@@ -39,6 +39,8 @@ class OutboxKind(StrEnum):
     ACK_NOTICE = "ack_notice"  # someone from the response team has her case
     LEAD_NOTICE = "lead_notice"  # a lead is assigned
     HELPER_NOTICE = "helper_notice"  # someone is on the way (a case happening now)
+    # Issue 13: the colleague a report was filed for, if on Slack, is told privately.
+    BEHALF_NOTICE = "behalf_notice"
 
 
 # Kinds that carry a reference (":<id>"); the others never do.
@@ -68,6 +70,7 @@ EMPLOYEE_KINDS = frozenset(
         OutboxKind.ACK_NOTICE,
         OutboxKind.LEAD_NOTICE,
         OutboxKind.HELPER_NOTICE,
+        OutboxKind.BEHALF_NOTICE,
     }
 )
 # What the employee is told about her case's handling (rendered from the case).

@@ -23,8 +23,9 @@ Cell = str | int | float | datetime | None  # a datetime is local, naive: Excel 
 
 BASE = (
     "case_no", "reported_at", "occurred_at", "status", "severity", "site", "contact_channel",
-    "categories", "mhlw_types", "danger", "reporter_named", "counseling_ok", "repeat_count",
-    "policy_version", "lead", "acknowledged_at", "acknowledged_by", "minutes_to_ack",
+    "categories", "mhlw_types", "danger", "reporter_named", "on_behalf", "counseling_ok",
+    "repeat_count", "policy_version", "lead", "acknowledged_at", "acknowledged_by",
+    "minutes_to_ack",
     "closed_at", "closed_by", "minutes_to_close", "conclusion", "demand_valid",
     "means_appropriate", "assessment_version", "assessed_at", "assessed_by", "measures",
     "measures_awaiting",
@@ -110,6 +111,7 @@ class _Row:
             else "",
             "danger": lbl.danger(lang, c.danger),
             "reporter_named": lbl.yes_no(lang, c.show_name),
+            "on_behalf": lbl.yes_no(lang, c.on_behalf),  # who it was filed for is never exported
             "counseling_ok": lbl.yes_no(lang, c.counseling_ok),
             "repeat_count": c.repeat_count,
             "policy_version": c.policy_version,

@@ -9,6 +9,7 @@ import sqlite_utils
 from bot.context import AppContext
 from bot.domain.stored import CONVERSATION_KINDS, HEARD_BACK_KINDS, OutboxKind, parse_outbox_key
 from bot.i18n import t
+from bot.views.behalf_notice import build_behalf_notice
 from bot.views.case_card import build_card, repeat_line
 from bot.views.common import section
 from bot.views.confirmation import build_confirmation
@@ -17,6 +18,7 @@ from bot.views.outgoing import Gone, NotReady, Outgoing
 from bot.views.thread import build_thread_reply
 from bot.views.urgent import heard_back
 from db import conversation, outbox
+from db.behalf import behalf_of
 from db.cases import earlier_cases, get_case
 from db.handling import load_handling
 
@@ -45,6 +47,13 @@ async def render(ctx: AppContext, case_id: int, kind: str) -> Outgoing:
             raise Gone(kind)  # retention deleted who they are: nobody to tell
         text, blocks = heard_back(case.reporter_lang, case, stored.kind.value)
         return Outgoing(case.reporter_id, text, blocks)
+    if stored.kind is OutboxKind.BEHALF_NOTICE:  # the colleague filed for (issue 13)
+        behalf = await ctx.store.run(behalf_of, case.id)
+        if behalf is None or not behalf.user_id:
+            raise Gone(kind)  # retention deleted who they are: nobody to tell
+        lang = await ctx.people.lang(behalf.user_id)
+        text, blocks = build_behalf_notice(lang, case.case_no)
+        return Outgoing(behalf.user_id, text, blocks)
     if stored.kind in CONVERSATION_KINDS:  # messages to and from the employee
         entry = None
         if stored.ref is not None:

@@ -2,67 +2,29 @@
 privately and may take over the conversation with the response team.
 
 The filer stays the contact until then (they may be the only way to reach someone who
-is not on Slack). Telling the person is best effort, after the case is committed: if
-Slack fails, the case stands and the filer remains the contact.
+is not on Slack). The person is told by an outbox delivery queued with the case
+(db/cases.file_case, OutboxKind.BEHALF_NOTICE; bot/views/behalf_notice.py), so a Slack
+outage delays the message but never loses or doubles it.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from typing import Any
 
 from slack_sdk.errors import SlackApiError
 
 from bot.context import AppContext
-from bot.domain.case import Case
-from bot.domain.report import Behalf
 from bot.i18n import t
 from bot.slack.errors import error_name
 from bot.slack.payloads import Press
 from bot.slack.privately import Refused, answer_privately
 from bot.views.case_card import parse_case_value
-from bot.views.common import actions, button, section
-from bot.views.ids import Action
 from bot.views.mrkdwn import user
 from db import behalf as store
 from db.cases import find_case_no, reporter_ref
 
 log = logging.getLogger(__name__)
-_telling: set[asyncio.Task[None]] = set()  # kept referenced until done
-
-
-def notify_affected(ctx: AppContext, case: Case, behalf: Behalf | None) -> None:
-    """After the commit, in the background: the submission's ack must not wait on it."""
-    if behalf is None or behalf.user_id is None:
-        return
-    task = asyncio.create_task(tell_affected(ctx, case, behalf))
-    _telling.add(task)
-    task.add_done_callback(_telling.discard)
-
-
-async def tell_affected(ctx: AppContext, case: Case, behalf: Behalf | None) -> None:
-    """The person the report was filed for, if they are on Slack and not the filer."""
-    if behalf is None or behalf.user_id is None or behalf.user_id == case.reporter_id:
-        return
-    lang = await ctx.people.lang(behalf.user_id)
-    text = t(lang, "behalf.told", case_no=case.case_no)
-    blocks = [
-        section(text),
-        actions(
-            "behalf",
-            button(
-                Action.TAKE_OVER,
-                t(lang, "behalf.take_over"),
-                value=f'{{"case": "{case.case_no}"}}',
-                style="primary",
-            ),
-        ),
-    ]
-    try:
-        await ctx.client.chat_postMessage(channel=behalf.user_id, text=text, blocks=blocks)
-    except SlackApiError as e:
-        log.warning("person affected not told: case=%s error=%s", case.case_no, error_name(e))
 
 
 async def take_over(ctx: AppContext, press: Press, value: Any) -> None:

@@ -21,7 +21,6 @@ from bot.flows.case.room import auto_open
 from bot.flows.done import Done
 from bot.flows.oncall import on_duty
 from bot.flows.reminders.loop import case_plan
-from bot.flows.report.behalf import notify_affected
 from bot.i18n import t
 from bot.views.confirmation import build_recorded_view
 from bot.views.report_form import (
@@ -216,6 +215,5 @@ async def record_report(ctx: AppContext, filing: Filing) -> Done:
     if created:
         ctx.kick_deliveries()
         auto_open(ctx, case)  # an urgent case's private channel, if configured
-        notify_affected(ctx, case, report.behalf)  # filed for someone on Slack
     # No case_id: a new case's card is posted by the delivery loop, not refreshed.
     return Done(view=build_recorded_view(filing.lang, case, ctx.policy), deliveries=created)
