@@ -9,6 +9,7 @@ Slack's spec and keeps the channel as Slack would (members, archived).
 
 from __future__ import annotations
 
+import asyncio
 import json
 from pathlib import Path
 
@@ -127,6 +128,11 @@ async def test_at_close_the_room_is_told_and_archived(h: Harness) -> None:
     await h.sim.wait_for(lambda s: s.channels[room].is_archived)
     told = render_message(h.sim.messages(room)[-1], {})
     assert "CH-2026-0001" in told and "アーカイブ" in told
+    # The archive is recorded once Slack has done it: wait for the entry, then count.
+    for _ in range(100):
+        if "room_archived" in await events_of(h, filed.id):
+            break
+        await asyncio.sleep(0.05)
     assert (await events_of(h, filed.id)).count("room_archived") == 1
     # Reopened and closed again: the archived room is not told twice.
     before = filed.card.update_count
