@@ -18,7 +18,7 @@ from bot.flows.retention import purge_due
 from bot.views.ids import Action, Callback, Shortcut
 from db import reported_messages, retention
 from db.cases import get_case
-from slacksim import Message, SlackSimulator
+from slacksim import Message
 from slacksim.forms import report_values
 from slacksim.model import BOT_USER_ID, WORKSPACE_URL
 from slacksim.render import render_view
@@ -53,16 +53,7 @@ def slack_message(ts: str, user: str, team: str, text: str = WORDS) -> dict[str,
 
 
 async def opened_form(h: Harness, trigger: str) -> dict[str, Any]:
-    def found(sim: SlackSimulator) -> dict[str, Any] | None:
-        for call in sim.calls_to("views.open"):
-            if call.args.get("trigger_id") == trigger and call.response.get("ok"):
-                view: dict[str, Any] = call.response["view"]
-                return view
-        return None
-
-    view = await h.sim.wait_for(found)
-    assert isinstance(view, dict)
-    return view
+    return await h.opened_with(trigger)
 
 
 def block(view: dict[str, Any], block_id: str) -> dict[str, Any]:

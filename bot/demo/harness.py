@@ -147,6 +147,10 @@ class Harness:
         trigger = self.sim.new_trigger(user_id)
         reply = await self.slack.slash("/report-ch", user_id, text, trigger_id=trigger)
         assert reply.status == 200, reply
+        return await self.opened_with(trigger)
+
+    async def opened_with(self, trigger: str) -> dict[str, Any]:
+        """The modal the bot opened with this trigger, once Slack has it."""
 
         def opened(sim: SlackSimulator) -> dict[str, Any] | None:
             for call in sim.calls_to("views.open"):
