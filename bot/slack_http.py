@@ -85,8 +85,9 @@ _OBJECTS = ("team", "channel", "container", "message", "enterprise")
 def _check_interaction(body: dict[str, Any]) -> None:
     """The envelope of an interaction as Slack shapes it, which Bolt's matchers and our
     handlers rely on (`body["user"]["id"]`, `actions[0]["action_id"]`, `view["type"]`):
-    a signed body of another shape is malformed, not a crash. Wrongly typed view *state*
-    is left to the form parsers, which answer it with form errors."""
+    a signed body of another shape is malformed, not a crash. A state that is not an
+    object is malformed too; wrongly typed values *inside* the state
+    are left to the form parsers, which answer them with form errors."""
     kind, user = body.get("type"), body.get("user")
     if not isinstance(kind, str) or not kind:
         raise BadBody("interaction without a type")
@@ -105,6 +106,9 @@ def _check_interaction(body: dict[str, Any]) -> None:
     if (
         not isinstance(view, dict)
         or not isinstance(view.get("type"), str)
+        # Slack always sends the state as an object (its values may still be mistyped:
+        # those the form parsers answer with form errors).
+        or not isinstance(view.get("state"), dict | None)
         or not all(
             isinstance(view.get(k), str | None) for k in ("id", "callback_id", "private_metadata")
         )

@@ -210,3 +210,19 @@ def test_socket_mode_is_not_affected_by_the_payload_word() -> None:
     body = {"command": "/report-ch", "text": "a payload of insults", "channel_name": "payload"}
     req = AsyncBoltRequest(mode="socket_mode", body=body)
     assert req.body == body
+
+
+@pytest.mark.parametrize("state", [10**20, "values", [1]])
+async def test_a_case_modal_whose_state_is_not_an_object_gets_400(
+    h: Harness, caplog: pytest.LogCaptureFixture, state: object
+) -> None:
+    # Found by the property test: a view_submission for a responders' modal with a
+    # state that is not an object crashed the listener (500 and an ERROR log).
+    reply = await h.slack.interact({
+        "type": "view_submission", "team": {"id": TEAM}, "api_app_id": APP,
+        "user": {"id": h.cast.responder, "team_id": TEAM},
+        "view": {"id": "V0CLOSE001", "type": "modal", "callback_id": "case.close",
+                 "private_metadata": "{}", "state": state},
+    })  # fmt: skip
+    assert reply.status == 400, reply
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR or r.exc_info]
