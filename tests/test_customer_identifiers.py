@@ -22,6 +22,7 @@ from slacksim.forms import report_values
 from slacksim.render import render_message, render_view
 from tests.case_kit import Filed, choice, choices, file_case, press, press_and_open, updated
 from tests.test_hr_record import open_record
+from tests.test_on_behalf import behalf_values
 from tests.test_security_data import production_logging  # noqa: F401 (a fixture)
 from tests.test_shortcuts import CUSTOMER, CUSTOMER_TEAM, seed_shared_channel, shortcut_on
 from tests.urgent_kit import tap
@@ -281,3 +282,17 @@ async def test_the_ack_button_still_works_after_a_customer_measure(h: Harness) -
     await updated(h, filed.card, before)
     card = render_message(filed.card, h.cast.names())
     assert t("ja", "customer_ids.applies_to", kinds="電話番号") in card
+
+
+async def test_identifiers_of_a_report_filed_on_behalf_are_kept(h: Harness) -> None:
+    form = await h.open_form(h.cast.employee_en)
+    values = report_values(occurred_at=h.bot.ctx.clock.now(), contact="in_person",
+                           categories=["verbal_abuse"], danger="over", narrative="x",
+                           customer={"email": "buyer@example.com"})  # fmt: skip
+    values.update(behalf_values(name="Mori", site="Warehouse 3", agreed="yes"))
+    reply = await h.slack.submit_view(h.cast.employee_en, form, values)
+    assert reply.json()["response_action"] == "update"
+    await h.settle()
+    card = h.sim.messages(RESPONDERS)[-1]
+    filed = Filed(0, "CH-2026-0001", card, h.sim.replies(RESPONDERS, card.ts)[0])
+    assert "Email address: buyer@example.com" in await details(h, h.cast.responder2, filed)
