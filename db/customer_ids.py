@@ -13,7 +13,7 @@ import json
 
 import sqlite_utils
 
-from bot.domain.identifiers import Customer, Kept, in_order
+from bot.domain.identifiers import Customer, IdsState, in_order
 from db.sealed import seal, unseal
 
 COLUMN = "cases.customer_ids"
@@ -43,12 +43,12 @@ def of_case(db: sqlite_utils.Database, case_id: int) -> Customer:
     row = db.execute("SELECT customer_ids FROM cases WHERE id = ?", [case_id]).fetchone()
     stored = row[0] if row else None
     if stored == PURGED:
-        return Customer(Kept.PURGED)
+        return Customer(IdsState.PURGED)
     if stored is None and db.execute(
         "SELECT 1 FROM case_customers WHERE case_id = ? LIMIT 1", [case_id]
     ).fetchone():
-        return Customer(Kept.HASH_ONLY)  # filed before m182: only the hashes were kept
-    return Customer(Kept.KEPT, _opened(db, stored))
+        return Customer(IdsState.HASH_ONLY)  # filed before m182: only the hashes were kept
+    return Customer(IdsState.KEPT, _opened(db, stored))
 
 
 def purge(db: sqlite_utils.Database, case_id: int) -> bool:

@@ -296,3 +296,15 @@ async def test_identifiers_of_a_report_filed_on_behalf_are_kept(h: Harness) -> N
     card = h.sim.messages(RESPONDERS)[-1]
     filed = Filed(0, "CH-2026-0001", card, h.sim.replies(RESPONDERS, card.ts)[0])
     assert "Email address: buyer@example.com" in await details(h, h.cast.responder2, filed)
+
+
+async def test_a_case_filed_before_values_were_kept_says_only_a_hash_is_there(
+    h: Harness,
+) -> None:
+    filed = await file_case(h, h.cast.employee_en, customer={"phone": PHONE})
+    # As a case filed before m182 is stored: the keyed hash, no sealed values.
+    await h.bot.ctx.store.run(
+        lambda db: db.execute("UPDATE cases SET customer_ids = NULL WHERE id = ?", [filed.id])
+    )
+    shown = await details(h, h.cast.responder2, filed)
+    assert t("en", "customer_ids.hash_only") in shown and PHONE not in shown

@@ -64,7 +64,7 @@ def customer_hash(key: bytes, kind: str, value: str) -> str:
     return hmac.new(key, message, hashlib.sha256).hexdigest()
 
 
-class Kept(StrEnum):
+class IdsState(StrEnum):
     """What a case holds of its customer's identifiers."""
 
     KEPT = "kept"  # sealed values (possibly none were given)
@@ -74,12 +74,8 @@ class Kept(StrEnum):
 
 @dataclass(frozen=True)
 class Customer:
-    state: Kept = Kept.KEPT
+    state: IdsState = IdsState.KEPT
     values: dict[str, str] = field(default_factory=dict)  # kind -> as typed, KINDS order
-
-    def of(self, kinds: tuple[str, ...] | list[str]) -> dict[str, str]:
-        """The values of these kinds that the case holds, in KINDS order."""
-        return {k: v for k, v in self.values.items() if k in kinds}
 
 
 def in_order(values: dict[str, str]) -> dict[str, str]:

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 
 from bot.domain.case import Case
 from bot.domain.evidence import hide_reporter_id
-from bot.domain.identifiers import KINDS, Customer, Kept
+from bot.domain.identifiers import KINDS, Customer, IdsState
 from bot.i18n import t
 from bot.views.common import Block, section
 from bot.views.mrkdwn import escape
@@ -30,9 +30,9 @@ def _value(lang: str, case: Case, value: str) -> str:
 
 def lines(lang: str, case: Case, customer: Customer) -> str:
     """One line per identifier (escaped mrkdwn), or why there is none."""
-    if customer.state is Kept.PURGED:
+    if customer.state is IdsState.PURGED:
         return t(lang, "customer_ids.purged")
-    if customer.state is Kept.HASH_ONLY:
+    if customer.state is IdsState.HASH_ONLY:
         return t(lang, "customer_ids.hash_only")
     if not customer.values:
         return t(lang, "customer_ids.none")
