@@ -17,7 +17,7 @@ from bot.domain.report import Report
 from bot.domain.stats import CaseRef
 from bot.domain.stored import OutboxKind, outbox_key
 from bot.domain.urgent import Where
-from db import outbox, reported_messages, timeline
+from db import customer_ids, outbox, reported_messages, timeline
 from db.rows import case_from_row, immediate, insert, iso
 from db.sealed import seal
 
@@ -129,6 +129,9 @@ def file_case(
                 "evidence_files": seal(
                     db, "cases.evidence_files", json.dumps(list(r.evidence_files))
                 ),
+                # As typed, sealed, for acting on the customer (issue 12; the hashes below
+                # find repeats).
+                "customer_ids": customer_ids.sealed(db, r.identifiers),
                 "status": "new",
                 "policy_version": new.policy_version,
                 "legal_on_duty": new.legal_on_duty,

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from datetime import datetime
+from typing import Any
 
 import sqlite_utils
 
@@ -89,10 +90,13 @@ def record_measure(
     view_id: str | None,
     *,
     completes: Mapping[str, tuple[str, ...]] | None = None,
+    applies_to: tuple[str, ...] = (),
 ) -> tuple[Outcome, int]:
     """(outcome, measure id). Severe kinds wait for a second responder's confirmation.
     `detail`: police_no, lawyer ("internal" | "external"), note; only those given.
-    `completes`: measure kind -> the policy steps it completes once it counts."""
+    `completes`: measure kind -> the policy steps it completes once it counts.
+    `applies_to`: the customer identifier kinds it acts on (kinds, not values: the
+    timeline names them plainly, the values stay sealed in cases.customer_ids)."""
     with immediate(db):
         if view_id:
             row = db.execute("SELECT id FROM measures WHERE view_id = ?", [view_id]).fetchone()
@@ -107,7 +111,11 @@ def record_measure(
             {
                 "case_id": case_id,
                 "kind": kind,
-                "detail": seal(db, "measures.detail", json.dumps(detail, ensure_ascii=False)),
+                "detail": seal(
+                    db,
+                    "measures.detail",
+                    json.dumps(_with_kinds(detail, applies_to), ensure_ascii=False),
+                ),
                 "needs_confirmation": int(needs),
                 "recorded_by": actor,
                 "recorded_at": iso(at),
@@ -116,7 +124,11 @@ def record_measure(
         )
         working(db, case_id, at, actor, "measure")
         # The lawyer kind is a choice; the police report number and notes are sealed.
-        extra = {k: v if k == "lawyer" else seal(db, timeline.TEXT, v) for k, v in detail.items()}
+        extra: dict[str, Any] = {
+            k: v if k == "lawyer" else seal(db, timeline.TEXT, v) for k, v in detail.items()
+        }
+        if applies_to:
+            extra["applies_to"] = list(applies_to)
         timeline.add(
             db,
             case_id,
@@ -133,6 +145,10 @@ def record_measure(
                 db, case_id, (completes or {}).get(kind, ()), measure_id, kind, at, actor
             )
         return Outcome.APPLIED, measure_id
+
+
+def _with_kinds(detail: dict[str, str], applies_to: tuple[str, ...]) -> dict[str, str]:
+    return {**detail, "applies_to": ",".join(applies_to)} if applies_to else detail
 
 
 def confirm_measure(

@@ -430,3 +430,10 @@ def m170_happening_now(db: sqlite_utils.Database) -> None:
     cases.add_column("helper_may_know", int, not_null_default=0)  # the helper may see who
     cases.add_column("summoned", str)  # JSON list of people asked to go, in order
     cases.add_column("helper", str)  # who said "I'm going"
+
+
+@migrations()
+def m182_identifiers_sealed(db: sqlite_utils.Database) -> None:
+    # Issue 12: the customer's identifiers as typed, sealed (db/customer_ids.py), beside
+    # their keyed hashes in case_customers. Older cases keep only the hashes.
+    db.table("cases").add_column("customer_ids", str)

@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 
 import sqlite_utils
 
-from db import reminders, timeline
+from db import customer_ids, reminders, timeline
 from db.rows import immediate, iso, open_reporter
 from db.sealed import seal, unseal
 
@@ -107,6 +107,9 @@ def purge(db: sqlite_utils.Database, case_id: int, rule: str, now: datetime) -> 
         if rule == "identity":
             reminders.forget_channels(db, case_id)  # a welfare check-in's DM channel
             db.execute("DELETE FROM case_customers WHERE case_id = ?", [case_id])
+            if customer_ids.purge(db, case_id):  # the values as typed (issue 12)
+                db.table("deletions").insert({"case_id": case_id, "case_no": case_no,
+                    "what": customer_ids.COLUMN, "rule": rule, "at": iso(now)})  # fmt: skip
             # A reporter who agreed to be named is the actor of the "reported" entry,
             # and of what they added or replied: the timeline keeps "reporter" only.
             db.execute(

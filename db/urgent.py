@@ -17,7 +17,7 @@ import sqlite_utils
 from bot.domain.case import Case
 from bot.domain.severity import rank
 from bot.domain.stored import OutboxKind, outbox_key
-from db import handling, outbox, timeline
+from db import customer_ids, handling, outbox, timeline
 from db.cases import NewCase, earlier_count, get_case, stored_reporter
 from db.rows import immediate, iso
 from db.sealed import seal
@@ -68,6 +68,7 @@ def complete_case(
                     db, "cases.evidence_files", json.dumps(list(r.evidence_files))
                 ),
                 "repeat_count": earlier,
+                "customer_ids": customer_ids.merged(db, case_id, r.identifiers),
             },
         )
         db.table("case_customers").insert_all(

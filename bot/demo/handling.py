@@ -11,6 +11,7 @@ from typing import Any
 
 from bot.demo.harness import RESPONDERS, Harness
 from bot.demo.output import Printer
+from bot.i18n import t
 from bot.views.ids import Action
 from db.cases import find_case_no
 from db.decisions import newest_measure
@@ -81,6 +82,13 @@ async def responders_act(h: Harness, case_no: str, out: Printer) -> None:
     out.say("Tanaka Ken presses Acknowledge, then Take the lead; the card changes in place.")
     await case.press_and_wait(tanaka, Action.ACK)
     await case.press_and_wait(tanaka, Action.TAKE_LEAD)
+    # Issue 12: the customer's identifiers are in View details (recorded), as she typed them.
+    details = await case.modal(tanaka, Action.VIEW_DETAILS)
+    title = f"*{t('ja', 'customer_ids.title')}*\n"
+    texts = [str(b.get("text", {}).get("text", "")) for b in details["blocks"]]
+    ids = next(x for x in texts if x.startswith(title))
+    out.say("View details shows the customer's identifiers, so nobody asks her again: "
+            + ids.removeprefix(title).replace("\n", " / "))  # fmt: skip
     await case.press_and_wait(tanaka, Action.STEP_DONE, on_checklist=True, step="safety")
     out.say("Step 3 (record verbatim) asks where the record is kept.")
     view = await case.modal(tanaka, Action.STEP_DONE, on_checklist=True, step="record_verbatim")

@@ -1,9 +1,11 @@
-"""Customer identifiers: normalised, then kept only as a keyed hash.
+"""Customer identifiers: normalised into a keyed hash, and kept sealed as typed.
 
 Repeat-customer matching must work although people type the same phone number as
-"090-1234-5678", "+81 90 1234 5678" or in full-width digits, and the raw value must
-never be stored: HMAC-SHA256 with a secret key means a leaked database cannot be
-reversed by hashing every phone number.
+"090-1234-5678", "+81 90 1234 5678" or in full-width digits, so matching uses the
+normalised value's HMAC-SHA256 with a secret key (a leaked database cannot be reversed
+by hashing every phone number). Responders need the value itself to act on the customer
+(suspend the account, cancel the order): it is kept too, sealed like the narrative
+(db/customer_ids.py), and both go under the identity retention rule.
 """
 
 from __future__ import annotations
@@ -12,8 +14,13 @@ import hashlib
 import hmac
 import re
 import unicodedata
+from dataclasses import dataclass, field
+from enum import StrEnum
 
 KINDS = ("account", "order", "phone", "email", "handle")
+# Measures taken against the customer's account or orders: they say which identifiers
+# they apply to (bot/views/customer_ids.py).
+ON_CUSTOMER = ("ceased_negotiations", "stopped_service")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
@@ -55,3 +62,21 @@ def problem(kind: str, value: str) -> str | None:
 def customer_hash(key: bytes, kind: str, value: str) -> str:
     message = f"{kind}:{normalise(kind, value)}".encode()
     return hmac.new(key, message, hashlib.sha256).hexdigest()
+
+
+class IdsState(StrEnum):
+    """What a case holds of its customer's identifiers."""
+
+    KEPT = "kept"  # sealed values (possibly none were given)
+    PURGED = "purged"  # deleted under the identity retention rule
+    HASH_ONLY = "hash_only"  # filed before values were kept: only the keyed hashes
+
+
+@dataclass(frozen=True)
+class Customer:
+    state: IdsState = IdsState.KEPT
+    values: dict[str, str] = field(default_factory=dict)  # kind -> as typed, KINDS order
+
+
+def in_order(values: dict[str, str]) -> dict[str, str]:
+    return {k: values[k] for k in KINDS if values.get(k)}

@@ -6,8 +6,10 @@ from typing import Any
 
 from bot.domain.case import Case
 from bot.domain.handling import LAWYER_KINDS, MAX_DETAIL, MAX_REASON, MEASURE_KINDS, Assessment
+from bot.domain.identifiers import Customer
 from bot.domain.policy import Option, Policy
 from bot.i18n import t
+from bot.views import customer_ids
 from bot.views.actions_modals import action_modal, input_block, text_input
 from bot.views.case_card import action_value
 from bot.views.common import Block, context, option, section
@@ -72,12 +74,14 @@ def assessment_modal(
     )
 
 
-def measure_modal(lang: str, case: Case) -> dict[str, Any]:
+def measure_modal(lang: str, case: Case, customer: Customer | None = None) -> dict[str, Any]:
     kinds = [option(k, t(lang, f"act.measure.{k}")) for k in MEASURE_KINDS]
     lawyer = [option(k, t(lang, f"act.measure.lawyer_{k}")) for k in LAWYER_KINDS]
     blocks: list[Block] = [
         section(t(lang, "act.measure.intro", case_no=case.case_no)),
         input_block("kind", t(lang, "act.measure.kind"), _radio(kinds, None)),
+        # Issue 12: which of the customer's identifiers a stop or cease applies to.
+        *_customer_blocks(lang, case, customer or Customer()),
         input_block(
             "police_no",
             t(lang, "act.measure.police_no"),
@@ -97,3 +101,24 @@ def measure_modal(lang: str, case: Case) -> dict[str, Any]:
     return action_modal(
         lang, Callback.MEASURE, "act.measure.title", blocks, action_value(case.case_no)
     )
+
+
+def _customer_blocks(lang: str, case: Case, customer: Customer) -> list[Block]:
+    """The measure modal's part: the identifiers a customer measure applies to, all
+    ticked (a responder unticks what it does not concern)."""
+    if not customer.values:
+        return [context(t(lang, "customer_ids.measure_none"))]
+    # Plain-text options (no escaping); an option holds 75 characters, so the full
+    # values are in the section above them.
+    options = [option(k, t(lang, f"identifier.{k}")) for k in customer.values]
+    element = {"type": "checkboxes", "options": options, "initial_options": options}
+    return [
+        section(f"*{t(lang, 'customer_ids.title')}*\n{customer_ids.lines(lang, case, customer)}"),
+        input_block(
+            customer_ids.APPLIES_TO,
+            t(lang, "customer_ids.measure_label"),
+            element,
+            optional=True,
+            hint=t(lang, "customer_ids.measure_hint"),
+        ),
+    ]

@@ -11,6 +11,7 @@ from bot.domain.case_record import TimelineEntry
 from bot.domain.policy import Policy
 from bot.i18n import t
 from bot.views.common import Block, context, header, modal, section
+from bot.views.customer_ids import applies_line
 from bot.views.ids import Callback
 from bot.views.mrkdwn import escape, truncate, user
 from bot.views.timeline_labels import actor_label, event_label
@@ -41,6 +42,8 @@ def _detail(lang: str, policy: Policy, e: TimelineEntry) -> str:
         parts.append(f"v{d.get('version', '?')} {escape(label)}")
     if "kind" in d:
         parts.append(t(lang, f"act.measure.{d['kind']}"))
+    if isinstance(d.get("applies_to"), list):  # kinds only (bot/views/customer_ids.py)
+        parts.append(applies_line(lang, [str(k) for k in d["applies_to"]]))
     if "severity_to" in d:  # a responder changed it (issue 11)
         was, now = (t(lang, f"severity.{d.get(k)}") for k in ("severity_from", "severity_to"))
         parts.append(f"{escape(was)} → {escape(now)}")

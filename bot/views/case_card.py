@@ -18,6 +18,7 @@ from bot.domain.policy import Policy
 from bot.domain.stored import CaseStatus
 from bot.i18n import t
 from bot.views.common import Block, actions, button, context, header, modal, section
+from bot.views.customer_ids import applies_line
 from bot.views.evidence import evidence_blocks
 from bot.views.ids import Action, Callback
 from bot.views.mrkdwn import escape, link, split_escaped, user
@@ -154,6 +155,8 @@ def _handling_blocks(lang: str, case: Case, policy: Policy, handling: Handling) 
             measure=t(lang, f"act.measure.{m.kind}"),
             user=user(m.recorded_by),
         )
+        if m.detail.get("applies_to"):  # kinds only, never values: bot/views/customer_ids.py
+            line += "\n" + applies_line(lang, m.detail["applies_to"].split(","))
         if case.status == "closed":
             blocks.append(section(f"{line}\n{t(lang, 'measure_end.closed_unconfirmed')}"))
             continue

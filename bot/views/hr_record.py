@@ -19,8 +19,10 @@ from zoneinfo import ZoneInfo
 
 from bot.domain.case_record import CaseRecord, TimelineEntry
 from bot.domain.evidence import evidence_of, hide_reporter_id
+from bot.domain.identifiers import Customer
 from bot.domain.policy import Policy
 from bot.i18n import t
+from bot.views import customer_ids
 from bot.views import record_labels as lbl
 from bot.views.case_card import reporter_text
 from bot.views.common import Block, context, header, modal, section
@@ -178,6 +180,9 @@ class _Record:
                 line += " · " + self.tr("awaiting")
             if m.detail.get("lawyer"):
                 line += " · " + escape(lbl.lawyer(self.lang, m.detail["lawyer"]))
+            if m.detail.get("applies_to"):  # issue 12: the identifiers it acts on
+                kinds = m.detail["applies_to"].split(",")
+                line += " · " + customer_ids.applies_line(self.lang, kinds)
             items.append(line)
             for key in ("police_no", "note"):
                 if m.detail.get(key):
@@ -253,9 +258,12 @@ def build_record_modal(
     tz: ZoneInfo,
     additions: list[tuple[datetime, str]],
     workspace_host: str = "",
+    customer: Customer | None = None,
 ) -> dict[str, Any]:
     v = _Record(lang, record, policy, tz)
     facts = v.facts()
+    if customer is not None:  # issue 12: what HR needs to follow up with the customer
+        facts += customer_ids.details_blocks(lang, record.case, customer)
     rest = [*v.steps(), *v.assessments(), *v.measures(), *v.care(), *v.close()]
     footer = [context(t(lang, "hr.show.audited"))]
     room = MAX_BLOCKS - len(facts) - len(rest) - len(footer)

@@ -1,7 +1,7 @@
 """HR's summary as a Block Kit message. Pure: figures in, blocks out.
 
-Repeat customers appear only as links to their cases: the bot holds no readable
-identifier, and the summary must not become a list of people to look up.
+Repeat customers appear only as links to their cases, never by identifier: the summary
+must not become a list of people to look up (the values are in each case's view).
 """
 
 from __future__ import annotations

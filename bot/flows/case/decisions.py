@@ -3,19 +3,25 @@
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 from typing import Any
 
+import sqlite_utils
+
 from bot.context import AppContext
+from bot.domain import identifiers
 from bot.domain.handling import LAWYER_KINDS, MAX_DETAIL, MAX_REASON, MEASURE_KINDS
+from bot.domain.identifiers import Customer
 from bot.flows.case.guard import case_from_value, refresh_case
 from bot.flows.case.guard import submission_refusal as refusal
 from bot.flows.done import Done
 from bot.i18n import t
 from bot.slack.payloads import Press, view_id_of
 from bot.slack.privately import Refused
+from bot.views import customer_ids as customer_ids_view
 from bot.views.actions_decisions import assessment_modal, measure_modal
 from bot.views.actions_modals import submitted_choice, submitted_choices, submitted_text
-from db import decisions, handling
+from db import customer_ids, decisions, handling, timeline
 from db.handling import Outcome
 
 log = logging.getLogger(__name__)
@@ -76,10 +82,38 @@ async def submit_assessment(ctx: AppContext, user_id: str, view: dict[str, Any])
     return Done(case_id=case.id)
 
 
+def _customer_for_measure(
+    db: sqlite_utils.Database, case_id: int, user_id: str, at: datetime
+) -> Customer:
+    """The identifiers the modal shows; showing them is recorded like View details."""
+    customer = customer_ids.of_case(db, case_id)
+    if customer.values:
+        timeline.add(db, case_id, at, user_id, "customer_ids_viewed")
+    return customer
+
+
 async def open_measure(ctx: AppContext, press: Press, value: Any) -> None:
     case, _ = await case_from_value(ctx, press.user_id, value)
     lang = await ctx.people.lang(press.user_id)
-    await ctx.client.views_open(trigger_id=press.trigger_id, view=measure_modal(lang, case))
+    customer = await ctx.store.run(
+        _customer_for_measure, case.id, press.user_id, ctx.clock.now()
+    )
+    view = measure_modal(lang, case, customer)
+    await ctx.client.views_open(trigger_id=press.trigger_id, view=view)
+
+
+async def _applies_to(
+    ctx: AppContext, case_id: int, kind: str, view: dict[str, Any]
+) -> tuple[str, ...] | None:
+    """The identifier kinds a customer measure applies to (only those the case holds);
+    None when something else was chosen (a forged or stale modal)."""
+    if kind not in identifiers.ON_CUSTOMER:
+        return ()
+    chosen = submitted_choices(view, customer_ids_view.APPLIES_TO)
+    held = (await ctx.store.run(customer_ids.of_case, case_id)).values
+    if not set(chosen) <= set(held):
+        return None
+    return tuple(k for k in held if k in chosen)
 
 
 def _measure_detail(
@@ -116,6 +150,9 @@ async def submit_measure(ctx: AppContext, user_id: str, view: dict[str, Any]) ->
     if kind not in MEASURE_KINDS:
         return Done(errors={"kind": t(lang, "error.unknown_option")})
     detail, errors = _measure_detail(view, kind, lang)
+    applies_to = await _applies_to(ctx, case.id, kind, view)
+    if applies_to is None:
+        errors[customer_ids_view.APPLIES_TO] = t(lang, "customer_ids.applies_unknown")
     if errors:
         return Done(errors=errors)
     outcome, _ = await ctx.store.run(
@@ -128,6 +165,7 @@ async def submit_measure(ctx: AppContext, user_id: str, view: dict[str, Any]) ->
             detail,
             view_id_of(view),
             completes=ctx.policy.steps_completed_by(),
+            applies_to=applies_to or (),
         )
     )
     if outcome is Outcome.CLOSED:

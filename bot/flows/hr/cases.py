@@ -17,6 +17,7 @@ from bot.domain import identifiers
 from bot.domain.case_ids import parse_case_no
 from bot.domain.case_record import CaseRecord
 from bot.domain.evidence import workspace_host
+from bot.domain.identifiers import Customer
 from bot.domain.periods import PeriodError, parse_period
 from bot.domain.stats import CaseRef
 from bot.flows.case.guard import is_own_report
@@ -35,7 +36,7 @@ from bot.views.hr_cases import (
 )
 from bot.views.hr_record import build_record_modal
 from bot.views.hr_summary import period_label
-from db import audit
+from db import audit, customer_ids
 from db.case_record import additions, case_record
 from db.cases import customer_cases, find_case_no
 
@@ -58,13 +59,13 @@ async def ask_purpose(
 
 def _open_case(
     db: sqlite_utils.Database, case_no: str, user_id: str, purpose: str, at: datetime
-) -> tuple[CaseRecord, list[tuple[datetime, str]]] | None:
+) -> tuple[CaseRecord, list[tuple[datetime, str]], Customer] | None:
     case = find_case_no(db, case_no)
     if case is None:
         return None
     audit.record(db, at, user_id, "show", case.case_no, purpose, case.id)
     record = case_record(db, case.id)
-    return (record, additions(db, record)) if record else None
+    return (record, additions(db, record), customer_ids.of_case(db, case.id)) if record else None
 
 
 async def submit_purpose(
@@ -85,10 +86,11 @@ async def submit_purpose(
     )
     if found is None:
         return Done(errors={PURPOSE_BLOCK: t(lang, "refuse.unknown_case")})
-    record, added = found
+    record, added, customer = found
     log.info("hr viewed a case: case=%s", record.case.case_no)
     modal = build_record_modal(
-        lang, record, ctx.policy, ctx.config.timezone, added, workspace_host(ctx.workspace_url)
+        lang, record, ctx.policy, ctx.config.timezone, added, workspace_host(ctx.workspace_url),
+        customer,
     )
     return Done(view=modal)
 
