@@ -437,3 +437,11 @@ def m182_identifiers_sealed(db: sqlite_utils.Database) -> None:
     # Issue 12: the customer's identifiers as typed, sealed (db/customer_ids.py), beside
     # their keyed hashes in case_customers. Older cases keep only the hashes.
     db.table("cases").add_column("customer_ids", str)
+
+
+@migrations()
+def m185_sign_notices(db: sqlite_utils.Database) -> None:
+    # Issue 11: a responder may choose to be named when the employee hears back.
+    db.table("responder_prefs").create(
+        {"user_id": str, "sign_notices": int, "set_at": str}, pk="user_id"
+    )

@@ -1,5 +1,5 @@
 """`/ch-oncall`: who is on duty; HR's `override <rotation> @person until <time>`,
-`overrides` (the list) and `cancel <number or rotation>`."""
+`overrides` (the list) and `cancel <number or rotation>`; a responder's `sign on|off`."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 from bot.context import AppContext
 from bot.flows.oncall import set_override, show_oncall
 from bot.flows.oncall_overrides import cancel_override, list_overrides
+from bot.flows.signing import sign_command
 from bot.i18n import t
 from bot.slack.privately import Refused
 from bot.views.ids import Command
@@ -30,6 +31,8 @@ def register(app: AsyncApp, ctx: AppContext) -> None:
                 reply, blocks = await list_overrides(ctx, user_id)
             elif word == "cancel":
                 reply, blocks = await cancel_override(ctx, user_id, text)
+            elif word == "sign":
+                reply, blocks = await sign_command(ctx, user_id, text)
             elif text:
                 raise Refused("oncall.usage")
             else:

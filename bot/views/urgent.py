@@ -213,8 +213,13 @@ def build_summons_escalation(
     return text, [section(text, accessory=going)]
 
 
-def heard_back(lang: str, case: Case, kind: str) -> tuple[str, list[Block]]:
+def heard_back(
+    lang: str, case: Case, kind: str, signer: str | None = None
+) -> tuple[str, list[Block]]:
     """What the employee is told privately: someone has her case, a lead is assigned,
-    someone is on the way. Responders are never named here."""
-    text = t(lang, f"urgent.heard.{kind}", case_no=case.case_no)
+    someone is on the way. A responder is named only if they chose to be (`signer`)."""
+    if signer:
+        text = t(lang, f"signing.{kind}", case_no=case.case_no, user=user(signer))
+    else:
+        text = t(lang, f"urgent.heard.{kind}", case_no=case.case_no)
     return text, [section(text), context(t(lang, "urgent.heard.reply_hint"))]

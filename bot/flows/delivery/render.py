@@ -21,6 +21,7 @@ from db import conversation, outbox
 from db.behalf import behalf_of
 from db.cases import earlier_cases, get_case
 from db.handling import load_handling
+from db.responder_prefs import notice_signer
 
 
 async def render_delivery(ctx: AppContext, d: outbox.Delivery) -> Outgoing:
@@ -45,7 +46,8 @@ async def render(ctx: AppContext, case_id: int, kind: str) -> Outgoing:
     if stored.kind in HEARD_BACK_KINDS:  # the employee hears back (issue 11)
         if not case.reporter_id:
             raise Gone(kind)  # retention deleted who they are: nobody to tell
-        text, blocks = heard_back(case.reporter_lang, case, stored.kind.value)
+        signer = await ctx.store.run(notice_signer, case.id, stored.kind)
+        text, blocks = heard_back(case.reporter_lang, case, stored.kind.value, signer)
         return Outgoing(case.reporter_id, text, blocks)
     if stored.kind is OutboxKind.BEHALF_NOTICE:  # the colleague filed for (issue 13)
         behalf = await ctx.store.run(behalf_of, case.id)
