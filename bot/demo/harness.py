@@ -7,6 +7,7 @@ them. Nothing leaves the loopback interface.
 
 from __future__ import annotations
 
+import asyncio
 import socket
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -189,8 +190,28 @@ class Harness:
         return await self.slack.submit_view(user_id, view, values)
 
     async def settle(self, timeout: float = 10.0) -> None:
-        """Wait until every pending delivery has reached the simulator."""
-        await self.bot.deliverer.drain(timeout)
+        """Wait until the flows started by what was sent have finished, and every
+        delivery they queued has reached the simulator.
+
+        Bolt acks a button or a form and then runs its listener in a task of its own,
+        so an HTTP 200 does not mean the flow is done: a test that acts again at once
+        would race it (seen only on a loaded machine)."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        running = _listeners_running()
+        if running:
+            await asyncio.wait(running, timeout=max(0.0, deadline - loop.time()))
+        await self.bot.deliverer.drain(max(0.1, deadline - loop.time()))
+
+
+def _listeners_running() -> set[asyncio.Task[Any]]:
+    """Bolt's tasks that run a listener after its ack (slack_bolt/listener/asyncio_runner)."""
+    return {
+        task
+        for task in asyncio.all_tasks()
+        if not task.done()
+        and getattr(task.get_coro(), "__qualname__", "").endswith("run_ack_function_asynchronously")
+    }
 
 
 @asynccontextmanager
