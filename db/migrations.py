@@ -430,3 +430,15 @@ def m170_happening_now(db: sqlite_utils.Database) -> None:
     cases.add_column("helper_may_know", int, not_null_default=0)  # the helper may see who
     cases.add_column("summoned", str)  # JSON list of people asked to go, in order
     cases.add_column("helper", str)  # who said "I'm going"
+
+
+@migrations()
+def m183_policy_versions(db: sqlite_utils.Database) -> None:
+    # Every policy file the bot has run with (issue 12 §4): a case keeps the steps and
+    # texts of the version it was opened under (db/policy_versions.py). The file is kept
+    # as it was; content_hash tells an edited file that kept its version string.
+    db.table("policy_versions").create(
+        {"version": str, "content_hash": str, "source": bytes, "first_seen_at": str},
+        pk="version",
+        not_null={"content_hash", "source", "first_seen_at"},
+    )

@@ -41,6 +41,9 @@ def _detail(lang: str, policy: Policy, e: TimelineEntry) -> str:
         parts.append(f"v{d.get('version', '?')} {escape(label)}")
     if "kind" in d:
         parts.append(t(lang, f"act.measure.{d['kind']}"))
+    if "policy_to" in d:  # moved to the current policy version (issue 12 §4)
+        was, now = escape(str(d.get("policy_from"))), escape(str(d["policy_to"]))
+        parts.append(t(lang, "policy_move.moved", **{"from": was, "to": now}))
     if "severity_to" in d:  # a responder changed it (issue 11)
         was, now = (t(lang, f"severity.{d.get(k)}") for k in ("severity_from", "severity_to"))
         parts.append(f"{escape(was)} → {escape(now)}")

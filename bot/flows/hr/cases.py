@@ -88,7 +88,8 @@ async def submit_purpose(
     record, added = found
     log.info("hr viewed a case: case=%s", record.case.case_no)
     modal = build_record_modal(
-        lang, record, ctx.policy, ctx.config.timezone, added, workspace_host(ctx.workspace_url)
+        lang, record, ctx.policy_of(record.case), ctx.config.timezone, added,
+        workspace_host(ctx.workspace_url),
     )
     return Done(view=modal)
 
