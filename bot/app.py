@@ -100,7 +100,11 @@ class Bot:
     async def start(self) -> None:
         await self._check_responders_channel()
         await self.ctx.store.open()
-        await learn_policies(self.ctx)  # a clash stops here (PolicyError: one line, exit 2)
+        try:
+            await learn_policies(self.ctx)  # a clash stops here (PolicyError: one line, exit 2)
+        except BaseException:
+            await self.ctx.store.close()
+            raise
         await self._learn_workspace()
         if self.intake is not None:  # its first round commits what the last process journaled
             self.intake.start()

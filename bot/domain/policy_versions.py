@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -136,3 +136,17 @@ def new_steps(old: Policy, new: Policy) -> tuple[Step, ...]:
     """The checklist steps a case gains when moved from `old` to `new`."""
     had = {s.id for s in old.checklist}
     return tuple(s for s in new.checklist if s.id not in had)
+
+
+def in_force(
+    history: Sequence[KnownVersion], start: datetime | None, end: datetime | None
+) -> list[KnownVersion]:
+    """The versions in force at some time in [start, end) (None: open-ended), oldest
+    first: each from when the bot first ran with it until the next one."""
+    out = []
+    for i, v in enumerate(history):
+        until = history[i + 1].first_seen if i + 1 < len(history) else None
+        began = end is None or v.first_seen < end
+        if began and (until is None or start is None or until > start):
+            out.append(v)
+    return out
