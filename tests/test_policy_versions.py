@@ -34,6 +34,7 @@ from tests.case_kit import (
     updated,
 )
 from tests.conftest import T0, check_all_calls
+from tests.test_home import _home
 from tests.test_hr_review import _pages, _review
 from tests.test_reminders import step_reminders, tick
 
@@ -142,6 +143,13 @@ async def test_an_old_case_keeps_its_version_after_a_restart_with_a_new_one(
         assert any(NEW_STEP in str(m.blocks) for m in step_reminders(h, new.card))
         assert not any(NEW_STEP in str(m.blocks) for m in step_reminders(h, old.card))
         assert not any(OLD_STEP in str(m.blocks) for m in step_reminders(h, new.card))
+
+        # The App Home's overdue steps hold each case to its own version too.
+        _, home = await _home(h, h.cast.responder)
+        overdue = home.split("期限を過ぎた手順")[1].splitlines()
+        assert any(old.case_no in line and OLD_STEP in line for line in overdue)
+        assert not any(old.case_no in line and NEW_STEP in line for line in overdue)
+        assert any(new.case_no in line and NEW_STEP in line for line in overdue)
 
 
 async def test_a_responder_moves_an_open_case_to_the_current_version_with_a_reason(

@@ -17,7 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from bot.domain.policy import Label, Policy, PolicyError, Step, policy_data
@@ -97,6 +97,19 @@ class PolicyBook:
         """The current policy and every other stored version."""
         others = (v.policy for v in self._known.values() if v.version != self.current.version)
         return (self.current, *others)
+
+    def titles(self) -> Policy:
+        """The current policy with the steps only older versions have appended: for a
+        list that names steps of cases under any version by id (the App Home's overdue
+        steps), never for a checklist."""
+        seen = {s.id for s in self.current.steps}
+        older = []
+        for p in self.all():
+            for s in p.steps:
+                if s.id not in seen:
+                    seen.add(s.id)
+                    older.append(s)
+        return replace(self.current, steps=(*self.current.steps, *older))
 
     @property
     def history(self) -> tuple[KnownVersion, ...]:

@@ -56,6 +56,7 @@ async def publish_home(ctx: AppContext, user_id: str) -> None:
         targets = ctx.config.reminders.ack_after
         counts = await ctx.store.run(stats.counts, (month.start, month.end), targets, now)
         hr = HrPart(month, counts)
-    view = build_home(lang, ctx.policy, ctx.config.timezone, ctx.workspace_url, mine, responder, hr)
+    policy = ctx.policies.titles() if responder else ctx.policy  # steps of every version
+    view = build_home(lang, policy, ctx.config.timezone, ctx.workspace_url, mine, responder, hr)
     await ctx.client.views_publish(user_id=user_id, view=view)
     log.info("home published: responder=%s hr=%s", is_responder, is_hr)
