@@ -244,3 +244,21 @@ async def test_the_review_pdf_lists_the_versions_and_what_changed(
         assert f"削除：{OLD_STEP}" in flat
         assert "変更：事実確認と判断（リマインドまでの時間）" in flat
         assert "何が変わったかはここでは示せません" not in flat
+
+
+def test_versions_in_force_in_a_period() -> None:
+    """A version is in force from its first use until the next one's: the one in force
+    when the period starts is listed, one that began after it ends is not."""
+    from datetime import UTC, datetime
+
+    from bot.domain.policy import parse_policy
+    from bot.domain.policy_versions import KnownVersion, in_force
+
+    policy = parse_policy(v1().encode(), "v1")
+    a, b, c = (KnownVersion(v, datetime(2026, m, 1, tzinfo=UTC), policy)
+               for v, m in (("a", 1), ("b", 6), ("c", 12)))  # fmt: skip
+    history = (a, b, c)
+    year = datetime(2026, 3, 1, tzinfo=UTC), datetime(2026, 7, 1, tzinfo=UTC)
+    assert [v.version for v in in_force(history, *year)] == ["a", "b"]
+    assert [v.version for v in in_force(history, datetime(2026, 12, 2, tzinfo=UTC), None)] == ["c"]
+    assert [v.version for v in in_force(history, None, None)] == ["a", "b", "c"]
