@@ -24,7 +24,9 @@ from slack_sdk.http_retry.builtin_interval_calculators import BackoffRetryInterv
 from bot.clock import Clock, SystemClock
 from bot.config import Config, ConfigError
 from bot.context import AppContext
-from bot.domain.policy import load_policy
+from bot.domain.policy import parse_policy, read_policy
+from bot.domain.policy_versions import PolicyBook
+from bot.flows.case.policy_version import learn_policies
 from bot.flows.delivery.deliverer import Backoff, Deliverer
 from bot.flows.delivery.slack_watch import WatchedWebClient
 from bot.flows.reminders.loop import ReminderLoop
@@ -98,6 +100,11 @@ class Bot:
     async def start(self) -> None:
         await self._check_responders_channel()
         await self.ctx.store.open()
+        try:
+            await learn_policies(self.ctx)  # a clash stops here (PolicyError: one line, exit 2)
+        except BaseException:
+            await self.ctx.store.close()
+            raise
         await self._learn_workspace()
         if self.intake is not None:  # its first round commits what the last process journaled
             self.intake.start()
@@ -191,12 +198,14 @@ def build(
     quick_client = WatchedWebClient(
         token=settings.bot_token, base_url=settings.api_url, timeout=1, retry_handlers=[]
     )
-    policy = load_policy(config.policy_file)
+    # Read once: what is parsed is what is kept under its version at start (learn_policies).
+    policy_source, policy_raw = read_policy(config.policy_file)
+    policy = parse_policy(policy_raw, policy_source)
     store = store or Store(settings.db_path, Sealer(settings.data_keys))
     ctx = AppContext(
         settings=settings,
         config=config,
-        policy=policy,
+        policies=PolicyBook(policy, policy_raw, policy_source),
         store=store,
         clock=clock or SystemClock(),
         client=client,

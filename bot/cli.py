@@ -92,8 +92,35 @@ def _responders_channel_private(settings: Settings, config: Config) -> bool:
     return True
 
 
+def _policy_version_clash(settings: Settings, config: Config) -> None:
+    """The check the bot makes at start (bot/flows/case/policy_version.py), made here
+    against the database read-only: an edited policy that kept its version string."""
+    import sqlite3
+
+    from bot.domain.policy import parse_policy, read_policy
+    from bot.domain.policy_versions import clash, content_hash
+    from db.policy_versions import stored
+    from db.store import open_read_only
+
+    if not settings.db_path.is_file():
+        return
+    source, raw = read_policy(config.policy_file)
+    version, digest = parse_policy(raw, source).version, content_hash(raw, source)
+    db = open_read_only(settings.db_path)
+    try:
+        rows = stored(db)
+    except sqlite3.OperationalError:  # a database from before versions were kept
+        return
+    finally:
+        db.conn.close()
+    for row in rows:
+        if row.version == version and row.content_hash != digest:
+            raise clash(source, version, row)
+
+
 def check_config() -> int:
     settings, config = _load()
+    _policy_version_clash(settings, config)
     if not _responders_channel_private(settings, config):
         return EXIT_CONFIG
     print(f"configuration OK: {settings.config_path}")

@@ -12,7 +12,9 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.clock import Clock
 from bot.config import Config
+from bot.domain.case import Case
 from bot.domain.policy import Policy
+from bot.domain.policy_versions import PolicyBook
 from bot.loops import Wakeup
 from bot.settings import Settings
 from bot.slack.people import People
@@ -44,14 +46,23 @@ class Rules:
     the policy (never the clients or the store they run beside)."""
 
     config: Config
-    policy: Policy
+    policies: PolicyBook
+
+    @property
+    def policy(self) -> Policy:
+        """The current policy: what new cases are opened under."""
+        return self.policies.current
+
+    def policy_of(self, case: Case) -> Policy:
+        """The version the case is handled under (bot/domain/policy_versions.py)."""
+        return self.policies.of(case.policy_version)
 
 
 @dataclass(frozen=True)
 class AppContext:
     settings: Settings
     config: Config
-    policy: Policy
+    policies: PolicyBook  # the current policy and every version cases were opened under
     store: Store
     clock: Clock
     client: AsyncWebClient
@@ -60,8 +71,17 @@ class AppContext:
     workspace: Workspace = field(default_factory=Workspace)
 
     @property
+    def policy(self) -> Policy:
+        """The current policy: new cases, the report form, HR's labels."""
+        return self.policies.current
+
+    def policy_of(self, case: Case) -> Policy:
+        """The version the case is handled under: its checklist, counts and texts."""
+        return self.policies.of(case.policy_version)
+
+    @property
     def rules(self) -> Rules:
-        return Rules(self.config, self.policy)
+        return Rules(self.config, self.policies)
 
     @property
     def workspace_url(self) -> str:

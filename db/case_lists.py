@@ -56,28 +56,34 @@ def led_by(db: sqlite_utils.Database, user_id: str, limit: int) -> list[CaseRef]
 
 def overdue_steps(
     db: sqlite_utils.Database,
-    steps: Sequence[tuple[str, timedelta]],
+    steps: Sequence[tuple[str, str, timedelta]],
     now: datetime,
     limit: int,
+    current: str = "",
 ) -> list[tuple[CaseRef, str]]:
-    """Open cases past a step's interval with that step not done, oldest first."""
+    """Open cases past a step's interval with that step not done, oldest first.
+
+    `steps` are (policy version, step id, interval): each case is held to the steps of
+    its own version; a case whose version is not among them, to `current`'s."""
     if not steps:
         return []
     # Policy steps are data (Python), cases are rows: the steps go in as a VALUES
     # table so SQLite finds the open cases past each step's interval in one query.
-    values = ",".join("(?, ?)" for _ in steps)
+    values = ",".join("(?, ?, ?)" for _ in steps)
     params: list[object] = []
-    for step_id, after in steps:
-        params += [step_id, iso(now - after)]
+    for version, step_id, after in steps:
+        params += [version, step_id, iso(now - after)]
     rows = db.execute(
         f"""
-        WITH steps(step_id, due_before) AS (VALUES {values})
+        WITH steps(version, step_id, due_before) AS (VALUES {values})
         SELECT c.case_no, c.card_channel, c.card_ts, s.step_id
         FROM cases c JOIN steps s ON c.reported_at < s.due_before
+          AND (s.version = c.policy_version OR (s.version = ?
+               AND c.policy_version NOT IN (SELECT version FROM steps)))
         WHERE c.{OPEN} AND NOT EXISTS (
           SELECT 1 FROM case_steps d WHERE d.case_id = c.id AND d.step_id = s.step_id)
         ORDER BY c.reported_at LIMIT ?
         """,
-        [*params, limit],
+        [*params, current, limit],
     ).fetchall()
     return [(CaseRef(no, ch, ts), step) for no, ch, ts, step in rows]

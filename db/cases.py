@@ -220,19 +220,20 @@ class OpenCase:
     status: str
     reported_at: datetime
     lead: str | None
+    policy_version: str = ""  # its overdue steps are counted from its own version
 
 
 def open_cases(db: sqlite_utils.Database, limit: int) -> tuple[list[OpenCase], int]:
     """The `limit` oldest cases not closed, oldest first, and how many are open in all."""
     total = db.execute("SELECT COUNT(*) FROM cases WHERE status != 'closed'").fetchone()[0]
     rows = db.execute(
-        "SELECT id, case_no, severity, status, reported_at, lead FROM cases"
+        "SELECT id, case_no, severity, status, reported_at, lead, policy_version FROM cases"
         " WHERE status != 'closed' ORDER BY reported_at LIMIT ?",
         [limit],
     ).fetchall()
     heads = [
-        OpenCase(cid, no, sev, status, datetime.fromisoformat(rep), lead)
-        for cid, no, sev, status, rep, lead in rows
+        OpenCase(cid, no, sev, status, datetime.fromisoformat(rep), lead, version)
+        for cid, no, sev, status, rep, lead, version in rows
     ]
     return heads, int(total)
 

@@ -445,3 +445,15 @@ def m185_sign_notices(db: sqlite_utils.Database) -> None:
     db.table("responder_prefs").create(
         {"user_id": str, "sign_notices": int, "set_at": str}, pk="user_id"
     )
+
+
+@migrations()
+def m183_policy_versions(db: sqlite_utils.Database) -> None:
+    # Every policy file the bot has run with (issue 12 §4): a case keeps the steps and
+    # texts of the version it was opened under (db/policy_versions.py). The file is kept
+    # as it was; content_hash tells an edited file that kept its version string.
+    db.table("policy_versions").create(
+        {"version": str, "content_hash": str, "source": bytes, "first_seen_at": str},
+        pk="version",
+        not_null={"content_hash", "source", "first_seen_at"},
+    )

@@ -15,6 +15,7 @@ from bot.flows.case import (
     employee_messages,
     evidence,
     helper,
+    policy_version,
     room,
     severity,
 )
@@ -46,6 +47,7 @@ BUTTONS: dict[Action, ButtonFlow] = {
     Action.OPEN_ROOM: room.open_room,
     Action.HELPER_GOING: helper.going,
     Action.CHANGE_SEVERITY: severity.open_severity,
+    Action.MOVE_POLICY: policy_version.open_move,
 }
 
 SUBMISSIONS: dict[Callback, ViewFlow] = {
@@ -58,6 +60,7 @@ SUBMISSIONS: dict[Callback, ViewFlow] = {
     Callback.STEP_NOT_APPLICABLE: checklist.submit_not_applicable,
     Callback.MEASURE_END: checklist.submit_measure_end,
     Callback.SEVERITY: severity.submit_severity,
+    Callback.MOVE_POLICY: policy_version.submit_move,
 }
 
 

@@ -164,3 +164,27 @@ def test_check_config_shows_an_override_set_in_the_database(tmp_path: Path) -> N
     assert result.returncode == 0, result.stderr
     assert f"legal: {stand_in} (HR override) until" in result.stdout
     assert "schedule alone" not in result.stdout
+
+
+def test_check_config_refuses_an_edited_policy_that_kept_its_version(tmp_path: Path) -> None:
+    """The start's check (docs/policy-file.md), made by check-config too: exit 2, one line."""
+    from datetime import UTC, datetime
+
+    from bot.domain.policy import read_policy
+    from bot.domain.policy_versions import content_hash
+    from db.policy_versions import record
+    from db.store import open_database
+
+    source, raw = read_policy(None)
+    policy = tmp_path / "policy.toml"
+    policy.write_bytes(raw)
+    db = open_database(tmp_path / "db")
+    record(db, "2026-12-01", content_hash(raw, source), raw, datetime(2026, 12, 1, tzinfo=UTC))
+    db.conn.close()
+    config = toml(sample_config(policy_file="policy.toml"))
+    assert run_cli(tmp_path, config, "check-config").returncode == 0  # the same content
+    policy.write_bytes(raw.replace(b'remind_after = "15m"', b'remind_after = "20m"', 1))
+    result = run_cli(tmp_path, config, "check-config")
+    assert result.returncode == 2, result
+    assert "policy.toml: version: '2026-12-01' is already the version" in result.stderr
+    assert "Traceback" not in result.stderr

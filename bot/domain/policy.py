@@ -195,22 +195,34 @@ def parse_duration(s: str) -> timedelta:
 
 def load_policy(path: Path | str | None = None) -> Policy:
     """The packaged default policy (``path`` None), or a company's own TOML file."""
+    source, raw = read_policy(path)
+    return parse_policy(raw, source)
+
+
+def read_policy(path: Path | str | None = None) -> tuple[str, bytes]:
+    """(a name for messages, the file's bytes): the bytes are what is kept of every
+    version the bot runs with (bot/domain/policy_versions.py)."""
     if path is None:
-        source = _DEFAULT_SOURCE
         raw = resources.files("bot.domain").joinpath("policy_data/default.toml").read_bytes()
-    else:
-        source = str(path)
-        try:
-            raw = Path(path).read_bytes()
-        except OSError as e:
-            raise PolicyError(source, "", f"cannot read the file: {e.strerror or e}") from None
+        return _DEFAULT_SOURCE, raw
     try:
-        data = tomllib.loads(raw.decode("utf-8"))
+        return str(path), Path(path).read_bytes()
+    except OSError as e:
+        raise PolicyError(str(path), "", f"cannot read the file: {e.strerror or e}") from None
+
+
+def parse_policy(raw: bytes, source: str) -> Policy:
+    return _Reader(source).policy(policy_data(raw, source))
+
+
+def policy_data(raw: bytes, source: str) -> dict[str, object]:
+    """The file as TOML data, or a PolicyError saying why it is not."""
+    try:
+        return tomllib.loads(raw.decode("utf-8"))
     except UnicodeDecodeError:
         raise PolicyError(source, "", "the file is not UTF-8 text") from None
     except tomllib.TOMLDecodeError as e:
         raise PolicyError(source, "", f"not valid TOML: {e}") from None
-    return _Reader(source).policy(data)
 
 
 def _join(path: str, key: str) -> str:

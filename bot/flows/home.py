@@ -14,7 +14,7 @@ import sqlite_utils
 
 from bot.context import AppContext
 from bot.domain.periods import this_month
-from bot.domain.policy import Policy
+from bot.domain.policy_versions import PolicyBook
 from bot.views.home import HrPart, MyCase, ResponderPart, build_home
 from db import case_lists, stats
 from db.cases import reporter_ref
@@ -28,14 +28,15 @@ def _mine(db: sqlite_utils.Database, ref: str) -> list[MyCase]:
 
 
 def _responder(
-    db: sqlite_utils.Database, user_id: str, policy: Policy, now: datetime
+    db: sqlite_utils.Database, user_id: str, policies: PolicyBook, now: datetime
 ) -> ResponderPart:
-    steps = [(s.id, s.remind_after) for s in policy.steps if s.kind == "action"]
+    # Each case is overdue by the steps of its own policy version (issue 12 §4).
+    steps = [(p.version, s.id, s.remind_after) for p in policies.all() for s in p.checklist]
     return ResponderPart(
         case_lists.count_open(db),
         case_lists.newest_open(db, LIST),
         case_lists.led_by(db, user_id, LIST),
-        case_lists.overdue_steps(db, steps, now, LIST),
+        case_lists.overdue_steps(db, steps, now, LIST, policies.current.version),
     )
 
 
@@ -46,13 +47,16 @@ async def publish_home(ctx: AppContext, user_id: str) -> None:
     is_responder = await ctx.people.is_responder(user_id)
     ref = reporter_ref(ctx.settings.hash_key, user_id)
     mine = await ctx.store.run(_mine, ref)
-    responder = await ctx.store.run(_responder, user_id, ctx.policy, now) if is_responder else None
+    responder = None
+    if is_responder:
+        responder = await ctx.store.run(_responder, user_id, ctx.policies, now)
     hr = None
     if is_hr:
         month = this_month(now, ctx.config.timezone)
         targets = ctx.config.reminders.ack_after
         counts = await ctx.store.run(stats.counts, (month.start, month.end), targets, now)
         hr = HrPart(month, counts)
-    view = build_home(lang, ctx.policy, ctx.config.timezone, ctx.workspace_url, mine, responder, hr)
+    policy = ctx.policies.titles() if responder else ctx.policy  # steps of every version
+    view = build_home(lang, policy, ctx.config.timezone, ctx.workspace_url, mine, responder, hr)
     await ctx.client.views_publish(user_id=user_id, view=view)
     log.info("home published: responder=%s hr=%s", is_responder, is_hr)

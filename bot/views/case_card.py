@@ -78,8 +78,12 @@ def build_card(
     tz: ZoneInfo,
     repeat: str | None,
     handling: Handling | None = None,
+    current: str = "",
 ) -> tuple[str, list[Block]]:
     """(fallback text, blocks). The fallback text is what notifications show.
+
+    `policy` is the version the case is handled under; `current`, the version new cases
+    get: an open case under an older one offers to move (bot/flows/case/policy_version).
 
     The card is updated in place (chat.update) after every action, so it always
     shows the status, the lead, the steps done and the measures taken."""
@@ -125,6 +129,11 @@ def build_card(
     blocks += _handling_blocks(lang, case, policy, handling)
     blocks += _buttons(lang, case, handling)
     blocks.append(context(t(lang, "card.policy_version", version=escape(case.policy_version))))
+    if current and current != case.policy_version and case.status != CaseStatus.CLOSED:
+        line = t(lang, "policy_move.card_line", version=escape(case.policy_version),
+                 current=escape(current))  # fmt: skip
+        move = button(Action.MOVE_POLICY, t(lang, "policy_move.button"), value=case_value(case))
+        blocks.append(section(line, accessory=move))
     return t(lang, "card.fallback", case_no=case.case_no, severity=sev), blocks
 
 

@@ -245,6 +245,9 @@ class _Record:
             extra = concl + lbl.paren(self.lang, self.tr("version", version=d.get("version", "?")))
         elif e.event == "welfare_answered" and d.get("answer"):
             extra = lbl.answer(self.lang, str(d["answer"]))
+        elif e.event == "policy_moved" and d.get("policy_to"):  # issue 12 §4
+            extra = t(self.lang, "policy_move.moved", **{"from": d.get("policy_from"),
+                                                         "to": d["policy_to"]})  # fmt: skip
         line = f"{self.when(e.at)} · {self.who(e.actor)} · {what}"
         if e.event == "lead_handed" and isinstance(d.get("to"), str):
             line += f" → {self.who(d['to'])}"

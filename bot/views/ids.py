@@ -33,6 +33,8 @@ class Callback(StrEnum):
     # Happening now (issue 11): the first small modal, and a responder's severity change
     REPORT_START = "report.start"
     SEVERITY = "case.severity"
+    # Moving an open case to the current policy version, with a reason (issue 12 §4)
+    MOVE_POLICY = "case.policy.move"
 
 
 class Action(StrEnum):
@@ -79,6 +81,7 @@ class Action(StrEnum):
     COMPLETE_REPORT = "report.complete"  # after the tap, when safe: the form, prefilled
     HELPER_GOING = "case.helper.going"  # "I'm going" under a summons
     CHANGE_SEVERITY = "case.severity"
+    MOVE_POLICY = "case.policy.move"  # to the current policy version (issue 12 §4)
 
 
 class Shortcut(StrEnum):

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import calendar
 import io
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 from xml.sax.saxutils import escape
@@ -19,12 +19,14 @@ from zoneinfo import ZoneInfo
 
 from bot.domain.case import STATUSES
 from bot.domain.policy import Policy
+from bot.domain.policy_versions import KnownVersion
 from bot.domain.review import Review
 from bot.domain.severity import SEVERITIES
 from bot.domain.stats import duration_text, share
 from bot.i18n import t
 from bot.views.counting import cases, customers
 from bot.views.hr_chart import bar_axes, font, font_path
+from bot.views.review_policy import change_sections, version_rows
 
 FONT = "IPAexGothic"
 MAX_BARS = 14  # categories in the chart; the table lists them all
@@ -141,7 +143,9 @@ class _Doc:
 def build_review_pdf(
     lang: str, r: Review, policy: Policy, period_label: str, previous_label: str,
     targets: Mapping[str, Any], made: datetime, tz: ZoneInfo,
+    versions: Sequence[KnownVersion] = (),
 ) -> bytes:  # fmt: skip
+    """`versions`: the policy versions in force in the period, oldest first."""
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.units import mm
     from reportlab.platypus import SimpleDocTemplate, Spacer
@@ -254,7 +258,16 @@ def build_review_pdf(
     d.para(escape(d.t("hr.review.policy_versions")))
     d.table([(k or "—", n(r.versions[k])) for k in sorted(r.versions, reverse=True)])
     d.story.append(Spacer(1, 4))
-    d.para(escape(d.t("hr.review.policy_known", version=policy.version)))
+    # What changed (issue 12 §4): the versions in force, then each change between them.
+    d.para(escape(d.t("policy_review.in_force")))
+    d.table(version_rows(lang, versions, policy.version, tz))
+    for head, lines in change_sections(lang, versions, tz):
+        d.para(escape(head))
+        d.para("<br/>".join(f"• {line}" for line in lines), d.small)  # escaped already
+    if len(versions) < 2:
+        d.para(escape(d.t("policy_review.unchanged")), d.small)
+    d.story.append(Spacer(1, 4))
+    d.para(escape(d.t("policy_review.current_steps", version=policy.version)))
     for i, step in enumerate(policy.steps, 1):
         d.para(f"{i}. <b>{escape(step.title.get(lang))}</b>: {escape(step.text.get(lang))}",
                d.small)  # fmt: skip

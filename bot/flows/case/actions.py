@@ -13,6 +13,7 @@ from typing import Any
 import sqlite_utils
 
 from bot.context import AppContext
+from bot.domain.case import Case
 from bot.domain.case_record import TimelineEntry
 from bot.domain.handling import MAX_NOTE, MAX_SUMMARY, Handling, missing_for_close
 from bot.flows.case.checklist import close_checklist, pending_text
@@ -109,7 +110,7 @@ async def submit_hand_lead(ctx: AppContext, user_id: str, view: dict[str, Any]) 
 
 async def step_done(ctx: AppContext, press: Press, value: Any) -> None:
     case, extra = await case_from_value(ctx, press.user_id, value)
-    step = _step(ctx, extra)
+    step = _step(ctx, case, extra)
     if step.needs_note:
         # The note says where the record is (policy step 3): ask for it in a modal.
         lang = await ctx.people.lang(press.user_id)
@@ -124,9 +125,9 @@ async def step_done(ctx: AppContext, press: Press, value: Any) -> None:
     _check(outcome, "act.step.already_done", case_no=case.case_no)
 
 
-def _step(ctx: AppContext, extra: dict[str, Any]) -> Any:
+def _step(ctx: AppContext, case: Case, extra: dict[str, Any]) -> Any:
     try:
-        step = ctx.policy.step(str(extra.get("step")))
+        step = ctx.policy_of(case).step(str(extra.get("step")))
     except KeyError:
         raise Refused("act.refuse.unknown_step") from None
     if step.is_principle:  # a Done button on a checklist drawn before principles were lines
@@ -138,7 +139,7 @@ async def submit_step_note(ctx: AppContext, user_id: str, view: dict[str, Any]) 
     meta = view.get("private_metadata")
     try:
         case, extra = await case_from_value(ctx, user_id, meta)
-        step = _step(ctx, extra)
+        step = _step(ctx, case, extra)
     except Refused as r:
         return await submission_refusal(ctx, user_id, r, "note")
     lang = await ctx.people.lang(user_id)
@@ -155,7 +156,7 @@ async def submit_step_note(ctx: AppContext, user_id: str, view: dict[str, Any]) 
 
 async def step_undo(ctx: AppContext, press: Press, value: Any) -> None:
     case, extra = await case_from_value(ctx, press.user_id, value)
-    step = _step(ctx, extra)
+    step = _step(ctx, case, extra)
     outcome = await ctx.store.run(
         handling.undo_step, case.id, step.id, ctx.clock.now(), press.user_id
     )
@@ -170,7 +171,7 @@ async def open_close(ctx: AppContext, press: Press, value: Any) -> None:
     lang = await ctx.people.lang(press.user_id)
     if missing:
         raise Refused("act.close.missing", missing=_missing_text(lang, missing, current))
-    view = close_modal(lang, case, close_checklist(lang, ctx.policy, current))
+    view = close_modal(lang, case, close_checklist(lang, ctx.policy_of(case), current))
     await ctx.client.views_open(trigger_id=press.trigger_id, view=view)
 
 
@@ -249,5 +250,5 @@ async def show_timeline(ctx: AppContext, press: Press, value: Any) -> None:
     case = await case_to_act_on(ctx, press.user_id, case_no, closed_ok=True)
     entries = await ctx.store.run(_timeline, case.id, press.user_id, ctx.clock.now())
     lang = await ctx.people.lang(press.user_id)
-    view = timeline_modal(lang, case, ctx.policy, ctx.config.timezone, entries)
+    view = timeline_modal(lang, case, ctx.policy_of(case), ctx.config.timezone, entries)
     await ctx.client.views_open(trigger_id=press.trigger_id, view=view)

@@ -12,6 +12,7 @@ import logging
 from typing import Any
 
 from bot.context import AppContext
+from bot.domain.case import Case
 from bot.domain.handling import MAX_SHORT_REASON, MEASURE_ENDINGS, Handling, Measure
 from bot.domain.policy import Policy, Step
 from bot.flows.case.guard import case_from_value, refresh_case, submission_refusal
@@ -29,9 +30,9 @@ from db.handling import Outcome
 log = logging.getLogger(__name__)
 
 
-def conditional_step(ctx: AppContext, extra: dict[str, Any]) -> Step:
+def conditional_step(ctx: AppContext, case: Case, extra: dict[str, Any]) -> Step:
     try:
-        step = ctx.policy.step(str(extra.get("step")))
+        step = ctx.policy_of(case).step(str(extra.get("step")))
     except KeyError:
         raise Refused("act.refuse.unknown_step") from None
     if not step.conditional:
@@ -41,7 +42,7 @@ def conditional_step(ctx: AppContext, extra: dict[str, Any]) -> Step:
 
 async def step_not_applicable(ctx: AppContext, press: Press, value: Any) -> None:
     case, extra = await case_from_value(ctx, press.user_id, value)
-    step = conditional_step(ctx, extra)
+    step = conditional_step(ctx, case, extra)
     if step.id in (await ctx.store.run(handling.load_handling, case.id)).steps:
         await refresh_case(ctx, case.id)
         raise Refused("act.step.already_done")
@@ -53,7 +54,7 @@ async def step_not_applicable(ctx: AppContext, press: Press, value: Any) -> None
 async def submit_not_applicable(ctx: AppContext, user_id: str, view: dict[str, Any]) -> Done:
     try:
         case, extra = await case_from_value(ctx, user_id, view.get("private_metadata"))
-        step = conditional_step(ctx, extra)
+        step = conditional_step(ctx, case, extra)
     except Refused as r:
         return await submission_refusal(ctx, user_id, r, "reason")
     lang = await ctx.people.lang(user_id)

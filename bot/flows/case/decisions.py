@@ -31,7 +31,7 @@ async def open_assessment(ctx: AppContext, press: Press, value: Any) -> None:
     case, _ = await case_from_value(ctx, press.user_id, value)
     current = (await ctx.store.run(handling.load_handling, case.id)).assessment
     lang = await ctx.people.lang(press.user_id)
-    view = assessment_modal(lang, case, ctx.policy, current)
+    view = assessment_modal(lang, case, ctx.policy_of(case), current)
     await ctx.client.views_open(trigger_id=press.trigger_id, view=view)
 
 
@@ -41,7 +41,7 @@ async def submit_assessment(ctx: AppContext, user_id: str, view: dict[str, Any])
     except Refused as r:
         return await refusal(ctx, user_id, r, "reason")
     lang = await ctx.people.lang(user_id)
-    p = ctx.policy
+    p = ctx.policy_of(case)
     choices = {
         "demand_valid": (submitted_choice(view, "demand_valid"), p.demand_valid),
         "means_appropriate": (submitted_choice(view, "means_appropriate"), p.means_appropriate),
@@ -164,7 +164,7 @@ async def submit_measure(ctx: AppContext, user_id: str, view: dict[str, Any]) ->
             kind,
             detail,
             view_id_of(view),
-            completes=ctx.policy.steps_completed_by(),
+            completes=ctx.policy_of(case).steps_completed_by(),
             applies_to=applies_to or (),
         )
     )
@@ -188,7 +188,7 @@ async def confirm_measure(ctx: AppContext, press: Press, value: Any) -> None:
             measure_id,
             ctx.clock.now(),
             press.user_id,
-            completes=ctx.policy.steps_completed_by(),
+            completes=ctx.policy_of(case).steps_completed_by(),
         )
     )
     await refresh_case(ctx, case.id)

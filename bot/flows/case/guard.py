@@ -123,10 +123,11 @@ async def _update_messages(ctx: AppContext, case: Case, earlier: Any, handling: 
     channel, card_ts = case.card_channel, case.card_ts
     if not (channel and card_ts):
         return  # not posted yet: the delivery loop renders the current state when it posts
-    text, blocks = build_card(lang, case, ctx.policy, ctx.config.timezone, repeat, handling)
+    policy, tz = ctx.policy_of(case), ctx.config.timezone  # the case's own version
+    text, blocks = build_card(lang, case, policy, tz, repeat, handling, ctx.policy.version)
     updates = [(card_ts, text, blocks)]
     if case.thread_ts:
-        text, blocks = build_thread_reply(lang, case, ctx.policy, repeat, handling)
+        text, blocks = build_thread_reply(lang, case, policy, repeat, handling)
         updates.append((case.thread_ts, text, blocks))
     for ts, text, blocks in updates:
         try:

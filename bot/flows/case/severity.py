@@ -40,7 +40,7 @@ async def submit_severity(ctx: AppContext, user_id: str, view: dict[str, Any]) -
     if problem := text_problem(reason, MAX_REASON):
         return Done(errors={"reason": t(lang, problem)})
     s = ctx.config.reminders
-    critical = is_critical(ctx.policy, case.categories)
+    critical = is_critical(ctx.policy_of(case), case.categories)
 
     def ack_for(severity: str) -> Any:
         if s.max_escalations == 0:

@@ -67,16 +67,17 @@ async def render(ctx: AppContext, case_id: int, kind: str) -> Outgoing:
     if base is OutboxKind.CARD:
         # Rendered as the case is now: a late card already shows lead, steps, measures.
         text, blocks = build_card(
-            team_lang, case, ctx.policy, ctx.config.timezone, repeat, handling
-        )
+            team_lang, case, ctx.policy_of(case), ctx.config.timezone, repeat, handling,
+            ctx.policy.version,
+        )  # fmt: skip
         return Outgoing(ctx.config.responders_channel, text, blocks)
     if base is OutboxKind.CONFIRMATION:
-        text, blocks = build_confirmation(case.reporter_lang, case, ctx.policy)
+        text, blocks = build_confirmation(case.reporter_lang, case, ctx.policy_of(case))
         return Outgoing(case.reporter_id, text, blocks)
     if not (case.card_channel and case.card_ts):
         raise NotReady(kind)
     if base is OutboxKind.THREAD:
-        text, blocks = build_thread_reply(team_lang, case, ctx.policy, repeat, handling)
+        text, blocks = build_thread_reply(team_lang, case, ctx.policy_of(case), repeat, handling)
     elif base is OutboxKind.INFO_ADDED:
         text = t(team_lang, "thread.info_added", case_no=case.case_no)
         blocks = [section(text)]

@@ -89,8 +89,8 @@ async def submit_purpose(
     record, added, customer = found
     log.info("hr viewed a case: case=%s", record.case.case_no)
     modal = build_record_modal(
-        lang, record, ctx.policy, ctx.config.timezone, added, workspace_host(ctx.workspace_url),
-        customer,
+        lang, record, ctx.policy_of(record.case), ctx.config.timezone, added,
+        workspace_host(ctx.workspace_url), customer,
     )
     return Done(view=modal)
 

@@ -70,7 +70,7 @@ async def build_files(
         found, after = await ctx.store.run(page, (period.start, period.end), after, PAGE, with_text)
         await _names(ctx, found, names)
         for record in found:
-            cells = row(lang, record, cols, ctx.policy, ctx.config.timezone, names)
+            cells = row(lang, record, cols, ctx.policy_of(record.case), ctx.config.timezone, names)
             writer.writerow([csv_cell(v) for v in cells])
             book.add(cells)
             tally.add(record)

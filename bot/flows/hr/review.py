@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 from bot.context import AppContext
 from bot.domain.periods import Period, PeriodError, parse_period
+from bot.domain.policy_versions import in_force
 from bot.flows.hr.access import Tell, dm_channel, require_hr
 from bot.i18n import t
 from bot.views.counting import cases
@@ -64,7 +65,7 @@ async def send_review(ctx: AppContext, user_id: str, text: str, tell: Tell) -> N
     label = period_label(lang, period)
     pdf = await asyncio.to_thread(
         build_review_pdf, lang, data, ctx.policy, label, previous_label(lang, period),
-        targets, now, tz,
+        targets, now, tz, in_force(ctx.policies.history, period.start, period.end),
     )  # fmt: skip
     channel = await dm_channel(ctx, user_id)
     total = cases(lang, data.summary.counts.total)

@@ -43,7 +43,7 @@ def _open_cases(
         done = handling.done_steps(db, c.id)
         overdue = sum(
             1
-            for step in rules.policy.checklist
+            for step in rules.policies.of(c.policy_version).checklist  # its own version
             if step.id not in done and c.reported_at + step.remind_after <= now
         )
         lines.append(

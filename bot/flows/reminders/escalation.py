@@ -114,7 +114,7 @@ def claim_ack(
 
 def case_plan_ack(rules: Rules, s: ReminderSettings, case: Case) -> timedelta | None:
     """The case's acknowledgement interval now (its severity may have changed)."""
-    critical = is_critical(rules.policy, case.categories)
+    critical = is_critical(rules.policy_of(case), case.categories)
     return ack_target(case.severity, critical, s.ack_after, s.critical_ack_after)
 
 
@@ -156,9 +156,11 @@ def claim_steps(
     s: ReminderSettings,
 ) -> Post | None:
     """One message for a case's steps that fall due together; snoozing it snoozes them."""
-    steps = {step.id: step for step in rules.policy.checklist}  # principles: never
     with immediate(db):
         case = find_case(db, rs[0].case_id)
+        # The case's own version: a step it does not have is never reminded (issue 12).
+        checklist = rules.policy_of(case).checklist if case else ()
+        steps = {step.id: step for step in checklist}  # principles: never
         done = handling.done_steps(db, case.id) if case else set()
         live = []
         for r in rs:

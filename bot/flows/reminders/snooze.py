@@ -9,6 +9,7 @@ from typing import Any
 import sqlite_utils
 
 from bot.context import AppContext, Rules
+from bot.domain.policy import Policy
 from bot.flows.reminders.duty import step_recipients
 from bot.slack.payloads import Press
 from bot.slack.privately import Refused
@@ -37,24 +38,25 @@ def _snooze(
         if case is None:
             return None
         rows = [r for r in rows if r.case_id == case.id]  # one message, one case
+        policy = rules.policy_of(case)  # the steps of the case's own version
         pairs = reminders.snooze(db, [r.id for r in rows], until, by, now)
         timeline.add(
             db, case.id, now, by, "reminder_snoozed", steps=[c for _, c in pairs], until=iso(until)
         )
         owners = [
-            step_recipients(db, rules.config, case, _owner(rules, chain), now)
+            step_recipients(db, rules.config, case, _owner(policy, chain), now)
             for _, chain in pairs
         ]
     lang = rules.config.language
     titles = []
     for _, chain in pairs:
-        step = next((s for s in rules.policy.steps if s.id == chain), None)
+        step = next((s for s in policy.steps if s.id == chain), None)
         titles.append(step.title.get(lang) if step else chain)
     return case.case_no, titles, owners
 
 
-def _owner(rules: Rules, step_id: str) -> str:
-    return next((s.owner for s in rules.policy.steps if s.id == step_id), "lead")
+def _owner(policy: Policy, step_id: str) -> str:
+    return next((s.owner for s in policy.steps if s.id == step_id), "lead")
 
 
 async def snooze_reminder(ctx: AppContext, press: Press, value: Any) -> None:

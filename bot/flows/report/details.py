@@ -70,7 +70,7 @@ async def show_details(ctx: AppContext, press: Press, button_value: Any) -> None
     view = build_details_modal(
         lang,
         case,
-        ctx.policy,
+        ctx.policy_of(case),
         ctx.config.timezone,
         [(e.at, str(e.detail.get("text", ""))) for e in additions],
         workspace_host(ctx.workspace_url),
