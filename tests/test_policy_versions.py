@@ -262,3 +262,21 @@ def test_versions_in_force_in_a_period() -> None:
     assert [v.version for v in in_force(history, *year)] == ["a", "b"]
     assert [v.version for v in in_force(history, datetime(2026, 12, 2, tzinfo=UTC), None)] == ["c"]
     assert [v.version for v in in_force(history, None, None)] == ["a", "b", "c"]
+
+
+async def test_the_export_has_a_column_for_a_step_only_an_older_version_has(
+    tmp_path: Path, sim: SlackSimulator, clock: FixedClock
+) -> None:
+    from tests.test_hr_export import _export
+
+    async with bot_with(tmp_path, sim, clock, v1(), "v1") as h:
+        old = await file_case(h)
+        await complete_step(h, h.cast.responder, old, "call_manager")  # v1 only
+    clock.set(T0 + timedelta(hours=1))
+    async with bot_with(tmp_path, sim, clock, v2(), "v2") as h:
+        new = await file_case(h)
+        _, rows = await _export(h, "export 2026-11")
+        by_no = {r["Case number"]: r for r in rows}
+        assert by_no[old.case_no]["Step done: call_manager"]  # when it was done, under v1
+        assert by_no[new.case_no]["Step done: call_manager"] == ""
+        assert "Step done: debrief" in by_no[new.case_no]  # v2's own steps too

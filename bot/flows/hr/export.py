@@ -58,7 +58,9 @@ async def build_files(
     ctx: AppContext, period: Period, lang: str, with_text: bool, folder: Path
 ) -> tuple[bytes, bytes, int]:
     """(the CSV, the workbook, rows). The employees' words never go to `folder`."""
-    cols = columns(lang, ctx.policy, with_text)
+    # Every step of every version a case may be under: a step only an older version has
+    # still gets its column (its cases were handled under it).
+    cols = columns(lang, ctx.policies.titles(), with_text)
     buf = io.StringIO()
     buf.write("\ufeff")  # a BOM: Excel in Japan opens UTF-8 CSV correctly only with it
     writer = csv.writer(buf)
