@@ -115,7 +115,7 @@ def _measure(db: sqlite_utils.Database, size: int, repeats: int) -> list[dict[st
 
 
 def _review(db: sqlite_utils.Database, size: int, repeats: int) -> dict[str, Any]:
-    from bot.domain.policy import load_policy
+    from bot.domain.policy_file import load_policy
     from bot.views.review_pdf import build_review_pdf
     from db import review
 

@@ -24,7 +24,7 @@ from slack_sdk.http_retry.builtin_interval_calculators import BackoffRetryInterv
 from bot.clock import Clock, SystemClock
 from bot.config import Config, ConfigError
 from bot.context import AppContext
-from bot.domain.policy import parse_policy, read_policy
+from bot.domain.policy_file import parse_policy, read_policy
 from bot.domain.policy_versions import PolicyBook
 from bot.flows.case.policy_version import learn_policies
 from bot.flows.delivery.deliverer import Backoff, Deliverer

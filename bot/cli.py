@@ -9,7 +9,7 @@ import sys
 from datetime import datetime
 
 from bot.config import Config, ConfigError, load_config
-from bot.domain.policy import PolicyError, load_policy
+from bot.domain.policy_file import PolicyError, load_policy
 from bot.settings import Settings, SettingsError, load_settings
 
 EXIT_CONFIG = 2
@@ -97,7 +97,7 @@ def _policy_version_clash(settings: Settings, config: Config) -> None:
     against the database read-only: an edited policy that kept its version string."""
     import sqlite3
 
-    from bot.domain.policy import parse_policy, read_policy
+    from bot.domain.policy_file import parse_policy, read_policy
     from bot.domain.policy_versions import clash, content_hash
     from db.policy_versions import stored
     from db.store import open_read_only

@@ -170,7 +170,7 @@ def test_check_config_refuses_an_edited_policy_that_kept_its_version(tmp_path: P
     """The start's check (docs/policy-file.md), made by check-config too: exit 2, one line."""
     from datetime import UTC, datetime
 
-    from bot.domain.policy import read_policy
+    from bot.domain.policy_file import read_policy
     from bot.domain.policy_versions import content_hash
     from db.policy_versions import record
     from db.store import open_database

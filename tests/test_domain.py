@@ -8,7 +8,7 @@ import pytest
 
 from bot.domain import identifiers
 from bot.domain.case_ids import format_case_no, parse_case_no
-from bot.domain.policy import load_policy
+from bot.domain.policy_file import load_policy
 from bot.domain.report import ReportDraft, validate
 from bot.domain.rotation import Rotation
 from bot.domain.severity import derive_severity

@@ -9,17 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.domain.policy import (
-    MAX_LABEL,
-    MAX_STEP_TEXT,
-    STEP_KINDS,
-    WEIGHTS,
-    Label,
-    Policy,
-    PolicyError,
-    load_policy,
-    parse_duration,
-)
+from bot.domain.durations import parse_duration
+from bot.domain.policy import STEP_KINDS, WEIGHTS, Label, Policy
+from bot.domain.policy_file import MAX_LABEL, MAX_STEP_TEXT, PolicyError, load_policy
 
 POLICY_STEPS = [
     "safety",

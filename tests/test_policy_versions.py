@@ -18,7 +18,7 @@ import sqlite_utils
 from bot.clock import FixedClock
 from bot.config import parse_config
 from bot.demo.harness import Harness, running_bot, sample_config
-from bot.domain.policy import PolicyError
+from bot.domain.policy_file import PolicyError
 from bot.views.ids import Action
 from db.timeline import entries
 from slacksim import SlackSimulator
@@ -251,7 +251,7 @@ def test_versions_in_force_in_a_period() -> None:
     when the period starts is listed, one that began after it ends is not."""
     from datetime import UTC, datetime
 
-    from bot.domain.policy import parse_policy
+    from bot.domain.policy_file import parse_policy
     from bot.domain.policy_versions import KnownVersion, in_force
 
     policy = parse_policy(v1().encode(), "v1")

@@ -18,7 +18,7 @@ from bot.config import parse_config
 from bot.demo.harness import sample_config
 from bot.domain.case_ids import parse_case_no
 from bot.domain.periods import PeriodError, parse_period
-from bot.domain.policy import load_policy
+from bot.domain.policy_file import load_policy
 from bot.domain.report import MAX_DEMAND, MAX_NARRATIVE, Report, ReportDraft, validate
 from bot.flows.oncall import parse_override, parse_until
 from bot.flows.retention import parse_hold_command

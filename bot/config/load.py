@@ -19,7 +19,7 @@ from bot.config.errors import ConfigError, reject_unknown, require
 from bot.config.reminders import ReminderSettings, parse_reminders
 from bot.config.retention import Retention, parse_retention
 from bot.config.sites import parse_sites
-from bot.domain.policy import parse_duration
+from bot.domain.durations import parse_duration
 from bot.domain.rotation import Rotation
 from bot.domain.urgent import Site
 

@@ -41,7 +41,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.config.errors import ConfigError
-from bot.domain.policy import parse_duration
+from bot.domain.durations import parse_duration
 from bot.domain.severity import DEFAULT_ACK_AFTER, SEVERITIES
 
 _CLOCK = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")

@@ -20,7 +20,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from bot.domain.policy import Label, Policy, PolicyError, Step, policy_data
+from bot.domain.policy import Label, Policy, Step
+from bot.domain.policy_file import PolicyError, policy_data
 
 # What a step change is about, in the order HR's report lists them.
 STEP_FIELDS = (

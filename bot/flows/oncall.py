@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 import sqlite_utils
 
 from bot.context import AppContext, Rules
-from bot.domain.policy import parse_duration
+from bot.domain.durations import parse_duration
 from bot.i18n import t
 from bot.slack.people import LookupFailed
 from bot.slack.privately import Refused

@@ -18,7 +18,7 @@ from typing import Any
 
 from bot.context import AppContext
 from bot.domain.handling import MAX_SHORT_REASON
-from bot.domain.policy import PolicyError, parse_policy
+from bot.domain.policy_file import PolicyError, parse_policy
 from bot.domain.policy_versions import KnownVersion, clash, new_steps
 from bot.flows.case.guard import case_from_value, refresh_case, submission_refusal
 from bot.flows.done import Done
