@@ -11,6 +11,7 @@ from bot.context import AppContext
 from bot.flows.case import actions as flows
 from bot.flows.case import (
     checklist,
+    conversation,
     decisions,
     employee_messages,
     evidence,
@@ -46,6 +47,7 @@ BUTTONS: dict[Action, ButtonFlow] = {
     Action.OPEN_ROOM: room.open_room,
     Action.HELPER_GOING: helper.going,
     Action.CHANGE_SEVERITY: severity.open_severity,
+    Action.OPEN_CONVERSATION: conversation.open_conversation,
 }
 
 SUBMISSIONS: dict[Callback, ViewFlow] = {

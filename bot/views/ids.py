@@ -33,6 +33,8 @@ class Callback(StrEnum):
     # Happening now (issue 11): the first small modal, and a responder's severity change
     REPORT_START = "report.start"
     SEVERITY = "case.severity"
+    # The conversation with the employee, read in a modal, not in the thread (issue 12)
+    CONVERSATION = "case.conversation"
 
 
 class Action(StrEnum):
@@ -79,6 +81,8 @@ class Action(StrEnum):
     COMPLETE_REPORT = "report.complete"  # after the tap, when safe: the form, prefilled
     HELPER_GOING = "case.helper.going"  # "I'm going" under a summons
     CHANGE_SEVERITY = "case.severity"
+    # The conversation with the employee: a notice in the thread opens it (issue 12)
+    OPEN_CONVERSATION = "case.conversation.open"
 
 
 class Shortcut(StrEnum):
