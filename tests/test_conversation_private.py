@@ -197,7 +197,8 @@ async def test_a_long_conversation_shows_the_newest_within_slacks_limits(
     # The newest messages are all there, whole (the very long one split, never cut) ...
     body = "".join(b["text"]["text"] for b in view["blocks"] if b["type"] == "section")
     assert "message 249 " in body and "&lt;&amp;&gt; 言葉" in body
-    assert "> line 0 &amp; &lt;more&gt;\n" in body and body.endswith("> line 2499 &amp; &lt;more&gt;")
+    assert "> line 0 &amp; &lt;more&gt;\n" in body
+    assert body.endswith("> line 2499 &amp; &lt;more&gt;")
     assert body.count("line ") == 2500
     # ... and what does not fit is counted, not silently dropped.
     first = next(i for i in range(250) if f"message {i:03d} " in shown)
@@ -232,3 +233,19 @@ async def test_the_words_are_purged_under_the_narrative_rule(
     assert "`2026-11-27 10:05` *従業員 → 対応チーム*" in shown
     for words in (HER_WORDS, OUR_WORDS, "Thank you."):
         assert words not in shown
+
+
+async def test_hrs_case_record_shows_the_exchange_not_the_words(
+    h: Harness, clock: FixedClock
+) -> None:
+    filed = await file_case(h)
+    await talk(h, clock, filed)
+    await h.slash("/ch-cases", h.cast.hr, f"show {filed.case_no}")
+    await h.sim.wait_for(lambda s: s.views_opened and s.views_opened[-1].user_id == h.cast.hr)
+    values = {"purpose": {"value": {"type": "plain_text_input", "value": "Reviewing the case"}}}
+    answer = (await h.slack.submit_view(h.cast.hr, h.sim.views_opened[-1].view, values)).json()
+    shown = render_view(answer["view"], h.cast.names())
+    hr_lang = await h.bot.ctx.people.lang(h.cast.hr)
+    assert t(hr_lang, "event.employee_replied") in shown
+    for words in (HER_WORDS, "住所を知っている", OUR_WORDS, "Thank you."):
+        assert words not in shown, words
