@@ -13,6 +13,7 @@ from typing import Any
 
 import sqlite_utils
 
+from bot.domain.conversation import EVENTS, MESSAGED, VIEWED, Exchanged
 from bot.domain.stored import OutboxKind, outbox_key
 from db import outbox, timeline
 from db.handling import (
@@ -88,6 +89,41 @@ def entry_text(db: sqlite_utils.Database, case_id: int, entry_id: int) -> tuple[
     detail = json.loads(row[1] or "{}")
     text = unseal(db, timeline.TEXT, detail.get("text")) or ""
     return row[0], text, bool(detail.get("signed"))
+
+
+def has_messages(db: sqlite_utils.Database, case_id: int) -> bool:
+    """Whether anything was exchanged with the employee on this case."""
+    marks = ", ".join("?" for _ in EVENTS)
+    row = db.execute(
+        f"SELECT 1 FROM timeline WHERE case_id = ? AND event IN ({marks}) LIMIT 1",
+        [case_id, *EVENTS],
+    ).fetchone()
+    return row is not None
+
+
+def open_conversation(
+    db: sqlite_utils.Database, case_id: int, at: datetime, viewer: str
+) -> list[Exchanged]:
+    """The whole conversation of a case, oldest first, its words unsealed for `viewer`.
+
+    The opening is recorded first, in the same transaction: an opening that then
+    failed to display is still an access (as View details)."""
+    with immediate(db):
+        timeline.add(db, case_id, at, viewer, VIEWED)
+        marks = ", ".join("?" for _ in EVENTS)
+        rows = db.execute(
+            f"SELECT at, actor, event, detail FROM timeline WHERE case_id = ?"
+            f" AND event IN ({marks}) ORDER BY id",
+            [case_id, *EVENTS],
+        ).fetchall()
+    found = []
+    for when, actor, event, detail in rows:
+        d = json.loads(detail or "{}")
+        sealed = d.get("text")  # gone once the narrative rule has run (db/retention.py)
+        text = unseal(db, timeline.TEXT, sealed) if isinstance(sealed, str) else None
+        at_ = datetime.fromisoformat(when)
+        found.append(Exchanged(at_, actor, event == MESSAGED, text, bool(d.get("signed"))))
+    return found
 
 
 # Outbox kinds that put a bot message in the employee's DM.

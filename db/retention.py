@@ -10,6 +10,7 @@ meanwhile is due like anything else).
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -17,7 +18,7 @@ import sqlite_utils
 
 from db import customer_ids, reminders, timeline
 from db.rows import immediate, iso, open_reporter
-from db.sealed import seal, unseal
+from db.sealed import PREFIX, seal, unseal
 
 # rule -> (table, column, value after purge, key column naming the case). Tables from
 # other features are purged when they exist, so a rule covers what they store too.
@@ -57,6 +58,37 @@ class Hold:
     reason: str
     set_by: str
     set_at: str
+
+
+# A timeline entry keeps, sealed in its detail, copies of the narrative's kind of text:
+# messages to and from the employee, what she added, notes, reasons, the closing
+# summary. They go under the narrative rule, not years later with the timeline's own
+# rule; the entry itself (who, what, when) stays. A legal hold's reason stays with the
+# hold it explains (legal_holds.reason is kept too).
+_KEEPS_TEXT = frozenset({"legal_hold_set"})
+
+
+def _purge_timeline_texts(db: sqlite_utils.Database, case_id: int) -> bool:
+    """Drop every sealed string from the case's timeline details; True if any went."""
+    rows = db.execute(
+        "SELECT id, event, detail FROM timeline WHERE case_id = ? AND detail LIKE ?",
+        [case_id, f'%"{PREFIX}:%'],
+    ).fetchall()
+    purged = False
+    for entry_id, event, detail in rows:
+        data = json.loads(detail or "{}")
+        if event in _KEEPS_TEXT or not isinstance(data, dict):
+            continue
+        kept = {
+            k: v for k, v in data.items() if not (isinstance(v, str) and v.startswith(PREFIX + ":"))
+        }
+        if kept != data:
+            db.execute(
+                "UPDATE timeline SET detail = ? WHERE id = ?",
+                [json.dumps(kept, ensure_ascii=False), entry_id],
+            )
+            purged = True
+    return purged
 
 
 def _columns(db: sqlite_utils.Database, table: str) -> set[str]:
@@ -100,6 +132,16 @@ def purge(db: sqlite_utils.Database, case_id: int, rule: str, now: datetime) -> 
                     "case_id": case_id,
                     "case_no": case_no,
                     "what": f"{table}.{column}",
+                    "rule": rule,
+                    "at": iso(now),
+                }
+            )
+        if rule == "narrative" and _purge_timeline_texts(db, case_id):
+            db.table("deletions").insert(
+                {
+                    "case_id": case_id,
+                    "case_no": case_no,
+                    "what": "timeline.text",
                     "rule": rule,
                     "at": iso(now),
                 }

@@ -11,6 +11,7 @@ from bot.context import AppContext
 from bot.flows.case import actions as flows
 from bot.flows.case import (
     checklist,
+    conversation,
     decisions,
     employee_messages,
     evidence,
@@ -48,6 +49,7 @@ BUTTONS: dict[Action, ButtonFlow] = {
     Action.HELPER_GOING: helper.going,
     Action.CHANGE_SEVERITY: severity.open_severity,
     Action.MOVE_POLICY: policy_version.open_move,
+    Action.OPEN_CONVERSATION: conversation.open_conversation,
 }
 
 SUBMISSIONS: dict[Callback, ViewFlow] = {

@@ -1,4 +1,7 @@
-"""Messages between responders and the employee, through the bot's DM, both ways."""
+"""Messages between responders and the employee, through the bot's DM, both ways.
+
+The shared thread gets only a notice of each message; the words are read in the
+conversation modal its button opens (tests/test_conversation_private.py)."""
 
 from __future__ import annotations
 
@@ -9,7 +12,7 @@ from bot.i18n import t
 from bot.views.ids import Action
 from db.timeline import entries
 from slacksim import Message
-from slacksim.render import render_message
+from slacksim.render import render_message, render_view
 from tests.case_kit import Filed, events_of, file_case, press_and_open, text
 
 
@@ -63,6 +66,30 @@ def thread_texts(h: Harness, filed: Filed) -> list[str]:
     return [render_message(m, h.cast.names()) for m in h.sim.replies(RESPONDERS, filed.card.ts)]
 
 
+async def open_from_notice(h: Harness, user: str, notice: Message) -> dict[str, Any]:
+    """Press "Open conversation" on a notice in the thread; returns the modal shown."""
+    button = next(
+        b["accessory"] for b in notice.blocks or []
+        if (b.get("accessory") or {}).get("action_id") == Action.OPEN_CONVERSATION
+    )
+    before = len(h.sim.calls_to("views.open"))
+    reply = await h.slack.click(
+        user, Action.OPEN_CONVERSATION, button["value"],
+        channel=RESPONDERS, message_ts=notice.ts, thread_ts=notice.thread_ts,
+    )
+    assert reply.status == 200, reply
+    await h.sim.wait_for(lambda s: len(s.calls_to("views.open")) > before)
+    view: dict[str, Any] = h.sim.calls_to("views.open")[before].response["view"]
+    return view
+
+
+async def conversation_text(h: Harness, filed: Filed, user: str | None = None) -> str:
+    """The conversation as a responder reads it, from the newest notice in the thread."""
+    notice = h.sim.replies(RESPONDERS, filed.card.ts)[-1]
+    view = await open_from_notice(h, user or h.cast.responder, notice)
+    return render_view(view, h.cast.names())
+
+
 async def test_unsigned_message_reaches_the_employee_without_the_responders_name(
     h: Harness,
 ) -> None:
@@ -74,9 +101,12 @@ async def test_unsigned_message_reaches_the_employee_without_the_responders_name
     assert filed.case_no in shown and "When was the second call?" in shown
     assert "Tanaka" not in shown and h.cast.responder not in str(dm.blocks)
     assert "&lt;!here&gt;" in str(dm.blocks)  # escaped: no @here from user text
-    # The team sees in the thread what was sent, and by whom.
+    # The thread says who sent a message, not what it said: that opens in a modal.
     note = thread_texts(h, filed)[-1]
-    assert "@Tanaka Ken" in note and "When was the second call?" in note
+    assert "@Tanaka Ken" in note and "When was the second call?" not in note
+    assert t("ja", "conversation.sent_unsigned", user="@Tanaka Ken") in note
+    shown = await conversation_text(h, filed)
+    assert "@Tanaka Ken → 従業員（署名なし）" in shown and "When was the second call?" in shown
     stored = await h.bot.ctx.store.run(
         lambda db: db.execute(
             "SELECT detail FROM timeline WHERE event = 'employee_messaged'"
@@ -102,9 +132,13 @@ async def test_employee_reply_is_relayed_into_the_thread_once(h: Harness) -> Non
     await employee_writes(h, "One more thing", dm.ts)
     replies = h.sim.replies(RESPONDERS, filed.card.ts)
     assert len(replies) == before + 2
-    relayed = replies[-2]
-    assert "At 15:40" in render_message(relayed, {})
-    assert "&lt;@U0HRMGR001&gt;" in str(relayed.blocks)  # no ping from the employee's text
+    notice = t("ja", "conversation.replied", case_no=filed.case_no)
+    assert [m.text for m in replies[-2:]] == [notice] * 2
+    assert not any("At 15:40" in render_message(m, {}) for m in replies)
+    view = await open_from_notice(h, h.cast.responder, replies[-2])
+    shown = render_view(view, h.cast.names())
+    assert shown.count("At 15:40") == 1 and shown.count("One more thing") == 1
+    assert "&lt;@U0HRMGR001&gt;" in str(view["blocks"])  # no ping from the employee's text
     # The employee hears that it was passed on, in the same thread.
     passed = [m for m in bot_dms(h, h.cast.employee) if m.thread_ts == dm.ts]
     assert [m.text for m in passed] == [t("ja", "act.relay.passed_on", case_no=filed.case_no)] * 2
@@ -121,8 +155,10 @@ async def test_a_relayed_reply_does_not_reveal_the_confidential_reporters_id(h: 
     me = h.cast.employee
     link = f"https://acme.slack.com/files/{me}/F0PASTE001/shot.png"
     await employee_writes(h, f"Here: {link} (sent by <@{me}>)", dm.ts)
-    relayed = h.sim.replies(RESPONDERS, filed.card.ts)[-1]
-    shown = f"{relayed.text} {relayed.blocks}"
+    notice = h.sim.replies(RESPONDERS, filed.card.ts)[-1]
+    assert "Here:" not in f"{notice.text} {notice.blocks}"
+    view = await open_from_notice(h, h.cast.responder, notice)
+    shown = str(view)
     assert "F0PASTE001" in shown and "Here:" in shown
     assert me not in shown and me.lower() not in shown.lower()
 
@@ -131,11 +167,13 @@ async def test_a_reply_outside_a_thread_goes_to_the_most_recent_open_case(h: Har
     first = await file_case(h)
     second = await file_case(h)
     await employee_writes(h, "About my latest report")
-    assert "About my latest report" in thread_texts(h, second)[-1]
+    notice = t("ja", "conversation.replied", case_no=second.case_no)
+    assert h.sim.replies(RESPONDERS, second.card.ts)[-1].text == notice
+    assert "About my latest report" in await conversation_text(h, second)
     await message_employee(h, h.cast.responder, first, "A question on the first one", sign=False)
     await employee_writes(h, "Answer for the first")
-    assert "Answer for the first" in thread_texts(h, first)[-1]
-    assert not any("Answer for the first" in x for x in thread_texts(h, second))
+    assert "Answer for the first" in await conversation_text(h, first)
+    assert "Answer for the first" not in await conversation_text(h, second)
 
 
 async def test_someone_who_never_reported_is_told_what_the_bot_is(h: Harness) -> None:

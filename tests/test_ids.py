@@ -100,6 +100,7 @@ async def test_every_emitted_action_and_every_registered_action_reaches_a_listen
     # The story shows the case-handling buttons (a check that the walk finds them).
     assert {Action.ACK, Action.STEP_DONE, Action.CONFIRM_MEASURE, Action.REOPEN} <= actions
     assert {Action.STEP_NOT_APPLICABLE, Action.REJECT_MEASURE, Action.WITHDRAW_MEASURE} <= actions
+    assert Action.OPEN_CONVERSATION in actions  # on the notice that a message was sent
     for action_id in sorted(actions | {a.value for a in Action}):
         reply = await h.slack.click(h.cast.outsider, action_id, '{"case": "CH-2000-0001"}')
         assert reply.status == 200, (action_id, reply)

@@ -142,11 +142,12 @@ async def employee_writes(
     return event
 
 
-def relays(h: Harness, card: Message, body: str) -> int:
-    return sum(
-        body in (m.text or "") + json.dumps(m.blocks or [], ensure_ascii=False)
-        for m in h.sim.replies(RESPONDERS, card.ts)
-    )
+def relays(h: Harness, card: Message, case_no: str, body: str) -> int:
+    """How many times a reply reached the thread: as a notice, never with her words."""
+    thread = h.sim.replies(RESPONDERS, card.ts)
+    assert not any(body in (m.text or "") + json.dumps(m.blocks or [], ensure_ascii=False)
+                   for m in thread)
+    return sum(m.text == t("ja", "conversation.replied", case_no=case_no) for m in thread)
 
 
 async def test_a_dm_reply_during_a_lock_is_relayed_once_after_it(h: Harness) -> None:
@@ -171,7 +172,7 @@ async def test_a_dm_reply_during_a_lock_is_relayed_once_after_it(h: Harness) -> 
     await employee_writes(h, "He called again at noon", "Ev0LOCK001", retry=2)
     await asyncio.sleep(0.5)
     await h.settle()
-    assert relays(h, filed.card, "He called again at noon") == 1
+    assert relays(h, filed.card, filed.case_no, "He called again at noon") == 1
     assert [m.text for m in bot_dms(h, user)[before:]] == [t("ja", "act.relay.delayed"), passed_on]
     assert journal_files(h) == []
 

@@ -179,7 +179,12 @@ async def responders_act(h: Harness, case_no: str, out: Printer) -> None:
     thread = h.sim.replies(RESPONDERS, case.card.ts)
     await h.sim.wait_for(lambda s: len(s.replies(RESPONDERS, case.card.ts)) > len(thread))
     await h.settle()
+    out.say(
+        "Her words are not posted to the shared channel, where Slack would keep them for"
+        " ever: the thread gets a notice, and Tanaka opens the conversation (recorded)."
+    )
     out.message(tanaka, "the case thread", h.sim.replies(RESPONDERS, case.card.ts)[-1])
+    out.view(tanaka, await case.modal(tanaka, Action.OPEN_CONVERSATION))
 
     out.scene("Care, then close; the employee is told privately")
     await case.press_and_wait(lee, Action.STEP_DONE, on_checklist=True, step="care")

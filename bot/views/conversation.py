@@ -1,14 +1,14 @@
 """The messages between responders and the employee, as delivered from the outbox:
 to the employee (a responder's message, the closing notice) and into the case thread
-(the note that a message was sent, the employee's relayed reply)."""
+(a notice that a message was sent, or that the employee replied: never their words)."""
 
 from __future__ import annotations
 
 from bot.domain.case import Case
-from bot.domain.evidence import hide_reporter_id
 from bot.domain.stored import CaseStatus, OutboxKey, OutboxKind
 from bot.i18n import t
-from bot.views.common import context, section
+from bot.views.common import Block, context, section
+from bot.views.conversation_modal import open_button
 from bot.views.mrkdwn import escape, user
 from bot.views.outgoing import NotReady, Outgoing
 
@@ -40,14 +40,22 @@ def conversation_message(
         return Outgoing(case.reporter_id, text, blocks)
     if not (case.card_channel and case.card_ts):
         raise NotReady(str(stored))
+    # Into the shared thread goes only a notice: Slack keeps channel messages for ever,
+    # beyond our retention, so the words stay sealed in the case record and are read in
+    # a modal (bot/views/conversation_modal.py). Rows queued before this change render
+    # the same way: what was already posted with text is never posted again.
     if stored.kind is OutboxKind.SENT_NOTE:
-        key = "act.sent_note.signed" if signed else "act.sent_note.unsigned"
+        key = "conversation.sent_signed" if signed else "conversation.sent_unsigned"
         text = t(team_lang, key, user=user(actor))
     else:
-        key = "act.relay.closed" if case.status == CaseStatus.CLOSED else "act.relay.text"
+        closed = case.status == CaseStatus.CLOSED
+        key = "conversation.replied_closed" if closed else "conversation.replied"
         text = t(team_lang, key, case_no=case.case_no)
-        # Her own words may hold her user ID (a pasted file link, a typed mention of
-        # herself): a confidential reporter's is hidden before the team sees it.
-        body = hide_reporter_id(body, case, t(team_lang, "evidence.id_hidden"))
-    blocks = [section(f"{text}\n{_quoted(body)}")]
+    blocks = notice_blocks(team_lang, case, text)
     return Outgoing(case.card_channel, text, blocks, thread_ts=case.card_ts)
+
+
+def notice_blocks(lang: str, case: Case, text: str) -> list[Block]:
+    """A notice that a message was exchanged, with the button that opens the words."""
+    opener = open_button(lang, case.case_no)
+    return [section(text, accessory=opener), context(t(lang, "conversation.private"))]

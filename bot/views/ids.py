@@ -35,6 +35,8 @@ class Callback(StrEnum):
     SEVERITY = "case.severity"
     # Moving an open case to the current policy version, with a reason (issue 12 §4)
     MOVE_POLICY = "case.policy.move"
+    # The conversation with the employee, read in a modal, not in the thread (issue 12)
+    CONVERSATION = "case.conversation"
 
 
 class Action(StrEnum):
@@ -82,6 +84,8 @@ class Action(StrEnum):
     HELPER_GOING = "case.helper.going"  # "I'm going" under a summons
     CHANGE_SEVERITY = "case.severity"
     MOVE_POLICY = "case.policy.move"  # to the current policy version (issue 12 §4)
+    # The conversation with the employee: a notice in the thread opens it (issue 12)
+    OPEN_CONVERSATION = "case.conversation.open"
 
 
 class Shortcut(StrEnum):

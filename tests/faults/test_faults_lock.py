@@ -139,12 +139,14 @@ async def test_dm_reply_during_a_lock(world: World) -> None:
     finally:
         locker.release()
 
+    notice = {t(lang, "conversation.replied", case_no=filed.case_no) for lang in ("ja", "en")}
+
     def relayed(s: Any) -> int:
-        return sum(
-            body in json.dumps(m.blocks or [], ensure_ascii=False) + (m.text or "")
-            for m in s.replies(RESPONDERS, card.ts)
-            if m.user == BOT_USER_ID
-        )
+        """Notices of the reply in the thread; her words are never among them."""
+        thread = [m for m in s.replies(RESPONDERS, card.ts) if m.user == BOT_USER_ID]
+        assert not any(body in json.dumps(m.blocks or [], ensure_ascii=False) + (m.text or "")
+                       for m in thread), "the employee's words were posted to the thread"
+        return sum(m.text in notice for m in thread)
 
     await sim.wait_for(lambda s: relayed(s) >= 1, timeout=40)
     # A late retry of the same event (same event_id and client_msg_id) relays nothing.

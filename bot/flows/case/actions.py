@@ -15,6 +15,7 @@ import sqlite_utils
 from bot.context import AppContext
 from bot.domain.case import Case
 from bot.domain.case_record import TimelineEntry
+from bot.domain.conversation import EVENTS as CONVERSATION_EVENTS
 from bot.domain.handling import MAX_NOTE, MAX_SUMMARY, Handling, missing_for_close
 from bot.flows.case.checklist import close_checklist, pending_text
 from bot.flows.case.guard import (
@@ -231,9 +232,17 @@ def _timeline(db: sqlite_utils.Database, case_id: int, actor: str, at: Any) -> l
     # Recorded before it is shown, like View details: the timeline holds reasons and messages.
     timeline.add(db, case_id, at, actor, "timeline_viewed")
     return [
-        TimelineEntry(e.at, e.actor, e.event, {k: _open(db, v) for k, v in e.detail.items()})
+        TimelineEntry(e.at, e.actor, e.event, {k: _open(db, v) for k, v in _shown(e).items()})
         for e in timeline.entries(db, case_id)
     ]
+
+
+def _shown(e: TimelineEntry) -> dict[str, Any]:
+    """The timeline says that a message was exchanged, not its words: those are read
+    in the conversation modal (bot/flows/case/conversation.py), recorded as such."""
+    if e.event in CONVERSATION_EVENTS:
+        return {k: v for k, v in e.detail.items() if k != "text"}
+    return dict(e.detail)
 
 
 def _open(db: sqlite_utils.Database, value: Any) -> Any:

@@ -20,9 +20,10 @@ from bot.slack.payloads import Press, view_id_of
 from bot.slack.privately import Refused
 from bot.views.case_card import build_details_modal, parse_case_value
 from bot.views.confirmation import build_add_info_modal, build_thanks_view
+from bot.views.conversation_modal import details_block
 from bot.views.customer_ids import details_blocks as customer_blocks
 from bot.views.details_extras import behalf_details, reported_message_blocks
-from db import customer_ids, outbox, reported_messages, timeline
+from db import conversation, customer_ids, outbox, reported_messages, timeline
 from db.behalf import behalf_of
 from db.cases import find_case_no
 from db.rows import immediate
@@ -40,8 +41,12 @@ def _view_details(
     # Recorded before the modal is shown: an access that failed to display is still an access.
     timeline.add(db, case.id, at, user_id, "details_viewed")
     added = [e for e in timeline.entries(db, case.id) if e.event == "info_added"]
-    customer = customer_ids.of_case(db, case.id)
-    extra = (reported_messages.of_case(db, case.id), behalf_of(db, case.id), customer)
+    extra = (
+        reported_messages.of_case(db, case.id),
+        behalf_of(db, case.id),
+        customer_ids.of_case(db, case.id),
+        conversation.has_messages(db, case.id),
+    )
     return case, [
         TimelineEntry(
             e.at, e.actor, e.event, {"text": unseal(db, timeline.TEXT, e.detail.get("text")) or ""}
@@ -62,11 +67,13 @@ async def show_details(ctx: AppContext, press: Press, button_value: Any) -> None
     found = await ctx.store.run(_view_details, case_no or "", user_id, ctx.clock.now())
     if found is None:
         raise Refused("refuse.unknown_case")
-    case, additions, (kept, behalf, customer) = found
+    case, additions, (kept, behalf, customer, talked) = found
     lang = await ctx.people.lang(user_id)
     tz = ctx.config.timezone
     extra = customer_blocks(lang, case, customer)  # issue 12: to act on the customer
     extra += reported_message_blocks(lang, case, kept, tz) + behalf_details(lang, case, behalf)
+    if talked:  # the conversation with the employee opens from here too (issue 12)
+        extra.append(details_block(lang, case.case_no))
     view = build_details_modal(
         lang,
         case,
