@@ -18,6 +18,7 @@ from bot.domain.policy import Policy
 from bot.domain.stored import CaseStatus
 from bot.i18n import t
 from bot.views.common import Block, actions, button, context, header, modal, section
+from bot.views.counting import counted, ordinal
 from bot.views.evidence import evidence_blocks
 from bot.views.ids import Action, Callback
 from bot.views.mrkdwn import escape, link, split_escaped, user
@@ -35,13 +36,6 @@ def permalink(workspace_url: str, channel: str, ts: str) -> str:
     return f"{workspace_url.rstrip('/')}/archives/{channel}/p{ts.replace('.', '')}"
 
 
-def ordinal(lang: str, n: int) -> str:
-    if lang == "ja":
-        return f"{n}件目"
-    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-    return f"{n}{suffix}"
-
-
 def repeat_line(
     lang: str, case: Case, earlier: list[EarlierCase], workspace_url: str, window_days: int
 ) -> str | None:
@@ -57,7 +51,7 @@ def repeat_line(
         lang,
         "card.repeat",
         nth=ordinal(lang, case.repeat_count + 1),
-        days=window_days,
+        days=counted(lang, "remind.days", window_days),
         cases=", ".join(links),
     )
 
@@ -299,7 +293,8 @@ def build_details_modal(
     for part in reversed(shown):
         blocks += part
     if len(shown) < len(additions):
-        blocks.append(context(t(lang, "details.additions_omitted", n=len(additions) - len(shown))))
+        omitted = len(additions) - len(shown)
+        blocks.append(context(counted(lang, "details.additions_omitted", omitted)))
     blocks.append(context(t(lang, "details.audited")))
     return modal(Callback.CASE_DETAILS, t(lang, "details.title"), blocks, close=t(lang, "close"))
 

@@ -12,11 +12,11 @@ from bot.domain.case import STATUSES
 from bot.domain.periods import Period
 from bot.domain.policy import Policy
 from bot.domain.severity import SEVERITIES
-from bot.domain.stats import CaseRef, Counts, Summary, change, duration_text, share
+from bot.domain.stats import CaseRef, Counts, Summary, change, share
 from bot.i18n import t
 from bot.views.case_card import permalink
 from bot.views.common import Block, context, divider, header, section
-from bot.views.counting import cases, counted, customers
+from bot.views.counting import cases, counted, customers, duration_text
 from bot.views.mrkdwn import escape, link
 
 
@@ -24,7 +24,7 @@ def period_label(lang: str, period: Period) -> str:
     if period.key == "all":
         return t(lang, "hr.period.all")
     if period.key.endswith("d"):
-        return t(lang, "hr.period.days", n=period.key[:-1])
+        return counted(lang, "hr.period.days", int(period.key[:-1]))
     return period.key
 
 
@@ -33,7 +33,7 @@ def previous_label(lang: str, period: Period) -> str:
     if prev is None:
         return ""
     if period.key.endswith("d"):
-        return t(lang, "hr.period.previous_days", n=period.key[:-1])
+        return counted(lang, "hr.period.previous_days", int(period.key[:-1]))
     return prev.key
 
 

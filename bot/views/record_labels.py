@@ -117,4 +117,7 @@ def duration(lang: str, start: datetime, end: datetime | None) -> str:
         parts.append(t(lang, "hr.record.hours", n=hours))
     if mins or not parts:
         parts.append(t(lang, "hr.record.minutes", n=mins))
-    return ("" if lang == "ja" else " ").join(parts)
+    text = parts[0]
+    for part in parts[1:]:  # "3 h 5 min" / "3時間5分": the spacing is the catalogue's
+        text = t(lang, "hr.record.span", first=text, second=part)
+    return text
