@@ -15,7 +15,7 @@ from bot.i18n import catalogue, t
 from bot.views.counting import counted, duration_text, ordinal
 from bot.views.ids import Action
 from slacksim.render import render_view
-from tests.case_kit import events_of, file_case, press_and_open
+from tests.case_kit import card_text, events_of, file_case, press_and_open, record_assessment
 from tests.conftest import T0
 from tests.test_case_actions_messages import employee_writes, message_employee
 from tests.test_i18n import written_events
@@ -153,6 +153,7 @@ async def test_timeline_lines_read_as_words_in_both_languages(
     assert escalations(h, filed.card)
     dm = await message_employee(h, h.cast.responder, filed, "When did it start?", sign=False)
     await employee_writes(h, "Around three.", dm.ts)
+    await record_assessment(h, h.cast.responder2, filed)
     events = set(await events_of(h, filed.id))
     assert {"reported", "escalated", "employee_messaged", "employee_replied"} <= events
     codes = {
@@ -167,5 +168,17 @@ async def test_timeline_lines_read_as_words_in_both_languages(
         assert not re.search(r"\breporter\b", timeline), (lang, timeline)
         assert t(lang, "actor.reporter") in timeline
         assert h.cast.employee not in timeline and "Sato" not in timeline  # confidential
+        assert t(lang, "hr.record.version", version=1) in timeline  # 第1版, not "v1"
+        assert not re.search(r"\bv1\b", timeline)
         if lang == "ja":  # no English code left between the *…* of a Japanese line
             assert not re.search(r"\*[a-z_]+\*", timeline), timeline
+
+
+async def test_lists_on_the_card_read_with_the_languages_own_separator(h: Harness) -> None:
+    filed = await file_case(h, categories=["verbal_abuse", "threat"])  # the channel reads ja
+    policy = h.bot.ctx.policy
+    labels = [policy.category(c).label.get("ja") for c in ("verbal_abuse", "threat")]
+    assert "、".join(labels) in card_text(h, filed)  # not "暴言…, 脅迫…"
+    details = render_view(await press_and_open(h, h.cast.responder2, Action.VIEW_DETAILS, filed))
+    english = [policy.category(c).label.get("en") for c in ("verbal_abuse", "threat")]
+    assert "; ".join(english) in details  # the labels have commas of their own

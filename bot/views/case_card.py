@@ -22,6 +22,7 @@ from bot.views.counting import counted, ordinal
 from bot.views.evidence import evidence_blocks
 from bot.views.ids import Action, Callback
 from bot.views.mrkdwn import escape, link, split_escaped, user
+from bot.views.record_labels import comma, items
 
 SEVERITY_EMOJI = {
     "urgent": ":rotating_light:",
@@ -52,7 +53,7 @@ def repeat_line(
         "card.repeat",
         nth=ordinal(lang, case.repeat_count + 1),
         days=counted(lang, "remind.days", window_days),
-        cases=", ".join(links),
+        cases=comma(lang).join(links),
     )
 
 
@@ -78,7 +79,7 @@ def build_card(
     shows the status, the lead, the steps done and the measures taken."""
     handling = handling or Handling()
     sev = t(lang, f"severity.{case.severity}")
-    cats = ", ".join(policy.category(c).label.get(lang) for c in case.categories)
+    cats = items(lang).join(policy.category(c).label.get(lang) for c in case.categories)
     # Principles are not ticked; a step marked not applicable counts as handled.
     checklist = tuple(s.id for s in policy.checklist)
     done = handling.handled(checklist)
@@ -137,7 +138,7 @@ def _handling_blocks(lang: str, case: Case, policy: Policy, handling: Handling) 
         )
     counted = [m for m in handling.measures if m.counts]
     if counted:
-        kinds = ", ".join(t(lang, f"act.measure.{m.kind}") for m in counted[-10:])
+        kinds = comma(lang).join(t(lang, f"act.measure.{m.kind}") for m in counted[-10:])
         blocks.append(section(t(lang, "act.card.measures", measures=kinds)))
     # Each severe measure waits for a second responder: a line and its buttons each;
     # a closed case keeps the line (it was never decided) but offers no button.
@@ -263,7 +264,7 @@ def build_details_modal(
     def row(key: str, value: str) -> Block:
         return section(f"*{t(lang, key)}*\n{value or '—'}")
 
-    cats = ", ".join(policy.category(c).label.get(lang) for c in case.categories)
+    cats = items(lang).join(policy.category(c).label.get(lang) for c in case.categories)
     blocks: list[Block] = [
         header(case.case_no),
         row("card.occurred", _when(case, tz)),

@@ -18,6 +18,7 @@ from bot.views.case_card import permalink
 from bot.views.common import Block, context, divider, header, section
 from bot.views.counting import cases, counted, customers, duration_text
 from bot.views.mrkdwn import escape, link
+from bot.views.record_labels import comma
 
 
 def period_label(lang: str, period: Period) -> str:
@@ -186,6 +187,6 @@ def _repeat_text(lang: str, s: Summary, workspace_url: str) -> str:
     ]  # fmt: skip
     for n, refs in r.top:
         # At most 5 links each: 5 customers x 5 links stay within a section's 3000 characters.
-        links = ", ".join(case_link(ref, workspace_url) for ref in refs[:5])
+        links = comma(lang).join(case_link(ref, workspace_url) for ref in refs[:5])
         lines.append(t(lang, "hr.summary.repeat_top", count=cases(lang, n), cases=links))
     return head + "\n".join(lines)

@@ -30,6 +30,11 @@ def comma(lang: str) -> str:
     return "、" if lang == "ja" else ", "
 
 
+def items(lang: str) -> str:
+    """Between list items that have commas of their own ("Verbal abuse, insults, …")."""
+    return "、" if lang == "ja" else "; "
+
+
 def paren(lang: str, text: str) -> str:
     return f"（{text}）" if lang == "ja" else f" ({text})"
 
@@ -43,7 +48,7 @@ def category(policy: Policy, lang: str, id: str) -> str:
 
 
 def categories(policy: Policy, lang: str, ids: Sequence[str]) -> str:
-    return comma(lang).join(category(policy, lang, c) for c in ids)
+    return items(lang).join(category(policy, lang, c) for c in ids)
 
 
 def mhlw_types(policy: Policy, lang: str, ids: Sequence[str]) -> str:
