@@ -86,7 +86,7 @@ async def test_the_hashes_still_find_a_repeat_customer(h: Harness) -> None:
     # The same number typed another way by another employee.
     second = await file_case(h, h.cast.employee, customer={"phone": "+81 90 1234 5678"})
     card = render_message(second.card, h.cast.names())
-    assert "このお客様についての報告は180日間で2件目です" in card  # the card's repeat line
+    assert "このお客様についての報告は、180日間で2件目です" in card  # the card's repeat line
     case = await h.bot.ctx.store.run(find_case_no, second.case_no)
     assert case is not None and case.repeat_count == 1
     # Each case shows the number as its own employee typed it.

@@ -72,7 +72,7 @@ async def test_details_name_no_confidential_reporter_and_each_file_opens(h: Harn
         assert secret not in shown, secret
     buttons = _open_buttons(view)
     assert len(buttons) == 2  # the uploaded file and the pasted Slack file link
-    assert "1 link(s) from the employee are not shown" in json.dumps(view)
+    assert "1 link from the employee is not shown" in json.dumps(view)
 
     for n, (value, data, name) in enumerate(
         [(buttons[0], SCREENSHOT, "png"), (buttons[1], RECORDING, "mp3")], start=1

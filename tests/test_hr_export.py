@@ -31,7 +31,7 @@ COLUMNS = (
     "Step done: Care for the employee", "Step done: Prevent recurrence",
     "Step done: Throughout: privacy and no retaliation", "Care step done",
     "Asked for counseling at the follow-up", "Follow-up check-ins sent", "Follow-up answers",
-    "Reports of disadvantageous treatment",
+    "Reports of retaliation",
 )  # fmt: skip
 TEXT_COLUMNS = (
     "What the customer demanded", "What happened", "Reason for the assessment",
@@ -73,7 +73,7 @@ async def test_export_one_row_per_case(h: Harness, clock: FixedClock) -> None:
     assert a["Step done: Care for the employee"] == "2026-11-01 00:00"
     assert (c["Severity"], c["Employee agreed to counseling contact"]) == ("Urgent", "Yes")
     assert {r["Filed on behalf of a colleague"] for r in rows} == {"No"}
-    assert c["Reports of disadvantageous treatment"] == "1"
+    assert c["Reports of retaliation"] == "1"
     # The police report awaits a second responder: it is not in effect.
     assert (c["Measures in effect"], c["Measures awaiting confirmation"]) == (
         "", "Reported to the police")  # fmt: skip

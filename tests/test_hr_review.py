@@ -72,12 +72,12 @@ async def test_review_pdf_in_japanese(h: Harness, clock: FixedClock) -> None:
     text = "\n".join(_pages(pdf, "h14b-review-ja"))
     assert re.search(r"渋谷店\s*1件", text) and re.search(r"拠点の記録なし\s*3件", text)
     for heading in ("カスタマーハラスメント対応方針 年次見直し報告書", "分類別", "連絡手段別",
-                    "重大度別", "繰り返しの顧客", "受付と完了までの時間", "講じた措置",
-                    "従業員のケア", "完了時に記録された教訓", "方針とその版",
+                    "重大度別", "繰り返し報告された顧客", "受付と完了までの時間", "講じた措置",
+                    "従業員のケア", "完了時に記録された教訓", "方針とそのバージョン",
                     "周知: 方針のお知らせ"):  # fmt: skip
         assert heading in text, heading
     assert "報告件数" in text and "4件" in text
-    assert "複数の案件に登場した顧客: 1人（案件は計3件）" in text
+    assert "複数の案件で報告された顧客: 1人（案件は計3件）" in text
     assert "4件中1件（25%）" in text  # acknowledged within target, of those due
     assert "マニュアルに追記" in text  # the lesson learned, unsealed
     assert h.bot.ctx.policy.version in text  # the policy version the cases used
@@ -93,7 +93,7 @@ async def test_review_pdf_in_english_and_bad_period(h: Harness, clock: FixedCloc
     assert "Annual policy review: customer harassment" in text
     assert "Customers named in more than one case: 1 customer (2 cases in all)" in text
     assert "No site recorded" not in text  # no case recorded a site: no table of them
-    assert "Only a report made with “Happening now” asks where the employee is" in text
+    assert "Only a report made with “Happening now — I need help” asks where the employee" in text
     assert "1 of 3 (33%)" in text
     await ask(h, h.cast.hr, "review soon", wait_dm=False)
     await h.sim.wait_for(lambda s: any("Please give a year or a period" in str(r.body.get("text"))
@@ -122,7 +122,7 @@ async def test_announce_posts_records_and_is_listed(h: Harness, clock: FixedCloc
     assert len(posted) == 1 and not [m for m in h.sim.all_messages if m.channel == "C0NOBOT001"]
     body = str(posted[0].blocks)
     assert "カスタマーハラスメントとは" in body and "What customer harassment is" in body
-    assert "不利益な取扱いはありません" in body and "No disadvantage" in body
+    assert "不利益な取扱いはありません" in body and "No retaliation" in body
     assert "秘密は守られます" in body and "Confidential" in body
 
     def rows(db: sqlite_utils.Database) -> list[tuple[str, str, str]]:

@@ -70,7 +70,7 @@ async def test_summary_reaches_hr_with_chart(h: Harness, clock: FixedClock) -> N
     assert "Cases: 2026-11" in text
     assert "*Cases reported*\n  3 (+2)" in text
     assert "1 of 3 (33%)" in text
-    assert "median 15m · 90% within 20m (n=2)" in text
+    assert "median 15 min · 90% within 20 min (n=2)" in text
     assert "Customer harassment: *1*" in text and "Not assessed yet: *2*" in text
     assert "Warned the customer: *1*" in text and "Retaliation reported: *1*" in text
     assert "Customers named in more than one case: 1 customer (2 cases in all)." in text
@@ -138,5 +138,5 @@ async def test_japanese_summary_counts_with_counters(h: Harness, clock: FixedClo
     await seed_known_cases(h, clock)
     h.sim.users[h.cast.hr].locale = "ja-JP"
     [text] = await ask(h, h.cast.hr, "summary 2026-11")
-    assert "複数の案件に登場した顧客: 1人（案件は計2件）。" in text
+    assert "複数の案件で報告された顧客: 1人（案件は計2件）。" in text
     assert "• 2件: " in text and "3件中1件（33%）" in text

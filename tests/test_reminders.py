@@ -40,7 +40,7 @@ def escalations(h: Harness, card: Message) -> list[Message]:
 
 
 def step_reminders(h: Harness, card: Message) -> list[Message]:
-    return [m for m in bot_replies(h, card) if "対応ステップ" in (m.text or "")]
+    return [m for m in bot_replies(h, card) if "対応手順がまだ完了していません" in (m.text or "")]
 
 
 async def sql(h: Harness, query: str, *params: object) -> None:

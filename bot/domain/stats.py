@@ -180,21 +180,3 @@ def change(now: int, before: int | None) -> str:
 
 def share(part: int, whole: int) -> str:
     return f"{100 * part / whole:.0f}%" if whole else "—"
-
-
-def duration_text(seconds: float | None, lang: str) -> str:
-    """A compact duration: 45s, 12m, 3h 20m, 2d 4h."""
-    if seconds is None:
-        return "—"
-    s = round(seconds)
-    d, rem = divmod(s, 86400)
-    h, rem = divmod(rem, 3600)
-    m, sec = divmod(rem, 60)
-    units = ("日", "時間", "分", "秒") if lang == "ja" else ("d", "h", "m", "s")
-    if d:
-        return f"{d}{units[0]} {h}{units[1]}"
-    if h:
-        return f"{h}{units[1]} {m}{units[2]}"
-    if m:
-        return f"{m}{units[2]}"
-    return f"{sec}{units[3]}"

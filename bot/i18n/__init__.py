@@ -1,7 +1,9 @@
 """Message catalogues (Japanese and English) and the language each person reads.
 
 Every string a person reads comes from `ja.toml` / `en.toml` beside this file; a
-test checks the two have the same keys and the same {placeholders}.
+test checks the two have the same keys and the same {placeholders}. One word per concept:
+docs/glossary.md lists them and the words not to use (tests/test_words.py checks). A
+counted phrase has `.one` / `.other` forms, chosen by bot/views/counting.py.
 """
 
 from __future__ import annotations

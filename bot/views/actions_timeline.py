@@ -10,6 +10,7 @@ from bot.domain.case import Case
 from bot.domain.case_record import TimelineEntry
 from bot.domain.policy import Policy
 from bot.i18n import t
+from bot.views import record_labels as lbl
 from bot.views.common import Block, context, header, modal, section
 from bot.views.customer_ids import applies_line
 from bot.views.ids import Callback
@@ -39,7 +40,8 @@ def _detail(lang: str, policy: Policy, e: TimelineEntry) -> str:
         parts.append(t(lang, "act.timeline.via_reply"))
     if "conclusion" in d:
         label = next((o.label.get(lang) for o in policy.conclusions if o.id == d["conclusion"]), "")
-        parts.append(f"v{d.get('version', '?')} {escape(label)}")
+        version = t(lang, "hr.record.version", version=d.get("version", "?"))
+        parts.append(escape(label) + lbl.paren(lang, version))
     if "kind" in d:
         parts.append(t(lang, f"act.measure.{d['kind']}"))
     if isinstance(d.get("applies_to"), list):  # kinds only (bot/views/customer_ids.py)
@@ -53,7 +55,7 @@ def _detail(lang: str, policy: Policy, e: TimelineEntry) -> str:
     if "lawyer" in d:
         parts.append(t(lang, f"act.measure.lawyer_{d['lawyer']}"))
     if isinstance(d.get("police_no"), str):
-        parts.append(t(lang, "act.measure.police_no") + ": " + escape(d["police_no"]))
+        parts.append(t(lang, "act.measure.police_no") + lbl.colon(lang) + escape(d["police_no"]))
     if d.get("awaiting_confirmation"):
         parts.append(t(lang, "act.timeline.awaiting"))
     if d.get("signed"):

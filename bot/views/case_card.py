@@ -18,10 +18,12 @@ from bot.domain.policy import Policy
 from bot.domain.stored import CaseStatus
 from bot.i18n import t
 from bot.views.common import Block, actions, button, context, header, modal, section
+from bot.views.counting import counted, ordinal
 from bot.views.customer_ids import applies_line
 from bot.views.evidence import evidence_blocks
 from bot.views.ids import Action, Callback
 from bot.views.mrkdwn import escape, link, split_escaped, user
+from bot.views.record_labels import comma, items
 
 SEVERITY_EMOJI = {
     "urgent": ":rotating_light:",
@@ -34,13 +36,6 @@ SEVERITY_EMOJI = {
 def permalink(workspace_url: str, channel: str, ts: str) -> str:
     """Slack's documented message link format; saves a chat.getPermalink call per case."""
     return f"{workspace_url.rstrip('/')}/archives/{channel}/p{ts.replace('.', '')}"
-
-
-def ordinal(lang: str, n: int) -> str:
-    if lang == "ja":
-        return f"{n}件目"
-    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-    return f"{n}{suffix}"
 
 
 def repeat_line(
@@ -58,8 +53,8 @@ def repeat_line(
         lang,
         "card.repeat",
         nth=ordinal(lang, case.repeat_count + 1),
-        days=window_days,
-        cases=", ".join(links),
+        days=counted(lang, "remind.days", window_days),
+        cases=comma(lang).join(links),
     )
 
 
@@ -89,7 +84,7 @@ def build_card(
     shows the status, the lead, the steps done and the measures taken."""
     handling = handling or Handling()
     sev = t(lang, f"severity.{case.severity}")
-    cats = ", ".join(policy.category(c).label.get(lang) for c in case.categories)
+    cats = items(lang).join(policy.category(c).label.get(lang) for c in case.categories)
     # Principles are not ticked; a step marked not applicable counts as handled.
     checklist = tuple(s.id for s in policy.checklist)
     done = handling.handled(checklist)
@@ -153,7 +148,7 @@ def _handling_blocks(lang: str, case: Case, policy: Policy, handling: Handling) 
         )
     counted = [m for m in handling.measures if m.counts]
     if counted:
-        kinds = ", ".join(t(lang, f"act.measure.{m.kind}") for m in counted[-10:])
+        kinds = comma(lang).join(t(lang, f"act.measure.{m.kind}") for m in counted[-10:])
         blocks.append(section(t(lang, "act.card.measures", measures=kinds)))
     # Each severe measure waits for a second responder: a line and its buttons each;
     # a closed case keeps the line (it was never decided) but offers no button.
@@ -281,7 +276,7 @@ def build_details_modal(
     def row(key: str, value: str) -> Block:
         return section(f"*{t(lang, key)}*\n{value or '—'}")
 
-    cats = ", ".join(policy.category(c).label.get(lang) for c in case.categories)
+    cats = items(lang).join(policy.category(c).label.get(lang) for c in case.categories)
     blocks: list[Block] = [
         header(case.case_no),
         row("card.occurred", _when(case, tz)),
@@ -311,7 +306,8 @@ def build_details_modal(
     for part in reversed(shown):
         blocks += part
     if len(shown) < len(additions):
-        blocks.append(context(t(lang, "details.additions_omitted", n=len(additions) - len(shown))))
+        omitted = len(additions) - len(shown)
+        blocks.append(context(counted(lang, "details.additions_omitted", omitted)))
     blocks.append(context(t(lang, "details.audited")))
     return modal(Callback.CASE_DETAILS, t(lang, "details.title"), blocks, close=t(lang, "close"))
 

@@ -13,6 +13,7 @@ import re
 from bot.domain.evidence import Evidence
 from bot.i18n import t
 from bot.views.common import Block, button, context, section
+from bot.views.counting import counted
 from bot.views.ids import Action
 from bot.views.mrkdwn import split_escaped
 
@@ -46,7 +47,7 @@ def evidence_blocks(lang: str, case_no: str, evidence: Evidence) -> list[Block]:
                 texts.append(piece)
     blocks += [section(text) for text in texts]
     if evidence.withheld:
-        blocks.append(context(t(lang, "evidence.withheld", n=evidence.withheld)))
+        blocks.append(context(counted(lang, "evidence.withheld", evidence.withheld)))
     return blocks
 
 

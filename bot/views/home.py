@@ -18,6 +18,7 @@ from bot.views.counting import cases
 from bot.views.hr_summary import case_link
 from bot.views.ids import Action
 from bot.views.mrkdwn import escape
+from bot.views.record_labels import comma
 
 
 @dataclass(frozen=True)
@@ -42,7 +43,7 @@ class HrPart:
 
 
 def _refs(lang: str, refs: list[CaseRef], url: str) -> str:
-    return ", ".join(case_link(r, url) for r in refs) or t(lang, "home.none")
+    return comma(lang).join(case_link(r, url) for r in refs) or t(lang, "home.none")
 
 
 def _everyone(lang: str, policy: Policy, tz: ZoneInfo, mine: list[MyCase]) -> list[Block]:

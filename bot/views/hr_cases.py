@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 from bot.domain.stats import Access, CaseRef
 from bot.i18n import t
 from bot.views.common import Block, context, header, modal, section
+from bot.views.counting import counted
 from bot.views.hr_summary import case_link
 from bot.views.ids import Callback
 from bot.views.mrkdwn import escape, truncate, user
@@ -89,7 +90,7 @@ def build_customer_cases(
 def build_audit(
     lang: str, period_label: str, total: int, rows: Sequence[Access], tz: ZoneInfo
 ) -> tuple[str, list[Block]]:
-    text = t(lang, "hr.audit.title", period=period_label, n=total)
+    text = counted(lang, "hr.audit.title", total, period=period_label)
     blocks: list[Block] = [header(text)]
     if not rows:
         return text, [*blocks, section(t(lang, "hr.audit.none"))]

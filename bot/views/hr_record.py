@@ -26,6 +26,7 @@ from bot.views import customer_ids
 from bot.views import record_labels as lbl
 from bot.views.case_card import reporter_text
 from bot.views.common import Block, context, header, modal, section
+from bot.views.counting import counted
 from bot.views.evidence import evidence_blocks
 from bot.views.ids import Callback
 from bot.views.mrkdwn import escape, split_escaped
@@ -132,7 +133,7 @@ class _Record:
             blocks += part
         if len(shown) < len(additions):
             n = len(additions) - len(shown)
-            blocks.append(context(t(self.lang, "details.additions_omitted", n=n)))
+            blocks.append(context(counted(self.lang, "details.additions_omitted", n)))
         return blocks
 
     def steps(self) -> list[Block]:

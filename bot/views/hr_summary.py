@@ -12,19 +12,20 @@ from bot.domain.case import STATUSES
 from bot.domain.periods import Period
 from bot.domain.policy import Policy
 from bot.domain.severity import SEVERITIES
-from bot.domain.stats import CaseRef, Counts, Summary, change, duration_text, share
+from bot.domain.stats import CaseRef, Counts, Summary, change, share
 from bot.i18n import t
 from bot.views.case_card import permalink
 from bot.views.common import Block, context, divider, header, section
-from bot.views.counting import cases, counted, customers
+from bot.views.counting import cases, counted, customers, duration_text
 from bot.views.mrkdwn import escape, link
+from bot.views.record_labels import comma
 
 
 def period_label(lang: str, period: Period) -> str:
     if period.key == "all":
         return t(lang, "hr.period.all")
     if period.key.endswith("d"):
-        return t(lang, "hr.period.days", n=period.key[:-1])
+        return counted(lang, "hr.period.days", int(period.key[:-1]))
     return period.key
 
 
@@ -33,7 +34,7 @@ def previous_label(lang: str, period: Period) -> str:
     if prev is None:
         return ""
     if period.key.endswith("d"):
-        return t(lang, "hr.period.previous_days", n=period.key[:-1])
+        return counted(lang, "hr.period.previous_days", int(period.key[:-1]))
     return prev.key
 
 
@@ -186,6 +187,6 @@ def _repeat_text(lang: str, s: Summary, workspace_url: str) -> str:
     ]  # fmt: skip
     for n, refs in r.top:
         # At most 5 links each: 5 customers x 5 links stay within a section's 3000 characters.
-        links = ", ".join(case_link(ref, workspace_url) for ref in refs[:5])
+        links = comma(lang).join(case_link(ref, workspace_url) for ref in refs[:5])
         lines.append(t(lang, "hr.summary.repeat_top", count=cases(lang, n), cases=links))
     return head + "\n".join(lines)

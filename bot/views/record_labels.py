@@ -30,6 +30,11 @@ def comma(lang: str) -> str:
     return "、" if lang == "ja" else ", "
 
 
+def items(lang: str) -> str:
+    """Between list items that have commas of their own ("Verbal abuse, insults, …")."""
+    return "、" if lang == "ja" else "; "
+
+
 def paren(lang: str, text: str) -> str:
     return f"（{text}）" if lang == "ja" else f" ({text})"
 
@@ -43,7 +48,7 @@ def category(policy: Policy, lang: str, id: str) -> str:
 
 
 def categories(policy: Policy, lang: str, ids: Sequence[str]) -> str:
-    return comma(lang).join(category(policy, lang, c) for c in ids)
+    return items(lang).join(category(policy, lang, c) for c in ids)
 
 
 def mhlw_types(policy: Policy, lang: str, ids: Sequence[str]) -> str:
@@ -117,4 +122,7 @@ def duration(lang: str, start: datetime, end: datetime | None) -> str:
         parts.append(t(lang, "hr.record.hours", n=hours))
     if mins or not parts:
         parts.append(t(lang, "hr.record.minutes", n=mins))
-    return ("" if lang == "ja" else " ").join(parts)
+    text = parts[0]
+    for part in parts[1:]:  # "3 h 5 min" / "3時間5分": the spacing is the catalogue's
+        text = t(lang, "hr.record.span", first=text, second=part)
+    return text

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from bot.i18n import t
 from bot.views.common import Block, actions, button, context, section
+from bot.views.counting import counted
 from bot.views.ids import Action
 from bot.views.mrkdwn import escape, user
 
@@ -48,10 +49,10 @@ def mentions(members: Sequence[str]) -> str:
 def duration(lang: str, d: timedelta) -> str:
     minutes = max(0, int(d.total_seconds() // 60))
     if minutes < 120:
-        return t(lang, "remind.minutes", n=minutes)
+        return counted(lang, "remind.minutes", minutes)
     if minutes < 48 * 60:
-        return t(lang, "remind.hours", n=minutes // 60)
-    return t(lang, "remind.days", n=minutes // (24 * 60))
+        return counted(lang, "remind.hours", minutes // 60)
+    return counted(lang, "remind.days", minutes // (24 * 60))
 
 
 def local(when: datetime, tz: ZoneInfo) -> str:
@@ -173,5 +174,5 @@ def build_digest(lang: str, lines: Sequence[DigestLine], total: int) -> tuple[st
         )
     if total > min(len(lines), DIGEST_MAX_CASES):
         more = total - min(len(lines), DIGEST_MAX_CASES)
-        blocks.append(context(t(lang, "remind.digest_more", n=more)))
+        blocks.append(context(counted(lang, "remind.digest_more", more)))
     return text, blocks

@@ -22,9 +22,9 @@ from bot.domain.policy import Policy
 from bot.domain.policy_versions import KnownVersion
 from bot.domain.review import Review
 from bot.domain.severity import SEVERITIES
-from bot.domain.stats import duration_text, share
+from bot.domain.stats import share
 from bot.i18n import t
-from bot.views.counting import cases, customers
+from bot.views.counting import cases, counted, customers, duration_text
 from bot.views.hr_chart import bar_axes, font, font_path
 from bot.views.review_policy import change_sections, version_rows
 
@@ -216,8 +216,7 @@ def build_review_pdf(
         (d.t("hr.review.close_time"), _pct(lang, s.close.median, s.close.p90, s.close.n)),
     ])  # fmt: skip
     if c.ack_pending:
-        d.para(escape(t(lang, f"hr.count.pending.{'one' if c.ack_pending == 1 else 'other'}",
-                        n=c.ack_pending)), d.small)  # fmt: skip
+        d.para(escape(counted(lang, "hr.count.pending", c.ack_pending)), d.small)
     spans = ("、" if lang == "ja" else ", ").join(
         f"{t(lang, f'severity.{k}')} {duration_text(v.total_seconds(), lang)}"
         for k, v in targets.items()

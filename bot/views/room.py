@@ -9,6 +9,7 @@ from bot.domain.case import Case
 from bot.i18n import t
 from bot.views.common import Block, context, section
 from bot.views.mrkdwn import link, user
+from bot.views.record_labels import comma
 
 
 def room_name(case_no: str) -> str:
@@ -31,7 +32,7 @@ def room_intro(
         when=case.reported_at.astimezone(tz).strftime("%Y-%m-%d %H:%M"),
         card=card,
     )
-    people = ", ".join(user(u) for u in invited)
+    people = comma(lang).join(user(u) for u in invited)
     note = t(lang, "room.invited", people=people) if invited else t(lang, "room.none_invited")
     return text, [section(text), context(note)]
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from bot.i18n import t
 from bot.views.common import Block, actions, button, context, section
+from bot.views.counting import counted
 from bot.views.ids import Action
 
 ANSWERS = {
@@ -35,7 +36,7 @@ def build_checkin(
     lang: str, case_no: str, days: int, reminder_id: int, answered: Collection[str] = ()
 ) -> tuple[str, list[Block]]:
     """The check-in; answers already given are shown as thanks instead of a button."""
-    text = t(lang, "welfare.body", case_no=case_no, days=days)
+    text = counted(lang, "welfare.body", days, case_no=case_no)
     blocks: list[Block] = [section(f":seedling: *{t(lang, 'welfare.title')}*\n{text}")]
     open_buttons = [
         button(action, t(lang, f"welfare.answer_{answer}"), welfare_value(reminder_id))

@@ -26,6 +26,7 @@ from bot.domain.periods import Period, PeriodError, parse_period
 from bot.flows.hr.access import Tell, dm_channel, require_hr
 from bot.i18n import t
 from bot.slack.people import LookupFailed
+from bot.views.counting import cases
 from bot.views.hr_export_table import columns, csv_cell, row
 from bot.views.hr_summary import period_label
 from bot.views.hr_xlsx import Tally, Workbook
@@ -118,6 +119,6 @@ async def send_export(ctx: AppContext, user_id: str, text: str, tell: Tell) -> N
             {"file": workbook, "filename": f"{name}.xlsx", "title": f"{title} (Excel)"},
             {"file": content, "filename": f"{name}.csv", "title": f"{title} (CSV)"},
         ],
-        initial_comment=t(lang, "hr.export.done", period=label, n=n),
+        initial_comment=t(lang, "hr.export.done", period=label, cases=cases(lang, n)),
     )
     log.info("hr export delivered: period=%s rows=%s with_text=%s", period.key, n, with_text)
