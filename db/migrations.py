@@ -430,3 +430,14 @@ def m170_happening_now(db: sqlite_utils.Database) -> None:
     cases.add_column("helper_may_know", int, not_null_default=0)  # the helper may see who
     cases.add_column("summoned", str)  # JSON list of people asked to go, in order
     cases.add_column("helper", str)  # who said "I'm going"
+
+
+@migrations()
+def m184_consent_ever(db: sqlite_utils.Database) -> None:
+    # Issue 11 §3: consent can change. counseling_ok is the current answer; this is 1
+    # once the employee agreed at any time (HR counts both: db/totals.py).
+    db.table("cases").add_column("counseling_ever", int, not_null_default=0)
+    db.execute("UPDATE cases SET counseling_ever = 1 WHERE counseling_ok = 1")
+    from db import totals
+
+    totals.add_counseling_ever(db)

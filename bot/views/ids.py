@@ -33,6 +33,8 @@ class Callback(StrEnum):
     # Happening now (issue 11): the first small modal, and a responder's severity change
     REPORT_START = "report.start"
     SEVERITY = "case.severity"
+    # Consent that can change (issue 11 §3)
+    CONSENT = "report.consent"
 
 
 class Action(StrEnum):
@@ -79,6 +81,11 @@ class Action(StrEnum):
     COMPLETE_REPORT = "report.complete"  # after the tap, when safe: the form, prefilled
     HELPER_GOING = "case.helper.going"  # "I'm going" under a summons
     CHANGE_SEVERITY = "case.severity"
+    # Her own case (issue 11 §3/§4): change consent (DM, App Home); from "My reports":
+    # reopen a closed case, complete a one-tap case's report
+    CONSENT = "report.consent"
+    MY_REOPEN = "report.mine.reopen"
+    MY_COMPLETE = "report.mine.complete"
 
 
 class Shortcut(StrEnum):
