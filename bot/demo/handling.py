@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from bot.demo.consent import she_agrees_to_counseling
 from bot.demo.harness import RESPONDERS, Harness
 from bot.demo.output import Printer
 from bot.views.ids import Action
@@ -172,6 +173,7 @@ async def responders_act(h: Harness, case_no: str, out: Printer) -> None:
     await h.sim.wait_for(lambda s: len(s.replies(RESPONDERS, case.card.ts)) > len(thread))
     await h.settle()
     out.message(tanaka, "the case thread", h.sim.replies(RESPONDERS, case.card.ts)[-1])
+    await she_agrees_to_counseling(h, case_no, out)  # consent that can change (issue 11)
 
     out.scene("Care, then close; the employee is told privately")
     await case.press_and_wait(lee, Action.STEP_DONE, on_checklist=True, step="care")
