@@ -54,5 +54,8 @@ def _lines(db: sqlite_utils.Database, case_id: int, limit: int) -> tuple[tuple[L
         when = parse_time(at)
         assert when is not None
         signer = actor if event == "employee_messaged" and d.get("signed") else None
-        out.append(Line(when, _LINES[event], text, signer))
+        files = d.get("files")
+        count = len(files) if isinstance(files, list) else 0
+        # The retention rule empties the entry's detail (db/retention.py).
+        out.append(Line(when, _LINES[event], text, signer, count, deleted=not d))
     return tuple(out), int(n[0]) - len(out)

@@ -14,6 +14,7 @@ from bot.clock import FixedClock
 from bot.demo.harness import RESPONDERS, Harness, running_bot
 from bot.i18n import t
 from bot.views.ids import Action
+from db import retention
 from db.timeline import entries
 from slacksim.render import render_message
 from tests.case_kit import Filed, choice, choices, file_case, press_and_open, text
@@ -168,3 +169,22 @@ async def test_the_confirmation_offers_to_change_her_choices(h: Harness) -> None
     dm = confirmation(h, h.cast.employee_en)
     assert buttons(dm.blocks, Action.CONSENT)
     assert t("en", "consent.confirm_hint") in render_message(dm, {})
+
+
+async def test_long_lines_are_cut_whole_and_deleted_ones_say_so(h: Harness) -> None:
+    user = h.cast.employee_en
+    first = await file_case(h, user)
+    await _team_writes(h, first, "&" * 400)  # 400 characters, 2,000 once escaped
+    second = await file_case(h, user)
+    await _team_writes(h, second, "Please call us back.")
+
+    def purged(db: Any) -> None:  # the retention rule for the timeline, on the second case
+        retention.purge(db, second.id, "timeline", h.bot.ctx.clock.now())
+
+    await h.bot.ctx.store.run(purged)
+    view, shown = await home(h, user)
+    lines = [b["text"]["text"] for b in view["blocks"] if b["type"] == "section"
+             and t("en", "my_reports.line_from_team") in b["text"]["text"]]  # fmt: skip
+    cut = next(text for text in lines if "&amp;" in text)
+    assert cut.rstrip().endswith("&amp;…") and cut.count("&amp;") < 400
+    assert t("en", "my_reports.line_deleted") in shown and "call us back" not in shown

@@ -17,6 +17,8 @@ class Line:
     kind: str  # ADDED (her "Add information"), FROM_TEAM, TO_TEAM (her DM replies)
     text: str
     signer: str | None = None  # a responder who signed a message with their name
+    files: int = 0  # files that came with it (issue 12 §5: attached as evidence)
+    deleted: bool = False  # its text was deleted under the retention rules
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from bot.i18n import t
 from bot.views.common import Block, actions, button, context, divider, section
 from bot.views.consent import choices_text, consent_button
 from bot.views.ids import Action
-from bot.views.mrkdwn import escape, truncate, user
+from bot.views.mrkdwn import escape, split_escaped, user
 
 LINE_CHARS = 300  # of one message in the list; the whole of it is in her DM
 BLOCKS_PER_CASE = 4
@@ -44,12 +44,17 @@ def _lines(lang: str, r: MyReport, tz: ZoneInfo) -> str:
         who = t(lang, f"my_reports.line_{line.kind}")
         if line.signer:
             who = t(lang, "my_reports.line_signed", user=user(line.signer))
-        body = (
-            escape(truncate(line.text, LINE_CHARS))
-            if line.text
-            else t(lang, "my_reports.line_deleted")
-        )
-        out.append(f"*{who}* · {when}\n> {body.replace(chr(10), chr(10) + '> ')}")
+        out.append(f"*{who}* · {when}")
+        if line.deleted:
+            out.append(f"> {t(lang, 'my_reports.line_deleted')}")
+            continue
+        if line.text:
+            # Cut in the raw text, so an escaped entity (`&amp;`) is never split.
+            pieces = split_escaped(line.text, LINE_CHARS)
+            body = pieces[0] + ("…" if len(pieces) > 1 else "")
+            out.append("> " + body.replace("\n", "\n> "))
+        if line.files:
+            out.append(f"> {t(lang, 'my_reports.line_files', n=line.files)}")
     return "\n".join(out)
 
 
