@@ -86,12 +86,10 @@ async def test_the_same_submission_twice_changes_once(h: Harness) -> None:
     user = h.cast.employee_en
     filed = await file_case(h, user)
     modal = await consent_from_dm(h, user)
-    values_sent = 0
     for _ in range(2):  # a double click, a Slack retry: the same modal
         await choose(h, user, modal, counseling=True, named=False)
-        values_sent += 1
     events = [e.event for e in await timeline_of(h, filed.id)]
-    assert events.count("counseling_agreed") == 1 and values_sent == 2
+    assert events.count("counseling_agreed") == 1
     counselor_dms = sum(len(h.sim.dms(c)) for c in h.cast.counseling)
     assert counselor_dms == 1
 
