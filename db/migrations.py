@@ -457,3 +457,14 @@ def m183_policy_versions(db: sqlite_utils.Database) -> None:
         pk="version",
         not_null={"content_hash", "source", "first_seen_at"},
     )
+
+
+@migrations()
+def m184_consent_ever(db: sqlite_utils.Database) -> None:
+    # Issue 11 §3: consent can change. counseling_ok is the current answer; this is 1
+    # once the employee agreed at any time (HR counts both: db/totals.py).
+    db.table("cases").add_column("counseling_ever", int, not_null_default=0)
+    db.execute("UPDATE cases SET counseling_ever = 1 WHERE counseling_ok = 1")
+    from db import totals
+
+    totals.add_counseling_ever(db)

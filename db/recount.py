@@ -85,7 +85,9 @@ def counts(
         """,
         params,
     ).fetchall()
-    folded = replace(S.fold(rows), by_filed_by=filed_by(db, period))
+    folded = replace(
+        S.fold(rows), by_filed_by=filed_by(db, period), counseling_ever=counseling_ever(db, period)
+    )
     if now is None:
         return folded
     # Still within the target at `now`: the age of the case, computed here by SQLite's
@@ -98,6 +100,20 @@ def counts(
         [*params, iso(now)],
     ).fetchone()[0]
     return replace(folded, ack_pending=int(pending))
+
+
+def counseling_ever(db: sqlite_utils.Database, period: Range) -> int:
+    """Cases whose employee agreed to counseling at any time (m184; before it, consent
+    never changed and the current answer is the only one)."""
+    cond, params = where("reported_at", period)
+    column = "counseling_ever" in {c.name for c in db.table("cases").columns}
+    ever = (
+        "MAX(COALESCE(counseling_ok, 0), COALESCE(counseling_ever, 0))"
+        if column
+        else ("COALESCE(counseling_ok, 0)")
+    )
+    row = db.execute(f"SELECT SUM({ever}) FROM cases WHERE {cond}", params).fetchone()
+    return int(row[0] or 0)
 
 
 def filed_by(db: sqlite_utils.Database, period: Range) -> dict[str, int]:

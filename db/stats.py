@@ -105,6 +105,7 @@ def _plus(a: S.Counts, b: S.Counts) -> S.Counts:
         a.closed + b.closed,
         a.counseling_ok + b.counseling_ok,
         add(a.by_filed_by, b.by_filed_by),
+        counseling_ever=a.counseling_ever + b.counseling_ever,
     )
 
 
@@ -170,6 +171,7 @@ def _core_counts(
         one("closed"),
         one("counseling"),
         dict(dims.get("filed_by", {})),
+        counseling_ever=one("counseling_ever"),
     )
 
 

@@ -84,7 +84,16 @@ def has_filed_by(conn: sqlite3.Connection) -> bool:
     return any(row[1] == "on_behalf" for row in conn.execute("PRAGMA table_info(cases)"))
 
 
-def counts_sql(where: str, sign: int, filed_by: bool = True) -> str:
+# Consent that can change (issue 11, m184): a case counts under "counseling_ever" if the
+# employee agreed to counseling at any time; a filing agrees in counseling_ok alone.
+EVER = "MAX(COALESCE(c.counseling_ok, 0), COALESCE(c.counseling_ever, 0))"
+
+
+def has_ever(conn: sqlite3.Connection) -> bool:
+    return any(row[1] == "counseling_ever" for row in conn.execute("PRAGMA table_info(cases)"))
+
+
+def counts_sql(where: str, sign: int, filed_by: bool = True, ever: bool = False) -> str:
     """Add `sign` x the marginal counts of the cases `c` matching `where`."""
     parts = [
         ("'total'", "''", "1", ""),
@@ -97,6 +106,8 @@ def counts_sql(where: str, sign: int, filed_by: bool = True) -> str:
     ]
     if filed_by:
         parts.append(("'filed_by'", FILED_BY, "1", ""))
+    if ever:
+        parts.append(("'counseling_ever'", "''", EVER, ""))
     rows = [
         f"SELECT {DAY} AS day, {dim} AS dim, {key} AS key, {v} AS v FROM cases c "
         f"WHERE {where}{extra}"
@@ -164,8 +175,8 @@ def facts_sql(fact: str, where: str, sign: int) -> str:
     return _upsert("hr_facts", "day, fact, key", FACTS[fact].format(w=where, s=sign))
 
 
-def _case_sql(where: str, sign: int, filed_by: bool = True) -> list[str]:
-    return [counts_sql(where, sign, filed_by), durations_sql(where, sign)]
+def _case_sql(where: str, sign: int, filed_by: bool = True, ever: bool = False) -> list[str]:
+    return [counts_sql(where, sign, filed_by, ever), durations_sql(where, sign)]
 
 
 def _all_facts(where: str, sign: int) -> list[str]:
@@ -200,12 +211,15 @@ def _customer_sql(row: str) -> list[str]:
     ]
 
 
-def triggers(filed_by: bool = True) -> dict[str, str]:
-    """name -> CREATE TRIGGER statement (`filed_by`: the m160 dimension, once it exists)."""
-    cols = CASE_COLUMNS + (", on_behalf" if filed_by else "")
+def triggers(filed_by: bool = True, ever: bool = False) -> dict[str, str]:
+    """name -> CREATE TRIGGER statement (`filed_by`: the m160 dimension, `ever`: m184's,
+    once each exists)."""
+    cols = (
+        CASE_COLUMNS + (", on_behalf" if filed_by else "") + (", counseling_ever" if ever else "")
+    )
 
     def _case_sql(where: str, sign: int) -> list[str]:
-        return [counts_sql(where, sign, filed_by), durations_sql(where, sign)]
+        return [counts_sql(where, sign, filed_by, ever), durations_sql(where, sign)]
 
     t: dict[str, tuple[str, list[str]]] = {
         # cases: the counts and durations move with any counted column; the facts move
@@ -282,7 +296,7 @@ def triggers(filed_by: bool = True) -> dict[str, str]:
 
 
 def create_triggers(conn: sqlite3.Connection) -> None:
-    for sql in triggers(has_filed_by(conn)).values():
+    for sql in triggers(has_filed_by(conn), has_ever(conn)).values():
         conn.execute(sql)
 
 
@@ -296,7 +310,7 @@ def rebuild(conn: sqlite3.Connection) -> None:
     """Recompute every total from the base tables (the backfill of an existing file)."""
     for table in TABLES:
         conn.execute(f"DELETE FROM {table}")
-    for sql in [*_case_sql("1", 1, has_filed_by(conn)), *_all_facts("1", 1)]:
+    for sql in [*_case_sql("1", 1, has_filed_by(conn), has_ever(conn)), *_all_facts("1", 1)]:
         conn.execute(sql)
     conn.execute(
         "INSERT INTO hr_customers (hash, n, first_at, last_at) SELECT hash, "
@@ -323,6 +337,15 @@ def install(db: sqlite_utils.Database) -> None:
 def add_filed_by(db: sqlite_utils.Database) -> None:
     """Migration m160: the triggers again with the filed-by dimension, and the backfill
     (every earlier case was filed by the employee: on_behalf defaults to 0)."""
+    conn = db.conn
+    drop_triggers(conn)
+    create_triggers(conn)
+    rebuild(conn)
+
+
+def add_counseling_ever(db: sqlite_utils.Database) -> None:
+    """Migration m184: the triggers again with "agreed to counseling at any time", and
+    the backfill (before m184 consent never changed: ever is what the form said)."""
     conn = db.conn
     drop_triggers(conn)
     create_triggers(conn)

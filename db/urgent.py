@@ -24,9 +24,13 @@ from db.sealed import seal
 
 
 def complete_case(
-    db: sqlite_utils.Database, new: NewCase, severity_for: Callable[[int], str]
+    db: sqlite_utils.Database,
+    new: NewCase,
+    severity_for: Callable[[int], str],
+    case_no: str | None = None,
 ) -> Case | None:
-    """Complete the quick case filed from the modal `new.view_id` by this reporter.
+    """Complete the quick case filed from the modal `new.view_id` by this reporter, or
+    her case `case_no` (the form opened from "My reports", another modal: issue 11 §4).
     None: there is none (the tap's case is still in the journal: file it as new)."""
     with immediate(db):
         row = db.execute(
@@ -34,6 +38,12 @@ def complete_case(
             " WHERE view_id = ? AND reporter_ref IS ?",
             [new.view_id, new.reporter_ref],
         ).fetchone()
+        if row is None and case_no and new.reporter_ref:
+            row = db.execute(
+                "SELECT id, quick, severity, show_name FROM cases"
+                " WHERE case_no = ? AND reporter_ref = ?",
+                [case_no, new.reporter_ref],
+            ).fetchone()
         if row is None:
             return None
         case_id, quick, severity, shown = row

@@ -13,6 +13,7 @@ from handlers import (
     errors,
     events,
     legal_hold,
+    mine,
     shortcuts,
     views,
 )
@@ -36,4 +37,5 @@ def register_all(app: AsyncApp, ctx: AppContext, intake: Intake) -> None:
     legal_hold.register(app, ctx)
     hr_handlers.register(app, ctx)
     home_handlers.register(app, ctx)
+    mine.register(app, ctx)
     errors.register(app, ctx)

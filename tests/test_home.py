@@ -30,7 +30,9 @@ async def test_employee_sees_report_button_policy_and_own_reports(
 ) -> None:
     ids = await seed_known_cases(h, clock)
     view, text = await _home(h, h.cast.employee)  # reads Japanese
-    assert _actions(view) == [Action.HOME_REPORT]
+    # The report button, then her own cases' buttons ("My reports", issue 11 §4).
+    mine = {Action.ADD_INFO, Action.CONSENT, Action.MY_REOPEN}
+    assert _actions(view)[0] == Action.HOME_REPORT and set(_actions(view)[1:]) == mine
     assert "報告する" in text and "プライバシー" in text
     assert [ids[k] in text for k in "ABCD"] == [True] * 4
     assert "対応チーム向け" not in text and "人事向け" not in text

@@ -25,7 +25,7 @@ import sqlite_utils
 from bot.domain.periods import last_days, month, parse_period
 from bot.domain.report import Behalf, Report
 from bot.domain.severity import DEFAULT_ACK_AFTER
-from db import cases, handling, recount, reminders, retention, stats, timeline, totals
+from db import cases, consent, handling, recount, reminders, retention, stats, timeline, totals
 from db.rows import iso
 from db.sealed import Sealer, install
 from db.store import open_database
@@ -72,7 +72,7 @@ def _file(db: sqlite_utils.Database, rng: random.Random, at: datetime, n: int) -
 
 def _act(db: sqlite_utils.Database, rng: random.Random, case_id: int, at: datetime) -> None:
     """One random thing that happens to a case, through the bot's writers where it has one."""
-    op = rng.randrange(13)
+    op = rng.randrange(14)
     if op == 0:
         handling.acknowledge(db, case_id, at, "UR")
     elif op == 1:
@@ -114,6 +114,9 @@ def _act(db: sqlite_utils.Database, rng: random.Random, case_id: int, at: dateti
             )
     elif op == 11:
         timeline.add(db, case_id, at, "UE", "retaliation_reported")
+    elif op == 12:  # the employee changes her consent (issue 11): counseling now and ever
+        choice = consent.Choice(rng.random() < 0.5, rng.random() < 0.5)
+        consent.change_consent(db, case_id, at, "UE", choice, "dm", "UC")
     else:  # retention: the identity rule deletes the case's customer identifiers
         retention.purge(db, case_id, rng.choice(["identity", "narrative", "timeline"]), at)
 

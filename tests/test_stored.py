@@ -47,6 +47,8 @@ OUTBOX = {
     "LEAD_NOTICE": "lead_notice",
     "HELPER_NOTICE": "helper_notice",
     "BEHALF_NOTICE": "behalf_notice",
+    "REPORTER_NOTE": "reporter_note",
+    "COUNSELING_PING": "counseling_ping",
 }
 REMINDERS = {"ACK": "ack", "STEP": "step", "SHIFT": "shift", "WELFARE": "welfare",
              "DIGEST": "digest", "SUMMON": "summon"}  # fmt: skip

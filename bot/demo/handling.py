@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from bot.demo.consent import she_agrees_to_counseling
 from bot.demo.harness import RESPONDERS, Harness
 from bot.demo.output import Printer
 from bot.i18n import t
@@ -185,6 +186,7 @@ async def responders_act(h: Harness, case_no: str, out: Printer) -> None:
     )
     out.message(tanaka, "the case thread", h.sim.replies(RESPONDERS, case.card.ts)[-1])
     out.view(tanaka, await case.modal(tanaka, Action.OPEN_CONVERSATION))
+    await she_agrees_to_counseling(h, case_no, out)  # consent that can change (issue 11)
 
     out.scene("Care, then close; the employee is told privately")
     await case.press_and_wait(lee, Action.STEP_DONE, on_checklist=True, step="care")

@@ -103,6 +103,9 @@ class Counts:
     # Not acknowledged yet and still within their target at the time asked: neither
     # met nor missed, so left out of the share (db/stats.py, db/recount.py).
     ack_pending: int = 0
+    # Consent can change (issue 11): counseling_ok counts the cases whose employee agrees
+    # now, this those who agreed at any time (m184).
+    counseling_ever: int = 0
 
     @property
     def ack_due(self) -> int:

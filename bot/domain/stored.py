@@ -41,6 +41,10 @@ class OutboxKind(StrEnum):
     HELPER_NOTICE = "helper_notice"  # someone is on the way (a case happening now)
     # Issue 13: the colleague a report was filed for, if on Slack, is told privately.
     BEHALF_NOTICE = "behalf_notice"
+    # Issue 11 §3/§4: the employee changed her consent or reopened her case (a thread
+    # note, :<timeline id>); counseling on duty is asked to get in touch (:<timeline id>).
+    REPORTER_NOTE = "reporter_note"
+    COUNSELING_PING = "counseling_ping"
 
 
 # Kinds that carry a reference (":<id>"); the others never do.
@@ -53,6 +57,8 @@ WITH_REF = frozenset(
         OutboxKind.DIGEST,
         OutboxKind.WELFARE,
         OutboxKind.NOTICE,
+        OutboxKind.REPORTER_NOTE,
+        OutboxKind.COUNSELING_PING,
     }
 )
 # Kinds whose message is stored with the outbox row (not rendered from the case).

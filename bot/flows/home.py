@@ -15,16 +15,16 @@ import sqlite_utils
 from bot.context import AppContext
 from bot.domain.periods import this_month
 from bot.domain.policy_versions import PolicyBook
-from bot.views.home import HrPart, MyCase, ResponderPart, build_home
+from bot.views.home import HrPart, ResponderPart, build_home
 from db import case_lists, stats
 from db.cases import reporter_ref
+from db.my_reports import my_reports
 
 log = logging.getLogger(__name__)
 LIST = 10
-
-
-def _mine(db: sqlite_utils.Database, ref: str) -> list[MyCase]:
-    return [MyCase(no, st, at) for no, st, at in case_lists.own_cases(db, ref, LIST)]
+# "My reports" (issue 11 §4): the App Home holds 100 blocks, so her newest cases only
+# (bot/views/my_reports.py: at most five blocks each), each with its newest lines.
+MINE, MINE_LINES = 10, 5
 
 
 def _responder(
@@ -46,7 +46,7 @@ async def publish_home(ctx: AppContext, user_id: str) -> None:
     is_hr = await ctx.people.is_hr(user_id)
     is_responder = await ctx.people.is_responder(user_id)
     ref = reporter_ref(ctx.settings.hash_key, user_id)
-    mine = await ctx.store.run(_mine, ref)
+    mine = await ctx.store.run(my_reports, ref, MINE, MINE_LINES)
     responder = None
     if is_responder:
         responder = await ctx.store.run(_responder, user_id, ctx.policies, now)

@@ -20,6 +20,7 @@ from bot.views.common import (
     plain,
     section,
 )
+from bot.views.consent import consent_button
 from bot.views.ids import Action, Callback
 from bot.views.mrkdwn import escape
 
@@ -47,6 +48,7 @@ def build_confirmation(lang: str, case: Case, policy: Policy) -> tuple[str, list
         section(t(lang, "confirm.recorded", case_no=case.case_no)),
         section(f"*{t(lang, 'confirm.next_title')}*\n{t(lang, 'confirm.next')}"),
         section(f"{identity}\n{counseling}"),
+        context(t(lang, "consent.confirm_hint")),  # consent can change (issue 11 §3)
         section(
             f"*{t(lang, 'confirm.add_info_title')}*\n"
             f"{t(lang, 'confirm.add_info', case_no=case.case_no)}"
@@ -54,6 +56,7 @@ def build_confirmation(lang: str, case: Case, policy: Policy) -> tuple[str, list
         actions(
             "confirmation",
             button(Action.ADD_INFO, t(lang, "confirm.add_info_button"), value=case_value(case)),
+            consent_button(lang, case.case_no, "dm"),
         ),
         context(t(lang, "confirm.no_retaliation")),
     ]

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.domain.case import STATUSES
+from bot.domain.my_reports import MyReports
 from bot.domain.periods import Period
 from bot.domain.policy import Policy
 from bot.domain.stats import CaseRef, Counts, share
@@ -18,14 +18,8 @@ from bot.views.counting import cases
 from bot.views.hr_summary import case_link
 from bot.views.ids import Action
 from bot.views.mrkdwn import escape
+from bot.views.my_reports import my_reports_blocks
 from bot.views.record_labels import comma
-
-
-@dataclass(frozen=True)
-class MyCase:
-    case_no: str
-    status: str
-    reported_at: datetime
 
 
 @dataclass(frozen=True)
@@ -46,7 +40,7 @@ def _refs(lang: str, refs: list[CaseRef], url: str) -> str:
     return comma(lang).join(case_link(r, url) for r in refs) or t(lang, "home.none")
 
 
-def _everyone(lang: str, policy: Policy, tz: ZoneInfo, mine: list[MyCase]) -> list[Block]:
+def _everyone(lang: str, policy: Policy, tz: ZoneInfo, mine: MyReports) -> list[Block]:
     blocks: list[Block] = [
         header(t(lang, "home.title")),
         section(t(lang, "home.intro")),
@@ -59,14 +53,9 @@ def _everyone(lang: str, policy: Policy, tz: ZoneInfo, mine: list[MyCase]) -> li
         *home_policy(lang),  # what it is, how to report: the policy made known to all
         context(t(lang, "home.policy_version", version=escape(policy.version))),
         divider(),
-        section(f"*{t(lang, 'home.mine')}*"),
     ]
-    if not mine:
-        blocks.append(context(t(lang, "home.mine_none")))
-    for c in mine:
-        when = c.reported_at.astimezone(tz).strftime("%Y-%m-%d")
-        blocks.append(section(f"*{escape(c.case_no)}* · {when}\n{t(lang, f'status.{c.status}')}"))
-    return blocks
+    # Her own cases, what she added, the team's messages, her choices (issue 11 §4).
+    return blocks + my_reports_blocks(lang, mine, tz)
 
 
 def _responder(lang: str, policy: Policy, part: ResponderPart, url: str) -> list[Block]:
@@ -122,7 +111,7 @@ def build_home(
     policy: Policy,
     tz: ZoneInfo,
     url: str,
-    mine: list[MyCase],
+    mine: MyReports,
     responder: ResponderPart | None,
     hr: HrPart | None,
 ) -> dict[str, Any]:

@@ -157,6 +157,7 @@ def build_summary(
             f"*{t(lang, 'hr.summary.care')}*\n"
             + t(lang, "hr.summary.care_lines", offered=s.care_done, consent=c.counseling_ok,
                 welfare=s.welfare_answered, retaliation=s.retaliation)
+            + "\n" + t(lang, "consent.hr_ever", ever=c.counseling_ever)
         )
     )  # fmt: skip
     blocks.append(divider())

@@ -37,6 +37,8 @@ class Callback(StrEnum):
     MOVE_POLICY = "case.policy.move"
     # The conversation with the employee, read in a modal, not in the thread (issue 12)
     CONVERSATION = "case.conversation"
+    # Consent that can change (issue 11 §3)
+    CONSENT = "report.consent"
 
 
 class Action(StrEnum):
@@ -86,6 +88,11 @@ class Action(StrEnum):
     MOVE_POLICY = "case.policy.move"  # to the current policy version (issue 12 §4)
     # The conversation with the employee: a notice in the thread opens it (issue 12)
     OPEN_CONVERSATION = "case.conversation.open"
+    # Her own case (issue 11 §3/§4): change consent (DM, App Home); from "My reports":
+    # reopen a closed case, complete a one-tap case's report
+    CONSENT = "report.consent"
+    MY_REOPEN = "report.mine.reopen"
+    MY_COMPLETE = "report.mine.complete"
 
 
 class Shortcut(StrEnum):

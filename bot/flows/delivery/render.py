@@ -8,6 +8,7 @@ import sqlite_utils
 
 from bot.context import AppContext
 from bot.domain.stored import CONVERSATION_KINDS, HEARD_BACK_KINDS, OutboxKind, parse_outbox_key
+from bot.flows.delivery.reporter_notes import render_reporter_kind
 from bot.i18n import t
 from bot.views.behalf_notice import build_behalf_notice
 from bot.views.case_card import build_card, repeat_line
@@ -56,6 +57,8 @@ async def render(ctx: AppContext, case_id: int, kind: str) -> Outgoing:
         lang = await ctx.people.lang(behalf.user_id)
         text, blocks = build_behalf_notice(lang, case.case_no)
         return Outgoing(behalf.user_id, text, blocks)
+    if stored.kind in (OutboxKind.REPORTER_NOTE, OutboxKind.COUNSELING_PING):  # issue 11 §3
+        return await render_reporter_kind(ctx, case, stored)
     if stored.kind in CONVERSATION_KINDS:  # messages to and from the employee
         entry = None
         if stored.ref is not None:

@@ -201,7 +201,7 @@ async def record_report(ctx: AppContext, filing: Filing) -> Done:
         return derive_severity(ctx.policy, report.categories, report.danger, earlier)
 
     if filing.completes and filing.view_id:
-        completed = await ctx.store.run(complete_case, new, severity_for)
+        completed = await ctx.store.run(complete_case, new, severity_for, filing.completes)
         if completed is not None:
             log.info("quick case completed: case=%s", completed.case_no)
             ctx.kick_deliveries()
