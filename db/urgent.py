@@ -17,7 +17,7 @@ import sqlite_utils
 from bot.domain.case import Case
 from bot.domain.severity import rank
 from bot.domain.stored import OutboxKind, outbox_key
-from db import handling, outbox, timeline
+from db import evidence_copies, handling, outbox, timeline
 from db.cases import NewCase, earlier_count, get_case, stored_reporter
 from db.rows import immediate, iso
 from db.sealed import seal
@@ -77,6 +77,10 @@ def complete_case(
         actor = new.reporter_id if show else "reporter"
         timeline.add(db, case_id, new.reported_at, actor, "report_completed",
                      severity=new_severity)  # fmt: skip
+        evidence_copies.queue(
+            db, case_id, [*r.evidence_files, *r.evidence_links], new.reported_at,
+            new.workspace_host,
+        )  # kept sealed (issue 12)
         # The thread hears that the report is complete (View details shows it).
         outbox.enqueue(db, case_id, outbox_key(OutboxKind.INFO_ADDED), new.reported_at)
         return get_case(db, case_id)

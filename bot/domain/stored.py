@@ -41,6 +41,9 @@ class OutboxKind(StrEnum):
     HELPER_NOTICE = "helper_notice"  # someone is on the way (a case happening now)
     # Issue 13: the colleague a report was filed for, if on Slack, is told privately.
     BEHALF_NOTICE = "behalf_notice"
+    # Issue 12 §5: evidence kept as a sealed copy, and the thread told of new files.
+    EVIDENCE_COPY = "evidence_copy"  # :<evidence_copies id> fetch a file, keep it sealed
+    EVIDENCE_ADDED = "evidence_added"  # :<timeline id> "the employee added n files"
 
 
 # Kinds that carry a reference (":<id>"); the others never do.
@@ -53,6 +56,8 @@ WITH_REF = frozenset(
         OutboxKind.DIGEST,
         OutboxKind.WELFARE,
         OutboxKind.NOTICE,
+        OutboxKind.EVIDENCE_COPY,
+        OutboxKind.EVIDENCE_ADDED,
     }
 )
 # Kinds whose message is stored with the outbox row (not rendered from the case).
@@ -73,6 +78,9 @@ EMPLOYEE_KINDS = frozenset(
         OutboxKind.BEHALF_NOTICE,
     }
 )
+# Jobs that post nothing: they keep a sealed copy of an evidence file
+# (bot/flows/case/evidence_copy.py), in an order of their own (db/outbox.py).
+EVIDENCE_KINDS = frozenset({OutboxKind.EVIDENCE_COPY})
 # What the employee is told about her case's handling (rendered from the case).
 HEARD_BACK_KINDS = frozenset(
     {OutboxKind.ACK_NOTICE, OutboxKind.LEAD_NOTICE, OutboxKind.HELPER_NOTICE}

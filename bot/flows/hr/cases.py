@@ -35,7 +35,7 @@ from bot.views.hr_cases import (
 )
 from bot.views.hr_record import build_record_modal
 from bot.views.hr_summary import period_label
-from db import audit
+from db import audit, evidence_copies
 from db.case_record import additions, case_record
 from db.cases import customer_cases, find_case_no
 
@@ -87,9 +87,11 @@ async def submit_purpose(
         return Done(errors={PURPOSE_BLOCK: t(lang, "refuse.unknown_case")})
     record, added = found
     log.info("hr viewed a case: case=%s", record.case.case_no)
+    deleted = await ctx.store.run(evidence_copies.deleted, record.case.id)
     modal = build_record_modal(
-        lang, record, ctx.policy, ctx.config.timezone, added, workspace_host(ctx.workspace_url)
-    )
+        lang, record, ctx.policy, ctx.config.timezone, added, workspace_host(ctx.workspace_url),
+        deleted,
+    )  # fmt: skip
     return Done(view=modal)
 
 
