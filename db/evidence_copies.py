@@ -26,6 +26,15 @@ from db.sealed import seal, seal_bytes, unseal, unseal_bytes
 PENDING, KEPT, DELETED, TOO_LARGE, REFUSED = "pending", "kept", "deleted", "too_large", "refused"
 FILE_ID = "evidence_copies.file_id"
 CONTENT = "evidence_copies.content"
+LINKS = "cases.evidence_links"
+
+
+def added_later(db: sqlite_utils.Database, case_id: int) -> list[str]:
+    """The files attached after filing (bare file IDs among the links): completing a
+    quick report (db/urgent.py) keeps them."""
+    row = db.execute("SELECT evidence_links FROM cases WHERE id = ?", [case_id]).fetchone()
+    links = json.loads(unseal(db, LINKS, row[0] if row else None) or "[]")
+    return [link for link in links if file_id(link) == link]
 
 
 @dataclass(frozen=True)
@@ -166,15 +175,21 @@ def attach(
     copies and tell the thread how many (never which): the number added. Files the
     case has already are not added twice (a Slack retry, the same file sent again).
     Call inside the transaction that records what came with them."""
-    stored = db.execute("SELECT evidence_files FROM cases WHERE id = ?", [case_id]).fetchone()
-    refs: list[str] = json.loads(unseal(db, "cases.evidence_files", stored[0]) or "[]")
+    files_col, links_col = db.execute(
+        "SELECT evidence_files, evidence_links FROM cases WHERE id = ?", [case_id]
+    ).fetchone()
+    links: list[str] = json.loads(unseal(db, LINKS, links_col) or "[]")
+    refs = [*json.loads(unseal(db, "cases.evidence_files", files_col) or "[]"), *links]
     have = {file_id(r, host) for r in refs}
     new = [f for f in dict.fromkeys(file_ids) if file_id(f) is not None and f not in have]
     if not new:
         return 0
+    # Appended to the links as bare file IDs: evidence items are numbered form files
+    # first, then link files in order, so a file added later takes the next number and
+    # no earlier item is renumbered (bot/domain/evidence.py evidence_of).
     db.execute(
-        "UPDATE cases SET evidence_files = ? WHERE id = ?",
-        [seal(db, "cases.evidence_files", json.dumps(refs + new)), case_id],
+        "UPDATE cases SET evidence_links = ? WHERE id = ?",
+        [seal(db, LINKS, json.dumps(links + new)), case_id],
     )
     queue(db, case_id, new, at, host)
     entry = timeline.add(

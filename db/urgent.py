@@ -47,6 +47,7 @@ def complete_case(
         new_severity = min(severity, derived, key=rank)
         # A name already shown to the helper cannot be unshown; a new "yes" is honoured.
         show = bool(shown) or r.show_name
+        later = evidence_copies.added_later(db, case_id)
         db.table("cases").update(
             case_id,
             {
@@ -61,8 +62,8 @@ def complete_case(
                 "counseling_ok": int(r.counseling_ok),
                 "demand": seal(db, "cases.demand", r.demand),
                 "narrative": seal(db, "cases.narrative", r.narrative),
-                "evidence_links": seal(
-                    db, "cases.evidence_links", json.dumps(list(r.evidence_links))
+                "evidence_links": seal(  # files she sent meanwhile stay (issue 11 §4)
+                    db, "cases.evidence_links", json.dumps([*r.evidence_links, *later])
                 ),
                 "evidence_files": seal(
                     db, "cases.evidence_files", json.dumps(list(r.evidence_files))

@@ -120,7 +120,8 @@ async def test_a_file_deleted_before_its_copy_is_said_to_be_gone(h: Harness) -> 
     await h.settle()
     view = await details(h, h.cast.responder)
     text = json.dumps(view, ensure_ascii=False)
-    assert "証拠 1：開けません。アプリがコピーを保存する前に、Slack上でファイルが削除されました" in text
+    said = "証拠 1：開けません。アプリがコピーを保存する前に、Slack上でファイルが削除されました"
+    assert said in text  # the responder reads Japanese
     assert [v for _, v in open_buttons(view)] == [json.dumps({"case": CASE, "item": 2})]
     assert sorted(r["status"] for r in await _copy_rows(h)) == ["deleted", "kept"]
 

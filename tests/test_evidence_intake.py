@@ -5,14 +5,22 @@ sealed copies, the thread is told how many (never which), and nothing shown name
 from __future__ import annotations
 
 import json
+from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Any
 
-from bot.demo.harness import RESPONDERS, Harness
+import pytest
+
+from bot.clock import FixedClock
+from bot.demo.harness import RESPONDERS, Harness, running_bot
 from bot.views.evidence import ADD_FILES_BLOCK
 from bot.views.ids import Action
 from slacksim.render import render_message
+from tests.case_kit import choice, choices, text
+from tests.conftest import T0, check_all_calls
 from tests.test_evidence import _seen_by_others
 from tests.test_evidence_copies import details, open_buttons
+from tests.urgent_kit import tap, urgent_config
 
 CASE = "CH-2026-0001"
 PNG = b"\x89PNG\r\n\x1a\n" + b"evidence" * 100
@@ -180,3 +188,53 @@ async def test_files_from_someone_with_no_report_are_not_silently_dropped(h: Har
     assert "You have no report with me yet" in str(answer[-1].text)
     rows = await h.bot.ctx.store.run(lambda db: list(db.table("evidence_copies").rows))
     assert rows == []
+
+
+@pytest.fixture
+async def hu(tmp_path: Path, clock: FixedClock) -> AsyncIterator[Harness]:
+    async with running_bot(tmp_path / "ch.db", clock=clock, config=urgent_config()) as h:
+        yield h
+        check_all_calls(h.sim)
+
+
+async def test_files_sent_before_a_quick_report_is_completed_stay(hu: Harness) -> None:
+    h, user = hu, hu.cast.employee_en
+    _, safety = await tap(h, user, channel="phone")
+    await h.settle()
+    answered = len(_bot_dms(h))
+    await _sends_in_dm(h, h.sim.file_share_event(user, [_file(h, 1)]), "Ev0QUICK01")
+    await h.sim.wait_for(lambda _: len(_bot_dms(h)) > answered)
+    form = await h.press_in_view(user, safety, Action.COMPLETE_REPORT)
+    values = {
+        "occurred_at": {"value": {"type": "datetimepicker",
+                                  "selected_date_time": int(T0.timestamp())}},
+        "contact_channel": choice("phone", "static_select"),
+        "categories": choices(["threat"]),
+        "danger": choice("over"),
+        "narrative": text("He said he would wait for me outside."),
+        "evidence_files": {"value": {"type": "file_input", "files": [_file(h, 2)]}},
+    }  # fmt: skip
+    assert (await h.slack.submit_view(user, form, values)).json()["response_action"] == "update"
+    await h.settle()
+    view = await details(h, h.cast.responder2)
+    assert len(open_buttons(view)) == 2  # the form's file and the one sent before it
+    rows = await h.bot.ctx.store.run(lambda db: list(db.table("evidence_copies").rows))
+    assert [r["status"] for r in rows] == ["kept", "kept"]
+    _no_trace_of_her(h)
+
+
+async def test_a_file_added_later_takes_the_next_number_and_renumbers_nothing(
+    h: Harness,
+) -> None:
+    pasted = _file(h, 2)  # a file of hers whose link she pasted in the form
+    reply = await h.report(h.cast.employee_en, files=[_file(h, 1)], links=pasted["permalink"])
+    assert reply.status == 200
+    await h.settle()
+    await add_information(h, "", [_file(h, 3)])
+    view = await details(h, h.cast.responder2)
+    buttons = open_buttons(view)
+    assert len(buttons) == 3
+    for n, (action_id, value) in enumerate(buttons, start=1):
+        assert (await h.slack.click(h.cast.responder2, action_id, value, view=view)).status == 200
+        shared = await h.sim.wait_for(lambda s, n=n: len(s.files) >= n and s.files[n - 1])
+        assert shared.data == PNG + str(n).encode()  # item n is still the file it was

@@ -81,6 +81,8 @@ async def render(ctx: AppContext, case_id: int, kind: str) -> Outgoing:
         blocks = [section(text)]
     elif base is OutboxKind.EVIDENCE_ADDED:  # how many files, never which (issue 12)
         n, with_text = await ctx.store.run(evidence_copies.added_count, case.id, stored.ref_id)
+        if not n:
+            raise Gone(kind)  # retention emptied the entry before it was posted
         text = files_added_text(team_lang, case.case_no, n, with_text)
         blocks = [section(text)]
     else:
