@@ -17,7 +17,7 @@ from bot.domain.report import Report
 from bot.domain.stats import CaseRef
 from bot.domain.stored import OutboxKind, outbox_key
 from bot.domain.urgent import Where
-from db import customer_ids, outbox, reported_messages, timeline
+from db import customer_ids, evidence_copies, outbox, reported_messages, timeline
 from db.rows import case_from_row, immediate, insert, iso
 from db.sealed import seal
 
@@ -45,6 +45,8 @@ class NewCase:
     # Filed in one tap (issue 11): where the employee is; who is asked to go to them.
     where: Where | None = None
     summoned: tuple[str, ...] = ()
+    # The workspace's host: its file links are Slack files, kept as sealed copies.
+    workspace_host: str = ""
 
 
 def reporter_ref(hash_key: bytes, user_id: str) -> str:
@@ -166,6 +168,10 @@ def file_case(
         )
         for kind in NEW_CASE_DELIVERIES:
             outbox.enqueue(db, case_id, outbox_key(kind), new.reported_at)
+        # Each file is kept sealed, in case the employee deletes her upload (issue 12).
+        evidence_copies.queue(
+            db, case_id, [*r.evidence_files, *links], new.reported_at, new.workspace_host
+        )
         if behalf and behalf.user_id and behalf.user_id != new.reporter_id:
             # The colleague filed for is on Slack: told privately, exactly once, like
             # the confirmation (bot/flows/delivery/render.py renders it).

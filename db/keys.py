@@ -22,6 +22,9 @@ from db.store import checkpoint, harden
 
 log = logging.getLogger(__name__)
 BATCH = 50
+# Sealed bytes, not text (a kept evidence file: db/evidence_copies.py): re-sealed as
+# bytes, one row at a time (a row may hold tens of megabytes).
+BYTES_COLUMNS = frozenset({"evidence_copies.content"})
 
 
 @dataclass
@@ -64,6 +67,9 @@ def _reseal_json(sealer: Sealer, value: str) -> str | None:
 
 
 def _new_value(sealer: Sealer, column: str, value: str) -> str | None:
+    if value.startswith(PREFIX + ":") and column in BYTES_COLUMNS:
+        data = sealer.open_bytes(column, value)
+        return None if sealer.is_current(value) or data is None else sealer.seal_bytes(column, data)
     if value.startswith(PREFIX + ":"):
         return None if sealer.is_current(value) else sealer.seal(column, sealer.open(column, value))
     if value.startswith("{") and f'"{PREFIX}:' in value:
@@ -79,11 +85,12 @@ def rotate(conn: sqlite3.Connection, sealer: Sealer, hash_key: bytes) -> Rotatio
     report = RotationReport()
     for table, column in _text_columns(conn):
         last = 0
+        batch = 1 if f"{table}.{column}" in BYTES_COLUMNS else BATCH
         while True:
             rows = conn.execute(
                 f"SELECT rowid, [{column}] FROM [{table}] WHERE rowid > ? "
                 f"AND [{column}] LIKE '%{PREFIX}:%' ORDER BY rowid LIMIT ?",
-                [last, BATCH],
+                [last, batch],
             ).fetchall()
             if not rows:
                 break

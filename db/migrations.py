@@ -468,3 +468,26 @@ def m184_consent_ever(db: sqlite_utils.Database) -> None:
     from db import totals
 
     totals.add_counseling_ever(db)
+
+
+@migrations()
+def m180_evidence_copies(db: sqlite_utils.Database) -> None:
+    # Issue 12 §5: a sealed copy of each evidence file, kept so that evidence survives
+    # the employee deleting her upload (db/evidence_copies.py). One row per file of a
+    # case; `status` says whether the copy is made, or why it cannot be.
+    db.table("evidence_copies").create(
+        {
+            "id": int,
+            "case_id": int,
+            "file_id": str,  # sealed: the Slack file it is a copy of
+            "status": str,  # pending | kept | deleted | too_large | refused
+            "content": str,  # sealed bytes (db/sealed.py seal_bytes)
+            "extension": str,  # ".png": the only part of the original name kept
+            "mimetype": str,
+            "size": int,
+            "queued_at": str,
+            "kept_at": str,
+        },
+        pk="id",
+    )
+    db.table("evidence_copies").create_index(["case_id"])

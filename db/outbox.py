@@ -57,7 +57,10 @@ def enqueue(db: sqlite_utils.Database, case_id: int | None, kind: str, now: date
 # or the employee's DM (confirmation, messages, closing notice). Order matters within
 # each; across them it does not, so a rate-limited channel never delays the employee.
 # The kinds are bot.domain.stored.EMPLOYEE_KINDS (tests/test_stored.py holds them equal).
-_DESTINATION = """CASE WHEN {t}.kind IN ('confirmation', 'closed_notice', 'ack_notice',
+# A copy of an evidence file (bot.domain.stored.EVIDENCE_KINDS) is neither: it waits for
+# no card, and a files.info outage holds up no message.
+_DESTINATION = """CASE WHEN {t}.kind LIKE 'evidence\\_copy:%' ESCAPE '\\' THEN 'evidence'
+    WHEN {t}.kind IN ('confirmation', 'closed_notice', 'ack_notice',
     'lead_notice', 'helper_notice', 'behalf_notice')
     OR {t}.kind LIKE 'employee\\_message:%' ESCAPE '\\' OR {t}.kind LIKE 'welfare:%'
     OR {t}.kind LIKE 'notice:%' THEN 'employee' ELSE 'team' END"""

@@ -38,6 +38,9 @@ TARGETS: dict[str, tuple[tuple[str, str, str | None, str], ...]] = {
         # A message reported from its shortcut (issue 13): its text and its link.
         ("reported_messages", "text", None, "case_id"),
         ("reported_messages", "permalink", None, "case_id"),
+        # The sealed copies of evidence files (issue 12): the bytes and which file.
+        ("evidence_copies", "content", None, "case_id"),
+        ("evidence_copies", "file_id", None, "case_id"),
     ),
     "identity": (
         ("cases", "reporter_id", "(deleted)", "id"),

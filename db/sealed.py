@@ -58,13 +58,19 @@ class Sealer:
         return key_id(self.keys[0])
 
     def seal(self, column: str, text: str | None) -> str | None:
-        if text is None:
-            return None
-        nonce = os.urandom(12)
-        ct = AESGCM(self.keys[0]).encrypt(nonce, text.encode(), column.encode())
-        return f"{PREFIX}:{self.current_id}:{base64.b64encode(nonce + ct).decode()}"
+        return None if text is None else self.seal_bytes(column, text.encode())
 
     def open(self, column: str, value: str | None) -> str | None:
+        raw = self.open_bytes(column, value)
+        return None if raw is None else raw.decode()
+
+    def seal_bytes(self, column: str, data: bytes) -> str:
+        """The same format for bytes (a kept evidence file: db/evidence_copies.py)."""
+        nonce = os.urandom(12)
+        ct = AESGCM(self.keys[0]).encrypt(nonce, data, column.encode())
+        return f"{PREFIX}:{self.current_id}:{base64.b64encode(nonce + ct).decode()}"
+
+    def open_bytes(self, column: str, value: str | None) -> bytes | None:
         if value is None:
             return None
         try:
@@ -76,7 +82,7 @@ class Sealer:
         for key in self.keys:
             if key_id(key) == kid:
                 raw = base64.b64decode(payload)
-                return AESGCM(key).decrypt(raw[:12], raw[12:], column.encode()).decode()
+                return AESGCM(key).decrypt(raw[:12], raw[12:], column.encode())
         raise SealError(f"{column}: sealed with key {kid}, which is not loaded")
 
     def is_current(self, value: str | None) -> bool:
@@ -106,3 +112,11 @@ def seal(db: sqlite_utils.Database, column: str, text: str | None) -> str | None
 
 def unseal(db: sqlite_utils.Database, column: str, value: str | None) -> str | None:
     return _sealer(db).open(column, value)
+
+
+def seal_bytes(db: sqlite_utils.Database, column: str, data: bytes) -> str:
+    return _sealer(db).seal_bytes(column, data)
+
+
+def unseal_bytes(db: sqlite_utils.Database, column: str, value: str | None) -> bytes | None:
+    return _sealer(db).open_bytes(column, value)

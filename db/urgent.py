@@ -17,7 +17,7 @@ import sqlite_utils
 from bot.domain.case import Case
 from bot.domain.severity import rank
 from bot.domain.stored import OutboxKind, outbox_key
-from db import customer_ids, handling, outbox, timeline
+from db import customer_ids, evidence_copies, handling, outbox, timeline
 from db.cases import NewCase, earlier_count, get_case, stored_reporter
 from db.rows import immediate, iso
 from db.sealed import seal
@@ -57,6 +57,7 @@ def complete_case(
         new_severity = min(severity, derived, key=rank)
         # A name already shown to the helper cannot be unshown; a new "yes" is honoured.
         show = bool(shown) or r.show_name
+        later = evidence_copies.added_later(db, case_id)
         db.table("cases").update(
             case_id,
             {
@@ -71,8 +72,8 @@ def complete_case(
                 "counseling_ok": int(r.counseling_ok),
                 "demand": seal(db, "cases.demand", r.demand),
                 "narrative": seal(db, "cases.narrative", r.narrative),
-                "evidence_links": seal(
-                    db, "cases.evidence_links", json.dumps(list(r.evidence_links))
+                "evidence_links": seal(  # files she sent meanwhile stay (issue 11 §4)
+                    db, "cases.evidence_links", json.dumps([*r.evidence_links, *later])
                 ),
                 "evidence_files": seal(
                     db, "cases.evidence_files", json.dumps(list(r.evidence_files))
@@ -88,6 +89,10 @@ def complete_case(
         actor = new.reporter_id if show else "reporter"
         timeline.add(db, case_id, new.reported_at, actor, "report_completed",
                      severity=new_severity)  # fmt: skip
+        evidence_copies.queue(
+            db, case_id, [*r.evidence_files, *r.evidence_links], new.reported_at,
+            new.workspace_host,
+        )  # kept sealed (issue 12)
         # The thread hears that the report is complete (View details shows it).
         outbox.enqueue(db, case_id, outbox_key(OutboxKind.INFO_ADDED), new.reported_at)
         return get_case(db, case_id)

@@ -22,7 +22,7 @@ from bot.flows.case import (
 )
 from bot.flows.case.guard import refresh_case
 from bot.flows.done import Done
-from bot.views.ids import Action, Callback
+from bot.views.ids import OPEN_EVIDENCE_IDS, Action, Callback
 from handlers.listeners import ButtonFlow, button
 from handlers.submissions import acked_in_budget
 
@@ -41,7 +41,6 @@ BUTTONS: dict[Action, ButtonFlow] = {
     Action.CLOSE: flows.open_close,
     Action.REOPEN: flows.reopen,
     Action.TIMELINE: flows.show_timeline,
-    Action.OPEN_EVIDENCE: evidence.open_evidence,
     Action.STEP_NOT_APPLICABLE: checklist.step_not_applicable,
     Action.WITHDRAW_MEASURE: checklist.open_withdraw,
     Action.REJECT_MEASURE: checklist.open_reject,
@@ -85,5 +84,7 @@ def _submission(ctx: AppContext, flow: ViewFlow) -> Callable[..., Awaitable[None
 def register(app: AsyncApp, ctx: AppContext) -> None:
     for action_id, flow in BUTTONS.items():
         app.action(action_id)(button(ctx, flow))
+    # Evidence: one Open button per file, numbered (bot/views/ids.py evidence_action).
+    app.action(OPEN_EVIDENCE_IDS)(button(ctx, evidence.open_evidence))
     for callback_id, view_flow in SUBMISSIONS.items():
         app.view(callback_id)(_submission(ctx, view_flow))

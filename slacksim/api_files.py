@@ -18,6 +18,8 @@ class FilesApi(SimState):
         hosted = self.hosted.get(str(args["file"]))
         if hosted is None:
             raise SlackError("file_not_found")
+        if hosted.deleted:
+            raise SlackError("file_deleted")
         return {"ok": True, "file": self._file_object(hosted), "comments": []}
 
     def _files_get_upload_url(self, args: Args) -> Body:
@@ -77,6 +79,8 @@ class FilesApi(SimState):
         self.downloads.append((file_id, authorised))
         if self._down:
             return web.Response(status=503, text="Service Unavailable (simulated outage)")
+        if hosted is not None and hosted.deleted:
+            hosted = None  # Slack serves a deleted file to nobody
         if hosted is None or not authorised or request.match_info["name"] != hosted.name:
             # Slack answers an unauthorised file URL with its sign-in page, never the file.
             return web.Response(status=404 if hosted is None else 403, text="no access")
@@ -90,3 +94,35 @@ class FilesApi(SimState):
                 if isinstance(value, web.FileField):
                     return value.file.read()
         return await request.read()
+
+    # -- people acting on their own files
+
+    def delete_file(self, file_id: str, by: str) -> None:
+        """`by` deletes a file of theirs (as files.delete with their own token: Slack
+        lets the uploader delete it). From then on files.info answers file_deleted and
+        the file's URLs serve nothing."""
+        hosted = self.hosted[file_id]
+        if hosted.user != by:
+            raise PermissionError(f"{by} cannot delete a file {hosted.user} uploaded")
+        hosted.deleted = True
+
+    def file_share_event(
+        self, user: str, files: list[Body], text: str = "", thread_ts: str | None = None
+    ) -> Body:
+        """The `message` event (subtype file_share) Slack sends when `user` sends files
+        (from add_file) in their DM with the app."""
+        event: Body = {
+            "type": "message",
+            "subtype": "file_share",
+            "channel": self.dm_channel(user),
+            "channel_type": "im",
+            "user": user,
+            "text": text,
+            "ts": self._next_ts(),
+            "files": files,
+            "upload": False,
+            "display_as_bot": False,
+        }
+        if thread_ts:
+            event["thread_ts"] = thread_ts
+        return event

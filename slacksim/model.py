@@ -126,6 +126,7 @@ class HostedFile:
     user: str
     data: bytes
     mimetype: str
+    deleted: bool = False  # its uploader deleted it (files.info: file_deleted)
 
     @property
     def filetype(self) -> str:

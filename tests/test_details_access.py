@@ -28,7 +28,8 @@ async def viewers(h: Harness) -> list[str]:
 
 
 async def test_responder_hr_and_hr_group_see_details_others_do_not(h: Harness) -> None:
-    files = [{"id": "F0EVIDENCE", "permalink": "https://sim.slack.test/files/F0EVIDENCE"}]
+    # A file Slack has (one it does not have is shown as no longer available).
+    files = [h.sim.add_file("F0EVIDENCE", "evidence.png", h.cast.employee_en, b"\x89PNG")]
     await h.report(h.cast.employee_en, narrative="He threw a box at me", files=files,
                    links="https://social.example/post/1")
     await h.settle()

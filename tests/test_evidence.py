@@ -17,9 +17,11 @@ SCREENSHOT = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 40  # ~10 KB
 RECORDING = b"ID3" + b"\x00\x01" * 3000
 
 
-def _report_with_files(h: Harness) -> Any:
+def _report_with_files(h: Harness, *, shot_deleted: bool = False) -> Any:
     employee = h.cast.employee_en
     shot = h.sim.add_file("F0SHOT0001", "alex_kim_screenshot.png", employee, SCREENSHOT)
+    if shot_deleted:  # the employee deletes it at once, before the app kept a copy
+        h.sim.delete_file("F0SHOT0001", by=employee)
     voice = h.sim.add_file("F0VOICE001", "AlexKim-call.mp3", employee, RECORDING, "audio/mpeg")
     links = "\n".join([
         voice["permalink"],  # the employee pasted a link to a file of theirs
@@ -41,12 +43,18 @@ def _seen_by_others(sim: SlackSimulator, reporter: str) -> str:
     return json.dumps(shown, ensure_ascii=False)
 
 
-def _open_buttons(view: dict[str, Any]) -> list[str]:
+def open_buttons(view: dict[str, Any]) -> list[str]:
+    """The values of the Open buttons of evidence files, in order."""
     return [
-        b["accessory"]["value"]
+        el["value"]
         for b in view["blocks"]
-        if (b.get("accessory") or {}).get("action_id") == Action.OPEN_EVIDENCE
+        if b["type"] == "actions"
+        for el in b["elements"]
+        if el["action_id"].startswith(Action.OPEN_EVIDENCE)
     ]
+
+
+_open_buttons = open_buttons
 
 
 async def _entries(h: Harness) -> list[tuple[str, str, dict[str, Any]]]:
@@ -84,6 +92,8 @@ async def test_details_name_no_confidential_reporter_and_each_file_opens(h: Harn
         assert shared.channel_id == h.sim.dm_channel(responder)
         assert shared.filename == f"CH-2026-0001-evidence-{n}.{name}"
         assert shared.initial_comment and f"Evidence {n} of CH-2026-0001" in shared.initial_comment
+    # Each file was fetched once, when it joined the case (its sealed copy); opening
+    # served that copy.
     assert h.sim.downloads == [("F0SHOT0001", True), ("F0VOICE001", True)]
     assert [c.args["file"] for c in h.sim.calls_to("files.info")] == ["F0SHOT0001", "F0VOICE001"]
     shown = _seen_by_others(h.sim, reporter)
@@ -97,22 +107,22 @@ MODAL = {"id": "V1", "type": "modal"}  # a button in a modal comes with its view
 
 
 async def test_open_is_checked_on_every_press_and_fails_politely(h: Harness) -> None:
-    await _report_with_files(h)
+    await _report_with_files(h, shot_deleted=True)
     await h.settle()
+    assert h.sim.downloads == [("F0VOICE001", True)]  # the copy kept of the one not deleted
     forged = json.dumps({"case": "CH-2026-0001", "item": 1})
     await h.slack.click(h.cast.outsider, Action.OPEN_EVIDENCE, forged, view=MODAL)
     await h.sim.wait_for(lambda s: s.dms(h.cast.outsider))
-    assert h.sim.files == [] and h.sim.downloads == []
+    assert h.sim.files == [] and h.sim.downloads == [("F0VOICE001", True)]
     # A number the case does not have, and a file Slack no longer has.
     beyond = json.dumps({"case": "CH-2026-0001", "item": 9})
     await h.slack.click(h.cast.responder2, Action.OPEN_EVIDENCE, beyond, view=MODAL)
     await h.sim.wait_for(lambda s: s.dms(h.cast.responder2))
     assert "no longer part of the case" in str(h.sim.dms(h.cast.responder2)[-1].text)
-    del h.sim.hosted["F0SHOT0001"]
     await h.slack.click(h.cast.responder2, Action.OPEN_EVIDENCE, forged, view=MODAL)
     await h.sim.wait_for(lambda s: len(s.dms(h.cast.responder2)) == 2)
     text = str(h.sim.dms(h.cast.responder2)[-1].text)
-    assert "could not be opened" in text and h.cast.employee_en not in text
+    assert "no longer available" in text and h.cast.employee_en not in text
     assert h.sim.files == []
     opened = [a for a, e, _ in await _entries(h) if e == "evidence_opened"]
     assert opened == [h.cast.responder2]  # the failed attempt is still recorded

@@ -49,6 +49,8 @@ OUTBOX = {
     "BEHALF_NOTICE": "behalf_notice",
     "REPORTER_NOTE": "reporter_note",
     "COUNSELING_PING": "counseling_ping",
+    "EVIDENCE_COPY": "evidence_copy",
+    "EVIDENCE_ADDED": "evidence_added",
 }
 REMINDERS = {"ACK": "ack", "STEP": "step", "SHIFT": "shift", "WELFARE": "welfare",
              "DIGEST": "digest", "SUMMON": "summon"}  # fmt: skip
@@ -114,6 +116,8 @@ def _destination(kind: str) -> str:
 @pytest.mark.parametrize("kind", list(OutboxKind))
 def test_the_outbox_sql_sends_each_kind_where_the_domain_says(kind: OutboxKind) -> None:
     expected = "employee" if kind in stored.EMPLOYEE_KINDS else "team"
+    if kind in stored.EVIDENCE_KINDS:
+        expected = "evidence"
     assert _destination(outbox_key(kind, 5 if kind in stored.WITH_REF else None)) == expected
 
 

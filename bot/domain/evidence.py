@@ -34,6 +34,8 @@ class Evidence:
     files: tuple[str, ...]
     links: tuple[str, ...]
     withheld: int  # pasted links not shown because they would name the reporter
+    # Items (numbered from 1) deleted in Slack before their sealed copy was kept.
+    deleted: frozenset[int] = frozenset()
 
 
 def _is_slack_host(host: str, workspace_host: str) -> bool:
@@ -68,7 +70,10 @@ def names_someone(url: str, case: Case, workspace_host: str) -> bool:
     )
 
 
-def evidence_of(case: Case, workspace_host: str = "") -> Evidence:
+def evidence_of(
+    case: Case, workspace_host: str = "", deleted: frozenset[str] = frozenset()
+) -> Evidence:
+    """`deleted`: file IDs gone from Slack with no copy kept (db/evidence_copies.py)."""
     files: list[str] = []
     links: list[str] = []
     withheld = 0
@@ -85,7 +90,8 @@ def evidence_of(case: Case, workspace_host: str = "") -> Evidence:
             withheld += 1
         else:
             links.append(url)
-    return Evidence(tuple(files), tuple(links), withheld)
+    gone = frozenset(n for n, f in enumerate(files, start=1) if f in deleted)
+    return Evidence(tuple(files), tuple(links), withheld, gone)
 
 
 def hide_reporter_id(text: str, case: Case, placeholder: str) -> str:

@@ -45,6 +45,9 @@ class OutboxKind(StrEnum):
     # note, :<timeline id>); counseling on duty is asked to get in touch (:<timeline id>).
     REPORTER_NOTE = "reporter_note"
     COUNSELING_PING = "counseling_ping"
+    # Issue 12 §5: evidence kept as a sealed copy, and the thread told of new files.
+    EVIDENCE_COPY = "evidence_copy"  # :<evidence_copies id> fetch a file, keep it sealed
+    EVIDENCE_ADDED = "evidence_added"  # :<timeline id> "the employee added n files"
 
 
 # Kinds that carry a reference (":<id>"); the others never do.
@@ -59,6 +62,8 @@ WITH_REF = frozenset(
         OutboxKind.NOTICE,
         OutboxKind.REPORTER_NOTE,
         OutboxKind.COUNSELING_PING,
+        OutboxKind.EVIDENCE_COPY,
+        OutboxKind.EVIDENCE_ADDED,
     }
 )
 # Kinds whose message is stored with the outbox row (not rendered from the case).
@@ -79,6 +84,9 @@ EMPLOYEE_KINDS = frozenset(
         OutboxKind.BEHALF_NOTICE,
     }
 )
+# Jobs that post nothing: they keep a sealed copy of an evidence file
+# (bot/flows/case/evidence_copy.py), in an order of their own (db/outbox.py).
+EVIDENCE_KINDS = frozenset({OutboxKind.EVIDENCE_COPY})
 # What the employee is told about her case's handling (rendered from the case).
 HEARD_BACK_KINDS = frozenset(
     {OutboxKind.ACK_NOTICE, OutboxKind.LEAD_NOTICE, OutboxKind.HELPER_NOTICE}

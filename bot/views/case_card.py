@@ -263,6 +263,7 @@ def build_details_modal(
     additions: list[tuple[datetime, str]],
     workspace_host: str = "",
     extra: list[Block] | None = None,
+    deleted: frozenset[str] = frozenset(),
 ) -> dict[str, Any]:
     """The narrative, shown only to responders and HR, on demand (each viewing is logged).
 
@@ -292,7 +293,7 @@ def build_details_modal(
     blocks += _long_text(f"*{t(lang, 'details.demand')}*\n", own_words(case.demand))
     blocks += _long_text(f"*{t(lang, 'details.narrative')}*\n", own_words(case.narrative))
     blocks += extra or []  # the reported message and the person affected (issue 13)
-    blocks += evidence_blocks(lang, case.case_no, evidence_of(case, workspace_host))
+    blocks += evidence_blocks(lang, case.case_no, evidence_of(case, workspace_host, deleted))
     # Additions, newest first, as many as fit; the rest are named, not silently dropped.
     room = DETAILS_MAX_BLOCKS - len(blocks) - 2  # the footnotes below
     shown: list[list[Block]] = []

@@ -21,6 +21,7 @@ from bot.views.common import (
     section,
 )
 from bot.views.consent import consent_button
+from bot.views.evidence import add_files_blocks
 from bot.views.ids import Action, Callback
 from bot.views.mrkdwn import escape
 
@@ -95,6 +96,8 @@ def build_add_info_modal(lang: str, case: Case) -> dict[str, Any]:
         "type": "input",
         "block_id": "addition",
         "label": plain(t(lang, "addinfo.label")),
+        # Text, files or both (issue 11 §4): the submission checks one of them is there.
+        "optional": True,
         "element": {
             "type": "plain_text_input",
             "action_id": "value",
@@ -105,7 +108,7 @@ def build_add_info_modal(lang: str, case: Case) -> dict[str, Any]:
     return modal(
         Callback.ADD_INFO,
         t(lang, "addinfo.title"),
-        [header(case.case_no), block],
+        [header(case.case_no), block, *add_files_blocks(lang)],
         submit=t(lang, "addinfo.submit"),
         close=t(lang, "form.cancel"),
         private_metadata=case_value(case),

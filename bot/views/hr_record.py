@@ -113,12 +113,18 @@ class _Record:
         after = lbl.duration(self.lang, self.case.reported_at, at)
         return f"{self.when(at)} · {self.who(by)} " + self.tr("after", span=after)
 
-    def words(self, additions: list[tuple[datetime, str]], host: str, room: int) -> list[Block]:
+    def words(
+        self,
+        additions: list[tuple[datetime, str]],
+        host: str,
+        room: int,
+        deleted: frozenset[str] = frozenset(),
+    ) -> list[Block]:
         c = self.case
         items = self.items(f"*{t(self.lang, 'details.demand')}*\n", c.demand or "—")
         blocks = _pack(items)
         blocks += _pack(self.items(f"*{t(self.lang, 'details.narrative')}*\n", c.narrative or "—"))
-        blocks += evidence_blocks(self.lang, c.case_no, evidence_of(c, host))
+        blocks += evidence_blocks(self.lang, c.case_no, evidence_of(c, host, deleted))
         # Later additions, newest first, as many as fit; the rest are named.
         shown: list[list[Block]] = []
         room -= len(blocks) + 1
@@ -263,6 +269,7 @@ def build_record_modal(
     additions: list[tuple[datetime, str]],
     workspace_host: str = "",
     customer: Customer | None = None,
+    deleted: frozenset[str] = frozenset(),  # files gone before a copy was kept
 ) -> dict[str, Any]:
     v = _Record(lang, record, policy, tz)
     facts = v.facts()
@@ -271,7 +278,7 @@ def build_record_modal(
     rest = [*v.steps(), *v.assessments(), *v.measures(), *v.care(), *v.close()]
     footer = [context(t(lang, "hr.show.audited"))]
     room = MAX_BLOCKS - len(facts) - len(rest) - len(footer)
-    words = v.words(additions, workspace_host, room - 4)  # leave the timeline a little
+    words = v.words(additions, workspace_host, room - 4, deleted)  # leave the timeline a little
     timeline = v.timeline(room - len(words))
     blocks = [*facts, *words, *rest, *timeline, *footer]
     if len(blocks) > MAX_BLOCKS:  # only a pathological record (hundreds of versions)

@@ -7,6 +7,7 @@ tests/test_ids.py checks that every ID emitted here reaches a listener.
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
 
 
@@ -106,6 +107,16 @@ class Command(StrEnum):
     REPORT = "/report-ch"
     ONCALL = "/ch-oncall"
     CASES = "/ch-cases"
+
+
+def evidence_action(n: int) -> str:
+    """The Open button of evidence item n in View details. Several share an actions
+    block, where Slack wants each action_id unique: "case.evidence.open.3"."""
+    return f"{Action.OPEN_EVIDENCE}.{n}"
+
+
+# What the Open listener matches: the numbered buttons, and the plain ID of older modals.
+OPEN_EVIDENCE_IDS = re.compile(r"^case\.evidence\.open(?:\.\d{1,4})?$")
 
 
 # Inputs of the report form: block_id == the field name used in validation errors.

@@ -14,6 +14,7 @@ from typing import Any
 
 from bot.context import AppContext
 from bot.domain.handling import MAX_MESSAGE
+from bot.flows.case.evidence_intake import dm_file_ids, take_dm_files
 from bot.flows.case.guard import case_from_value, refuse_if_reporter_purged
 from bot.flows.case.guard import submission_refusal as refusal
 from bot.flows.done import Done
@@ -82,6 +83,7 @@ def dm_entry(
         "channel": str(event.get("channel") or employee),
         "text": text,
         "files": has_files,
+        "file_ids": dm_file_ids(event),  # attached as evidence (evidence_intake.py)
         "thread_ts": thread_ts if isinstance(thread_ts, str) else None,
         "keys": keys,
         "at": at.isoformat(),
@@ -97,7 +99,11 @@ async def relay_dm(ctx: AppContext, dm: dict[str, Any]) -> None:
     runs again later. The answer in the DM is best effort, after the commit."""
     employee = str(dm["user"])
     text = str(dm["text"])
-    if dm.get("files"):
+    # Her files are attached to the case first (idempotent by file ID; issue 11 §4).
+    attached = bool(dm.get("file_ids")) and await take_dm_files(ctx, dm, answer_dm)
+    if attached and not text:
+        return  # only files: attached to her case, and she was told
+    if dm.get("files") and not attached:
         text = (text + "\n" if text else "") + t(ctx.config.language, "act.relay.files")
     status, case_no = await ctx.store.run(
         conversation.relay_dm,

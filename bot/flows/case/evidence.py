@@ -1,10 +1,13 @@
 """Opening an evidence file from View details: the bot shares a copy as itself.
 
 The employee's own file cannot be linked: its permalink names the uploader (the
-reporter) and its name is theirs. So the bot reads it (files.info, then the private
-download URL with its own token) and uploads a copy to the viewer's DM with a neutral
-name; that copy's permalink names the bot. Each opening is recorded in the case
-timeline before the file is fetched: an opening that failed is still an access.
+reporter) and its name is theirs. So the bot uploads a copy to the viewer's DM with a
+neutral name; that copy's permalink names the bot. The copy is the sealed one kept
+when the file joined the case (db/evidence_copies.py), so it opens even after the
+employee deleted her upload; until it is kept, the bot reads the file from Slack
+(files.info, then the private download URL with its own token). Each opening is
+recorded in the case timeline before the file is fetched: an opening that failed is
+still an access.
 """
 
 from __future__ import annotations
@@ -12,7 +15,6 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 from typing import Any
-from urllib.parse import urlsplit
 
 import aiohttp
 import sqlite_utils
@@ -20,6 +22,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.context import AppContext
 from bot.domain.evidence import evidence_of, workspace_host
+from bot.flows.case.evidence_fetch import MAX_BYTES, Fetched, NotSlack, TooLarge, fetch
 from bot.flows.case.guard import case_to_act_on
 from bot.flows.hr.access import dm_channel
 from bot.i18n import t
@@ -28,46 +31,33 @@ from bot.slack.payloads import Press
 from bot.slack.privately import Refused
 from bot.views.case_card import parse_action_value
 from bot.views.evidence import kind_of, neutral_filename, size_text
-from db import timeline
+from db import evidence_copies, timeline
 
 log = logging.getLogger(__name__)
-# The copy is held in memory between download and upload; larger files are refused
-# with a message rather than risking the bot's memory.
-MAX_BYTES = 50 * 1024 * 1024
-SLACK_FILE_HOST = "files.slack.com"
 
 
-class _TooLarge(Exception):
-    pass
-
-
-def _may_carry_token(url: str, api_url: str) -> bool:
-    """The bot token goes only to Slack's file host (or the API's own host, which is
-    where a test or an on-premise gateway serves files): never to a URL elsewhere."""
-    parts, api = urlsplit(url), urlsplit(api_url)
-    if parts.scheme == "https" and parts.hostname == SLACK_FILE_HOST:
-        return True
-    return (parts.scheme, parts.netloc) == (api.scheme, api.netloc)
-
-
-async def _download(ctx: AppContext, url: str) -> bytes:
-    headers = {"Authorization": f"Bearer {ctx.client.token}"}
-    timeout = aiohttp.ClientTimeout(total=max(30, ctx.client.timeout * 10))
-    async with (
-        aiohttp.ClientSession(timeout=timeout) as session,
-        session.get(url, headers=headers, allow_redirects=False) as resp,
-    ):
-        resp.raise_for_status()
-        data = bytearray()
-        async for chunk in resp.content.iter_chunked(64 * 1024):
-            data += chunk
-            if len(data) > MAX_BYTES:
-                raise _TooLarge
-        return bytes(data)
-
-
-def _record(db: sqlite_utils.Database, case_id: int, at: datetime, user_id: str, n: int) -> None:
+def _record(
+    db: sqlite_utils.Database, case_id: int, at: datetime, user_id: str, n: int, fid: str
+) -> tuple[evidence_copies.Copy | None, str | None]:
+    """Record the opening; (the kept copy, the copy's status)."""
     timeline.add(db, case_id, at, user_id, "evidence_opened", item=n)
+    return evidence_copies.kept_copy(db, case_id, fid), evidence_copies.status_of(db, case_id, fid)
+
+
+async def _from_slack(ctx: AppContext, fid: str, params: dict[str, Any]) -> Fetched:
+    try:
+        return await fetch(ctx.client, fid)
+    except TooLarge:
+        log.info("evidence too large: case=%s item=%s", params["case_no"], params["n"])
+        raise Refused("evidence.too_large", size=size_text(MAX_BYTES), **params) from None
+    except SlackApiError as e:
+        log.warning("evidence unavailable: case=%s error=%s", params["case_no"], error_name(e))
+        raise Refused("evidence.unavailable", **params) from None
+    except (aiohttp.ClientError, TimeoutError, NotSlack) as e:
+        log.warning(
+            "evidence download failed: case=%s error=%s", params["case_no"], type(e).__name__
+        )
+        raise Refused("evidence.unavailable", **params) from None
 
 
 async def open_evidence(ctx: AppContext, press: Press, value: Any) -> None:
@@ -77,41 +67,28 @@ async def open_evidence(ctx: AppContext, press: Press, value: Any) -> None:
     files = evidence_of(case, workspace_host(ctx.workspace_url)).files
     if not (isinstance(n, int) and not isinstance(n, bool) and 1 <= n <= len(files)):
         raise Refused("evidence.gone")
-    await ctx.store.run(_record, case.id, ctx.clock.now(), press.user_id, n)
+    fid = files[n - 1]
+    kept, status = await ctx.store.run(_record, case.id, ctx.clock.now(), press.user_id, n, fid)
     lang = await ctx.people.lang(press.user_id)
-    params = {"case_no": case.case_no, "n": n}
-    try:
-        info = (await ctx.client.files_info(file=files[n - 1]))["file"]
-        url = str(info.get("url_private_download") or info.get("url_private") or "")
-        size = int(info.get("size") or 0)
-        if size > MAX_BYTES:
-            raise _TooLarge
-        if not _may_carry_token(url, ctx.client.base_url):
-            raise ValueError("file URL outside Slack")
-        data = await _download(ctx, url)
-    except _TooLarge:
-        log.info("evidence too large: case=%s item=%s", case.case_no, n)
-        raise Refused("evidence.too_large", size=size_text(MAX_BYTES), **params) from None
-    except SlackApiError as e:
-        log.warning("evidence unavailable: case=%s error=%s", case.case_no, error_name(e))
-        raise Refused("evidence.unavailable", **params) from None
-    except (aiohttp.ClientError, TimeoutError, ValueError) as e:
-        log.warning("evidence download failed: case=%s error=%s", case.case_no, type(e).__name__)
-        raise Refused("evidence.unavailable", **params) from None
-    kind = t(lang, f"evidence.kind_{kind_of(str(info.get('mimetype') or ''))}")
+    params: dict[str, Any] = {"case_no": case.case_no, "n": n}
+    if kept is not None:
+        file = Fetched(kept.data, kept.extension, kept.mimetype)
+    elif status == evidence_copies.DELETED:
+        raise Refused("evidence_copy.deleted", **params)
+    else:
+        file = await _from_slack(ctx, fid, params)
+    kind = t(lang, f"evidence.kind_{kind_of(file.mimetype)}")
     try:
         await ctx.client.files_upload_v2(
             channel=await dm_channel(ctx, press.user_id),
-            file=data,
-            filename=neutral_filename(
-                case.case_no, n, str(info.get("name") or ""), str(info.get("filetype") or "")
-            ),
+            file=file.data,
+            filename=neutral_filename(case.case_no, n, file.extension),
             title=t(lang, "evidence.title", **params),
             initial_comment=t(
-                lang, "evidence.shared", kind=kind, size=size_text(len(data)), **params
+                lang, "evidence.shared", kind=kind, size=size_text(len(file.data)), **params
             ),
         )
     except SlackApiError as e:
         log.warning("evidence not shared: case=%s error=%s", case.case_no, error_name(e))
         raise Refused("evidence.unavailable", **params) from None
-    log.info("evidence shared: case=%s item=%s", case.case_no, n)
+    log.info("evidence shared: case=%s item=%s kept=%s", case.case_no, n, kept is not None)

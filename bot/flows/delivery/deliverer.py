@@ -26,6 +26,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.clock import Clock, SystemClock
 from bot.context import AppContext
+from bot.flows.case.evidence_copy import GiveUp, Retry, is_copy_job, keep_copy
 from bot.flows.delivery.pacing import ChannelPacer
 from bot.flows.delivery.posted_lookup import find_posted, metadata
 from bot.flows.delivery.render import render_delivery
@@ -142,6 +143,10 @@ class Deliverer(Loop):
 
     async def _deliver(self, d: outbox.Delivery) -> None:
         try:
+            if is_copy_job(d.kind):  # posts nothing: keeps an evidence file sealed
+                async with self._sem:
+                    await self._keep_copy(d)
+                return
             try:
                 msg = await render_delivery(self.ctx, d)
             except NotReady:
@@ -209,6 +214,19 @@ class Deliverer(Loop):
         log.info(
             "delivered: id=%s case=%s kind=%s attempts=%s", d.id, d.case_id, d.kind, attempt.number
         )
+
+    async def _keep_copy(self, d: outbox.Delivery) -> None:
+        await self.ctx.store.run(outbox.begin_attempt, d.id, self.clock.now())
+        result = await keep_copy(self.ctx, self.client, d)
+        if isinstance(result, Retry):
+            await self._retry(d, result.why, transient=result.transient)
+            return
+        self.retries.done(d.id)
+        if isinstance(result, GiveUp):
+            log.error("evidence copy refused, needs a fix: id=%s error=%s", d.id, result.why)
+            await self.ctx.store.run(outbox.give_up, d.id, result.why)
+            return
+        self.slack_answered()
 
     def _later(self, seconds: float) -> datetime:
         return self.clock.now() + timedelta(seconds=seconds)

@@ -15,10 +15,11 @@ from bot.views.case_card import build_card, repeat_line
 from bot.views.common import section
 from bot.views.confirmation import build_confirmation
 from bot.views.conversation import conversation_message
+from bot.views.evidence import files_added_text
 from bot.views.outgoing import Gone, NotReady, Outgoing
 from bot.views.thread import build_thread_reply
 from bot.views.urgent import heard_back
-from db import conversation, outbox
+from db import conversation, evidence_copies, outbox
 from db.behalf import behalf_of
 from db.cases import earlier_cases, get_case
 from db.handling import load_handling
@@ -83,6 +84,12 @@ async def render(ctx: AppContext, case_id: int, kind: str) -> Outgoing:
         text, blocks = build_thread_reply(team_lang, case, ctx.policy_of(case), repeat, handling)
     elif base is OutboxKind.INFO_ADDED:
         text = t(team_lang, "thread.info_added", case_no=case.case_no)
+        blocks = [section(text)]
+    elif base is OutboxKind.EVIDENCE_ADDED:  # how many files, never which (issue 12)
+        n, with_text = await ctx.store.run(evidence_copies.added_count, case.id, stored.ref_id)
+        if not n:
+            raise Gone(kind)  # retention emptied the entry before it was posted
+        text = files_added_text(team_lang, case.case_no, n, with_text)
         blocks = [section(text)]
     else:
         raise ValueError(f"unknown delivery kind {kind}")

@@ -23,7 +23,8 @@ from bot.views.confirmation import build_add_info_modal, build_thanks_view
 from bot.views.conversation_modal import details_block
 from bot.views.customer_ids import details_blocks as customer_blocks
 from bot.views.details_extras import behalf_details, reported_message_blocks
-from db import conversation, customer_ids, outbox, reported_messages, timeline
+from bot.views.evidence import submitted_file_ids
+from db import conversation, customer_ids, evidence_copies, outbox, reported_messages, timeline
 from db.behalf import behalf_of
 from db.cases import find_case_no
 from db.rows import immediate
@@ -46,6 +47,7 @@ def _view_details(
         behalf_of(db, case.id),
         customer_ids.of_case(db, case.id),
         conversation.has_messages(db, case.id),
+        evidence_copies.deleted(db, case.id),
     )
     return case, [
         TimelineEntry(
@@ -67,7 +69,7 @@ async def show_details(ctx: AppContext, press: Press, button_value: Any) -> None
     found = await ctx.store.run(_view_details, case_no or "", user_id, ctx.clock.now())
     if found is None:
         raise Refused("refuse.unknown_case")
-    case, additions, (kept, behalf, customer, talked) = found
+    case, additions, (kept, behalf, customer, talked, deleted) = found
     lang = await ctx.people.lang(user_id)
     tz = ctx.config.timezone
     extra = customer_blocks(lang, case, customer)  # issue 12: to act on the customer
@@ -82,6 +84,7 @@ async def show_details(ctx: AppContext, press: Press, button_value: Any) -> None
         [(e.at, str(e.detail.get("text", ""))) for e in additions],
         workspace_host(ctx.workspace_url),
         extra,
+        deleted,
     )
     await ctx.client.views_open(trigger_id=press.trigger_id, view=view)
     log.info("details viewed: case=%s", case.case_no)
@@ -104,18 +107,32 @@ async def open_add_info(ctx: AppContext, press: Press, button_value: Any) -> Non
 
 
 def _add_info(
-    db: sqlite_utils.Database, case: Case, user_id: str, text: str, at: Any, view_id: str | None
+    db: sqlite_utils.Database,
+    case: Case,
+    user_id: str,
+    text: str,
+    files: list[str],
+    at: Any,
+    view_id: str | None,
+    host: str = "",
 ) -> bool:
     """False when this modal was already submitted (a double click, a Slack retry):
-    the view id is unique in the timeline, so the text is recorded once."""
+    the view id is unique in the timeline, so what came is recorded once."""
     with immediate(db):
         if view_id and timeline.has_view(db, view_id):
             return False
         # Sealed like every free text; a confidential reporter is "reporter", not their ID.
         actor = user_id if case.show_name else "reporter"
-        sealed = seal(db, timeline.TEXT, text)
-        timeline.add(db, case.id, at, actor, "info_added", view_id=view_id, text=sealed)
-        outbox.enqueue(db, case.id, outbox_key(OutboxKind.INFO_ADDED), at)
+        if text:
+            sealed = seal(db, timeline.TEXT, text)
+            timeline.add(db, case.id, at, actor, "info_added", view_id=view_id, text=sealed)
+        # Files become evidence (issue 11 §4); then the thread's one notice counts them.
+        added = evidence_copies.attach(
+            db, case.id, files, at, actor, source="add_info", with_text=bool(text),
+            view_id=None if text else view_id, host=host,
+        )  # fmt: skip
+        if text and not added:
+            outbox.enqueue(db, case.id, outbox_key(OutboxKind.INFO_ADDED), at)
         return True
 
 
@@ -126,14 +143,20 @@ async def submit_add_info(
     case = await _reporters_case(ctx, user_id, view.get("private_metadata"))
     values = (view.get("state") or {}).get("values") or {}
     text = ((values.get("addition") or {}).get("value") or {}).get("value") or ""
+    files = submitted_file_ids(values)
     lang = case.reporter_lang
-    if not isinstance(text, str) or not text.strip():
-        return Done(errors={"addition": t(lang, "error.required")})
+    if not isinstance(text, str):
+        text = ""
+    if not text.strip() and not files:
+        return Done(errors={"addition": t(lang, "evidence_intake.add_info_empty")})
     if len(text) > MAX_NARRATIVE:
         return Done(errors={"addition": t(lang, "error.too_long")})
     view_id = view_id_of(view)
-    added = await ctx.store.run(_add_info, case, user_id, text, ctx.clock.now(), view_id)
+    added = await ctx.store.run(
+        _add_info, case, user_id, text if text.strip() else "", files, ctx.clock.now(), view_id,
+        workspace_host(ctx.workspace_url),
+    )  # fmt: skip
     if added:
         ctx.kick_deliveries()
-    log.info("information added: case=%s again=%s", case.case_no, not added)
+    log.info("information added: case=%s files=%s again=%s", case.case_no, len(files), not added)
     return Done(view=build_thanks_view(lang, case))

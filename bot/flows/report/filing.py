@@ -14,6 +14,7 @@ from typing import Any
 
 from bot.context import AppContext
 from bot.domain import identifiers
+from bot.domain.evidence import workspace_host
 from bot.domain.report import Behalf, Report, validate
 from bot.domain.severity import derive_severity
 from bot.domain.urgent import Site, Where
@@ -195,6 +196,7 @@ async def record_report(ctx: AppContext, filing: Filing) -> Done:
         message=filing.message,
         where=where,
         summoned=summoned,
+        workspace_host=workspace_host(ctx.workspace_url),
     )
 
     def severity_for(earlier: int) -> str:
