@@ -433,18 +433,33 @@ def m170_happening_now(db: sqlite_utils.Database) -> None:
 
 
 @migrations()
+def m180_evidence_copies(db: sqlite_utils.Database) -> None:
+    # Issue 12 §5: a sealed copy of each evidence file, kept so that evidence survives
+    # the employee deleting her upload (db/evidence_copies.py). One row per file of a
+    # case; `status` says whether the copy is made, or why it cannot be.
+    db.table("evidence_copies").create(
+        {
+            "id": int,
+            "case_id": int,
+            "file_id": str,  # sealed: the Slack file it is a copy of
+            "status": str,  # pending | kept | deleted | too_large | refused
+            "content": str,  # sealed bytes (db/sealed.py seal_bytes)
+            "extension": str,  # ".png": the only part of the original name kept
+            "mimetype": str,
+            "size": int,
+            "queued_at": str,
+            "kept_at": str,
+        },
+        pk="id",
+    )
+    db.table("evidence_copies").create_index(["case_id"])
+
+
+@migrations()
 def m182_identifiers_sealed(db: sqlite_utils.Database) -> None:
     # Issue 12: the customer's identifiers as typed, sealed (db/customer_ids.py), beside
     # their keyed hashes in case_customers. Older cases keep only the hashes.
     db.table("cases").add_column("customer_ids", str)
-
-
-@migrations()
-def m185_sign_notices(db: sqlite_utils.Database) -> None:
-    # Issue 11: a responder may choose to be named when the employee hears back.
-    db.table("responder_prefs").create(
-        {"user_id": str, "sign_notices": int, "set_at": str}, pk="user_id"
-    )
 
 
 @migrations()
@@ -471,23 +486,8 @@ def m184_consent_ever(db: sqlite_utils.Database) -> None:
 
 
 @migrations()
-def m180_evidence_copies(db: sqlite_utils.Database) -> None:
-    # Issue 12 §5: a sealed copy of each evidence file, kept so that evidence survives
-    # the employee deleting her upload (db/evidence_copies.py). One row per file of a
-    # case; `status` says whether the copy is made, or why it cannot be.
-    db.table("evidence_copies").create(
-        {
-            "id": int,
-            "case_id": int,
-            "file_id": str,  # sealed: the Slack file it is a copy of
-            "status": str,  # pending | kept | deleted | too_large | refused
-            "content": str,  # sealed bytes (db/sealed.py seal_bytes)
-            "extension": str,  # ".png": the only part of the original name kept
-            "mimetype": str,
-            "size": int,
-            "queued_at": str,
-            "kept_at": str,
-        },
-        pk="id",
+def m185_sign_notices(db: sqlite_utils.Database) -> None:
+    # Issue 11: a responder may choose to be named when the employee hears back.
+    db.table("responder_prefs").create(
+        {"user_id": str, "sign_notices": int, "set_at": str}, pk="user_id"
     )
-    db.table("evidence_copies").create_index(["case_id"])

@@ -23,7 +23,13 @@ def record(
     db: sqlite_utils.Database, version: str, content_hash: str, source: bytes, at: datetime
 ) -> StoredVersion | None:
     """Keep this version if it is new; the earlier row if the version string is already
-    stored with a different content (the caller refuses to start), else None."""
+    stored with a different content (the caller refuses to start), else None.
+
+    A version already stored is only read: a restart must not need the write lock,
+    which another process (a backup, a stuck writer) may hold past the busy timeout."""
+    found = [v for v in stored(db) if v.version == version]
+    if found:
+        return found[0] if found[0].content_hash != content_hash else None
     with immediate(db):
         db.execute(
             "INSERT OR IGNORE INTO policy_versions (version, content_hash, source, first_seen_at)"

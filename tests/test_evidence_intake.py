@@ -18,6 +18,7 @@ from bot.views.ids import Action
 from slacksim.render import render_message
 from tests.case_kit import choice, choices, text
 from tests.conftest import T0, check_all_calls
+from tests.test_case_actions_messages import open_from_notice
 from tests.test_evidence import _seen_by_others
 from tests.test_evidence_copies import details, open_buttons
 from tests.urgent_kit import tap, urgent_config
@@ -165,18 +166,18 @@ async def test_a_message_with_files_relays_its_text_and_attaches_the_files(h: Ha
     assert said[1] == f"Passed on to the response team ({CASE})."
     thread = "\n".join(_thread(h))
     assert f"従業員が {CASE} に証拠ファイルを 2 件追加しました" in thread
-    assert "Here are the recordings" in json.dumps(await details_or_thread(h))
+    # Her words stay out of the shared thread (issue 12 §6): responders read them in
+    # the conversation, opened from the notice that she replied.
+    assert "Here are the recordings" not in thread
+    card = h.sim.messages(RESPONDERS)[0]
+    notice = next(m for m in reversed(h.sim.replies(RESPONDERS, card.ts))
+                  if Action.OPEN_CONVERSATION in json.dumps(m.blocks))  # fmt: skip
+    view = await open_from_notice(h, h.cast.responder2, notice)
+    assert "Here are the recordings" in json.dumps(view)
     # Not the old "(attached files: ask the employee to use Add information)" any more.
     assert "ファイルが添付されています" not in thread
     assert len(open_buttons(await details(h, h.cast.responder))) == 2
     _no_trace_of_her(h)
-
-
-async def details_or_thread(h: Harness) -> list[str]:
-    """Where her relayed words are shown to responders (the thread today; a private
-    conversation modal once issue 12 §6 lands): both are read here."""
-    view = await details(h, h.cast.responder2)
-    return [*_thread(h), json.dumps(view)]
 
 
 async def test_files_from_someone_with_no_report_are_not_silently_dropped(h: Harness) -> None:
