@@ -125,7 +125,8 @@ async def test_withdrawing_counseling_from_home_and_hr_counts_now_and_ever(
     await h.slash("/ch-cases", h.cast.hr, "summary 2026-11")
     await h.sim.wait_for(lambda s: len(s.dms(h.cast.hr)) > before_dm, timeout=15)
     said = render_message(h.sim.dms(h.cast.hr)[-1], {})
-    assert t("en", "consent.hr_ever", ever=2) in said
+    assert "Agreed to be contacted by counseling, now: *0*" in said
+    assert "Agreed at some time (including those who withdrew): *2*" in said
 
 
 async def test_being_named_and_withdrawing_it(h: Harness) -> None:

@@ -156,8 +156,7 @@ def build_summary(
         section(
             f"*{t(lang, 'hr.summary.care')}*\n"
             + t(lang, "hr.summary.care_lines", offered=s.care_done, consent=c.counseling_ok,
-                welfare=s.welfare_answered, retaliation=s.retaliation)
-            + "\n" + t(lang, "consent.hr_ever", ever=c.counseling_ever)
+                welfare=s.welfare_answered, retaliation=s.retaliation, ever=c.counseling_ever)
         )
     )  # fmt: skip
     blocks.append(divider())
