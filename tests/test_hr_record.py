@@ -92,10 +92,10 @@ async def test_a_named_reporter_and_japanese_hr(h: Harness, clock: FixedClock) -
     filed = await handled_case(h, clock, show_name=True)
     view = await open_record(h, filed.case_no)
     shown = render_view(view, h.cast.names()).replace("*", "")  # without mrkdwn bold
-    assert f"報告日時： {jst(T0)} · @Sato Hana" in shown
-    assert "第2版（現行） · @Lee Mei" in shown
+    assert f"報告日時： {jst(T0)} ・ @Sato Hana" in shown
+    assert "第2版（現行） ・ @Lee Mei" in shown
     assert "理由：Threats, repeated after warning" in shown
-    assert "警察に届出 · 記録：@Tanaka Ken" in shown and "確認：@Lee Mei" in shown
+    assert "警察に届出 ・ 記録：@Tanaka Ken" in shown and "確認：@Lee Mei" in shown
     assert "カウンセリングを希望" in shown and "報告から20分" in shown
-    assert "ch-responder（自動） · その後の状況確認を送信" in shown
+    assert "ch-responder（自動） ・ その後の状況確認を送信" in shown
     assert RAW_EVENTS.findall(shown) == []

@@ -19,7 +19,7 @@ from bot.views.hr_summary import case_link
 from bot.views.ids import Action
 from bot.views.mrkdwn import escape
 from bot.views.my_reports import my_reports_blocks
-from bot.views.record_labels import comma
+from bot.views.record_labels import comma, dot
 
 
 @dataclass(frozen=True)
@@ -81,7 +81,9 @@ def _responder(lang: str, policy: Policy, part: ResponderPart, url: str) -> list
 
 def _hr(lang: str, part: HrPart) -> list[Block]:
     c, month = part.counts, part.month.key
-    by_status = " · ".join(f"{t(lang, f'status.{s}')}: {c.by_status.get(s, 0)}" for s in STATUSES)
+    by_status = dot(lang).join(
+        f"{t(lang, f'status.{s}')}: {c.by_status.get(s, 0)}" for s in STATUSES
+    )
     return [
         divider(),
         header(t(lang, "home.hr_title", month=month)),

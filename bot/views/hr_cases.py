@@ -17,6 +17,7 @@ from bot.views.counting import counted
 from bot.views.hr_summary import case_link
 from bot.views.ids import Callback
 from bot.views.mrkdwn import escape, truncate, user
+from bot.views.record_labels import dot
 
 _USER_ID = re.compile(r"^[UW][A-Z0-9]+$")
 PURPOSE_BLOCK = "purpose"
@@ -77,8 +78,11 @@ def build_customer_cases(
     if not found:
         return text, [section(t(lang, "hr.customer.none"))]
     lines = [
-        f"• {case_link(ref, url)} · {_when(at, tz)} · {t(lang, f'severity.{sev}')} · "
-        f"{t(lang, f'status.{st}')}"
+        "• "
+        + dot(lang).join(
+            (case_link(ref, url), _when(at, tz), t(lang, f"severity.{sev}"),
+             t(lang, f"status.{st}"))
+        )
         for ref, st, sev, at in found
     ]
     blocks = [header(text)]
@@ -99,7 +103,7 @@ def build_audit(
         what = t(lang, f"hr.audit.{a.action}", target=escape(a.target))
         if a.action == "export" and a.detail.get("with_text"):
             what += " " + t(lang, "hr.audit.with_text")
-        line = f"• {_when(a.at, tz)} · {user(a.actor)} · {what}"
+        line = "• " + dot(lang).join((_when(a.at, tz), user(a.actor), what))
         if a.purpose:
             line += f"\n    _{escape(truncate(a.purpose, 200))}_"
         lines.append(line)

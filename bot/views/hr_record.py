@@ -30,6 +30,7 @@ from bot.views.counting import counted
 from bot.views.evidence import evidence_blocks
 from bot.views.ids import Callback
 from bot.views.mrkdwn import escape, split_escaped
+from bot.views.record_labels import dot
 from bot.views.timeline_labels import actor_label, event_label
 
 MAX_BLOCKS = 100
@@ -58,6 +59,7 @@ class _Record:
 
     def __init__(self, lang: str, r: CaseRecord, policy: Policy, tz: ZoneInfo) -> None:
         self.lang, self.r, self.policy, self.tz = lang, r, policy, tz
+        self.dot = dot(lang)  # between the parts of a line
         self.case = r.case
         self.c = lbl.colon(lang)  # "：" in Japanese, ": " in English
 
@@ -93,7 +95,7 @@ class _Record:
         lines = [
             row("status", escape(lbl.status(lang, c.status))),
             row("severity", escape(lbl.severity(lang, c.severity))),
-            row("reported", f"{self.when(c.reported_at)} · {reporter_text(lang, c)}"),
+            row("reported", f"{self.when(c.reported_at)}{self.dot}{reporter_text(lang, c)}"),
             row("occurred", self.when(c.occurred_at)),
             row("channel", escape(lbl.channel(p, lang, c.contact_channel))),
             row("categories", escape(lbl.categories(p, lang, c.categories))),
@@ -111,7 +113,7 @@ class _Record:
         if at is None:
             return self.tr("not_yet")
         after = lbl.duration(self.lang, self.case.reported_at, at)
-        return f"{self.when(at)} · {self.who(by)} " + self.tr("after", span=after)
+        return f"{self.when(at)}{self.dot}{self.who(by)} " + self.tr("after", span=after)
 
     def words(
         self,
@@ -150,9 +152,10 @@ class _Record:
             title = escape(lbl.step(self.policy, self.lang, sid))
             done = self.r.steps.get(sid)
             if done is None:
-                items.append(f"⬜ *{title}* · {self.tr('step_open')}")
+                items.append(f"⬜ *{title}*{self.dot}{self.tr('step_open')}")
                 continue
-            items.append(f"✅ *{title}* · {self.who(done.done_by)} · {self.when(done.done_at)}")
+            by, at = self.who(done.done_by), self.when(done.done_at)
+            items.append(f"✅ *{title}*{self.dot}{by}{self.dot}{at}")
             if done.note:
                 items += self.items(f"    {self.field('note')}", done.note)
         return [header(self.tr("steps")), *_pack(items)]
@@ -163,8 +166,8 @@ class _Record:
         for a in reversed(self.r.assessments):  # the current version first
             current = self.tr("current") if a is self.r.assessment else ""
             head = (
-                f"*{self.tr('version', version=a.version)}*{current} · {self.who(a.by)} · "
-                f"{self.when(a.at)}\n"
+                f"*{self.tr('version', version=a.version)}*{current}{self.dot}"
+                f"{self.who(a.by)}{self.dot}{self.when(a.at)}\n"
                 f"{self.field('conclusion')}*{escape(lbl.conclusion(p, lang, a.conclusion))}*\n"
                 f"{self.field('demand_valid')}{escape(lbl.demand_valid(p, lang, a.demand_valid))}"
                 f"\n{self.field('means')}{escape(lbl.means(p, lang, a.means_appropriate))}\n"
@@ -177,19 +180,19 @@ class _Record:
     def measures(self) -> list[Block]:
         items = []
         for m in self.r.measures:
-            line = f"• *{escape(lbl.measure(self.lang, m.kind))}* · " + self.tr(
+            line = f"• *{escape(lbl.measure(self.lang, m.kind))}*{self.dot}" + self.tr(
                 "recorded_by", who=self.who(m.recorded_by), when=self.when(m.recorded_at)
             )
             if m.confirmed_at is not None:
                 by, at = self.who(m.confirmed_by), self.when(m.confirmed_at)
-                line += " · " + self.tr("confirmed_by", who=by, when=at)
+                line += self.dot + self.tr("confirmed_by", who=by, when=at)
             elif m.needs_confirmation:
-                line += " · " + self.tr("awaiting")
+                line += self.dot + self.tr("awaiting")
             if m.detail.get("lawyer"):
-                line += " · " + escape(lbl.lawyer(self.lang, m.detail["lawyer"]))
+                line += self.dot + escape(lbl.lawyer(self.lang, m.detail["lawyer"]))
             if m.detail.get("applies_to"):  # issue 12: the identifiers it acts on
                 kinds = m.detail["applies_to"].split(",")
-                line += " · " + customer_ids.applies_line(self.lang, kinds)
+                line += self.dot + customer_ids.applies_line(self.lang, kinds)
             items.append(line)
             for key in ("police_no", "note"):
                 if m.detail.get(key):
@@ -215,7 +218,7 @@ class _Record:
                 for a, at in ci.answers
             )
             items.append(
-                f"{self.bold('welfare')} {self.tr('sent', when=self.when(ci.sent_at))} · "
+                f"{self.bold('welfare')} {self.tr('sent', when=self.when(ci.sent_at))}{self.dot}"
                 f"{answers or self.tr('no_answer')}"
             )
         if r.retaliation_reports:
@@ -255,7 +258,7 @@ class _Record:
         elif e.event == "policy_moved" and d.get("policy_to"):  # issue 12 §4
             extra = t(self.lang, "policy_move.moved", **{"from": d.get("policy_from"),
                                                          "to": d["policy_to"]})  # fmt: skip
-        line = f"{self.when(e.at)} · {self.who(e.actor)} · {what}"
+        line = f"{self.when(e.at)}{self.dot}{self.who(e.actor)}{self.dot}{what}"
         if e.event == "lead_handed" and isinstance(d.get("to"), str):
             line += f" → {self.who(d['to'])}"
         return line + (f"{self.c}{escape(extra)}" if extra else "")

@@ -16,6 +16,7 @@ from bot.views.common import Block, actions, button, context, divider, section
 from bot.views.consent import choices_text, consent_button
 from bot.views.ids import Action
 from bot.views.mrkdwn import escape, split_escaped, user
+from bot.views.record_labels import dot
 
 LINE_CHARS = 300  # of one message in the list; the whole of it is in her DM
 BLOCKS_PER_CASE = 4
@@ -44,7 +45,7 @@ def _lines(lang: str, r: MyReport, tz: ZoneInfo) -> str:
         who = t(lang, f"my_reports.line_{line.kind}")
         if line.signer:
             who = t(lang, "my_reports.line_signed", user=user(line.signer))
-        out.append(f"*{who}* · {when}")
+        out.append(f"*{who}*{dot(lang)}{when}")
         if line.deleted:
             out.append(f"> {t(lang, 'my_reports.line_deleted')}")
             continue
@@ -80,7 +81,7 @@ def _case(lang: str, r: MyReport, tz: ZoneInfo) -> list[Block]:
     if r.quick and r.status != CaseStatus.CLOSED:
         status += "\n" + t(lang, "my_reports.quick")
     blocks = [
-        section(f"*{escape(r.case_no)}* · {when}\n{status}"),
+        section(f"*{escape(r.case_no)}*{dot(lang)}{when}\n{status}"),
         context(choices_text(lang, r.counseling, r.named)),
     ]
     if r.lines or r.earlier_lines:

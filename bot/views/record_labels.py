@@ -30,6 +30,12 @@ def comma(lang: str) -> str:
     return "、" if lang == "ja" else ", "
 
 
+def dot(lang: str) -> str:
+    """Between the parts of one line (date · who · what): Japanese writes a full-width
+    middle dot, as the catalogue does."""
+    return " ・ " if lang == "ja" else " · "
+
+
 def items(lang: str) -> str:
     """Between list items that have commas of their own ("Verbal abuse, insults, …")."""
     return "、" if lang == "ja" else "; "

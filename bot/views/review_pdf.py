@@ -26,6 +26,7 @@ from bot.domain.stats import share
 from bot.i18n import t
 from bot.views.counting import cases, counted, customers, duration_text
 from bot.views.hr_chart import bar_axes, font, font_path
+from bot.views.record_labels import dot
 from bot.views.review_policy import change_sections, version_rows
 
 FONT = "IPAexGothic"
@@ -247,7 +248,7 @@ def build_review_pdf(
     for lesson in r.lessons:
         when = lesson.at.astimezone(tz).strftime("%Y-%m-%d")
         note = escape(lesson.note).replace("\n", "<br/>")
-        d.para(f"<b>{escape(lesson.case_no)}</b> · {when}<br/>{note}", d.small)
+        d.para(f"<b>{escape(lesson.case_no)}</b>{dot(d.lang)}{when}<br/>{note}", d.small)
         d.story.append(Spacer(1, 3))
     if r.lessons_noted > len(r.lessons):
         d.para(escape(d.t("hr.review.lessons_more", n=n(r.lessons_noted - len(r.lessons)),
