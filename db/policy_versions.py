@@ -40,6 +40,25 @@ def record(
     return found[0] if found and found[0].content_hash != content_hash else None
 
 
+def adopt(db: sqlite_utils.Database, version: str, content_hash: str, source: bytes) -> bool:
+    """Keep a packaged earlier version that cases were opened under before versions were
+    stored; dated by the first of those cases. False: not stored (no case uses it, or
+    the version is already kept)."""
+    # Read first: a start with nothing to adopt must not need the write lock.
+    first = db.execute(
+        "SELECT MIN(reported_at) FROM cases WHERE policy_version = ?", [version]
+    ).fetchone()[0]
+    if first is None:
+        return False
+    with immediate(db):
+        cur = db.execute(
+            "INSERT OR IGNORE INTO policy_versions (version, content_hash, source, first_seen_at)"
+            " VALUES (?, ?, ?, ?)",
+            [version, content_hash, source, first],
+        )
+        return bool(cur.rowcount)
+
+
 def stored(db: sqlite_utils.Database) -> list[StoredVersion]:
     rows = db.execute(
         "SELECT version, content_hash, source, first_seen_at FROM policy_versions"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import timedelta
+from datetime import datetime, timedelta
 from importlib import resources
 from pathlib import Path
 
@@ -280,3 +280,39 @@ async def test_the_export_has_a_column_for_a_step_only_an_older_version_has(
         assert by_no[old.case_no]["Step done: call_manager"]  # when it was done, under v1
         assert by_no[new.case_no]["Step done: call_manager"] == ""
         assert "Step done: debrief" in by_no[new.case_no]  # v2's own steps too
+
+
+async def test_a_case_from_before_versions_were_kept_keeps_the_first_packaged_policy(
+    tmp_path: Path, sim: SlackSimulator, clock: FixedClock
+) -> None:
+    """A case opened under the first release's packaged policy (2026-10-01), before the
+    bot kept versions: after the upgrade it is still drawn with that policy (its stop
+    step could not be marked not applicable), not the current one."""
+    config = parse_config(sample_config(), tmp_path)  # the packaged default policy
+    async with running_bot(tmp_path / "ch.db", clock=clock, config=config, sim=sim) as h:
+        old = await file_case(h)
+
+    def as_before_this_release(db: sqlite_utils.Database) -> None:
+        db.execute("UPDATE cases SET policy_version = '2026-10-01' WHERE id = ?", [old.id])
+        db.execute("DELETE FROM policy_versions WHERE version = '2026-10-01'")
+        db.conn.commit()
+
+    from db.store import open_database
+
+    db = open_database(tmp_path / "ch.db")
+    as_before_this_release(db)
+    db.close()
+    clock.set(T0 + timedelta(hours=1))
+    async with running_bot(tmp_path / "ch.db", clock=clock, config=config, sim=sim) as h:
+        await redraw(h, old)
+        assert "2026-10-01" in card(h, old) and "最新バージョンに移行" in card(h, old)
+        drawn = checklist(h, old)
+        assert "該当なし" not in drawn  # 2026-10-01 had no conditional steps
+        kept = await h.bot.ctx.store.run(
+            lambda db: db.execute(
+                "SELECT first_seen_at FROM policy_versions WHERE version = '2026-10-01'"
+            ).fetchall()
+        )
+        assert [datetime.fromisoformat(r[0]) for r in kept] == [T0]  # dated by its first case
+        new = await file_case(h)
+        assert "該当なし" in checklist(h, new)  # the current policy for a new case

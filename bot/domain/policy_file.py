@@ -73,6 +73,16 @@ def read_policy(path: Path | str | None = None) -> tuple[str, bytes]:
         raise PolicyError(str(path), "", f"cannot read the file: {e.strerror or e}") from None
 
 
+def packaged_earlier() -> list[tuple[str, bytes]]:
+    """(name, bytes) of every earlier packaged policy (policy_data/earlier/), as shipped."""
+    folder = resources.files("bot.domain").joinpath("policy_data/earlier")
+    return sorted(
+        (f"bot/domain/policy_data/earlier/{f.name} (packaged)", f.read_bytes())
+        for f in folder.iterdir()
+        if f.name.endswith(".toml")
+    )
+
+
 def parse_policy(raw: bytes, source: str) -> Policy:
     return _Reader(source).policy(policy_data(raw, source))
 

@@ -18,8 +18,8 @@ from typing import Any
 
 from bot.context import AppContext
 from bot.domain.handling import MAX_SHORT_REASON
-from bot.domain.policy_file import PolicyError, parse_policy
-from bot.domain.policy_versions import KnownVersion, clash, new_steps
+from bot.domain.policy_file import PolicyError, packaged_earlier, parse_policy
+from bot.domain.policy_versions import KnownVersion, clash, content_hash, new_steps
 from bot.flows.case.guard import case_from_value, refresh_case, submission_refusal
 from bot.flows.done import Done
 from bot.i18n import t
@@ -43,6 +43,8 @@ async def learn_policies(ctx: AppContext) -> None:
     )
     if earlier is not None:
         raise clash(book.source, current.version, earlier)
+    if ctx.config.policy_file is None:
+        await _adopt_packaged(ctx)
     known = []
     for row in await ctx.store.run(policy_versions.stored):
         if row.version == current.version:
@@ -58,6 +60,25 @@ async def learn_policies(ctx: AppContext) -> None:
         known.append(KnownVersion(row.version, row.first_seen, policy))
     book.learn(known)
     log.info("policy %s; %d version(s) kept", current.version, len(known))
+
+
+async def _adopt_packaged(ctx: AppContext) -> None:
+    """Cases opened before versions were kept, under an earlier packaged policy, keep
+    that policy: the bot ships the files it shipped before. Only when the bot runs the
+    packaged default: a company's own file could have reused a version string, and its
+    content before this release is unknown (those cases are drawn with the current file)."""
+    stored = {row.version for row in await ctx.store.run(policy_versions.stored)}
+    for source, raw in packaged_earlier():
+        try:
+            policy = parse_policy(raw, source)
+        except PolicyError as e:  # a packaging mistake: say so, keep running
+            log.error("a packaged earlier policy does not load: %s", e)
+            continue
+        if policy.version in stored or ctx.policies.is_current(policy.version):
+            continue
+        digest = content_hash(raw, source)
+        if await ctx.store.run(policy_versions.adopt, policy.version, digest, raw):
+            log.info("policy %s kept for the cases opened under it", policy.version)
 
 
 async def open_move(ctx: AppContext, press: Press, value: Any) -> None:
