@@ -22,6 +22,7 @@ from db import outbox
 from db.rows import immediate, insert, iso
 
 SHARED, DELETING, DELETED = "shared", "deleting", "deleted"
+IN_SLACK = "shared_copies.slack_file"  # the deletion record's name for the copies in Slack
 
 
 def record(

@@ -164,6 +164,13 @@ async def test_the_evidence_purge_deletes_every_shared_copy_of_that_case_and_not
     assert sorted(deleted_ids(h)) == sorted(c.id for c in first)
     assert not other.deleted  # another case's copy stays until its own time
     assert not any(f.deleted for f in h.sim.hosted.values())  # the employee's files stay
+    recorded = await h.bot.ctx.store.run(
+        lambda db: [
+            (r["case_no"], r["rule"])
+            for r in db.table("deletions").rows_where("what = 'shared_copies.slack_file'")
+        ]
+    )
+    assert recorded == [(CASE, "evidence")]  # the deletion record says they went
     clock.advance(timedelta(hours=1))
     await h.settle()
     assert other.deleted and sorted(deleted_ids(h)) == sorted(c.id for c in [*first, other])
