@@ -4,7 +4,7 @@ Periods count from the day a case closes; every key is optional::
 
     [retention]
     narrative_days = 1095   # the story, the demand, notes, reasons, relayed messages
-    evidence_days = 1095    # evidence links, file references and the sealed copies of files
+    evidence_days = 1095    # evidence links, file references, sealed copies, copies left in DMs
     identity_days = 1095    # who reported, customer identifiers (sealed + hashes), DM channels
     timeline_days = 1825    # timeline details (the who/what/when entries stay as a record)
     check_hours = 24        # how often the purge runs
