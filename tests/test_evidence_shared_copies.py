@@ -67,6 +67,22 @@ async def open_evidence(h: Harness, user: str, case_no: str = CASE) -> SimFile:
     return copy
 
 
+async def hr_opens_evidence(h: Harness, case_no: str = CASE) -> SimFile:
+    """HR opens Evidence 1 from her case view (/ch-cases show, with a purpose)."""
+    opened = len(h.sim.views_opened)
+    await h.slash("/ch-cases", h.cast.hr, f"show {case_no}")
+    await h.sim.wait_for(lambda s: len(s.views_opened) > opened)
+    values = {"purpose": {"value": {"type": "plain_text_input", "value": "Checking evidence"}}}
+    answer = (await h.slack.submit_view(h.cast.hr, h.sim.views_opened[-1].view, values)).json()
+    action_id, item = open_buttons(answer["view"])[0]
+    shared = len(h.sim.files)
+    assert (await h.slack.click(h.cast.hr, action_id, item, view=answer["view"])).status == 200
+    copy: SimFile = await h.sim.wait_for(lambda s: len(s.files) > shared and s.files[-1])
+    assert copy.channel_id == h.sim.dm_channel(h.cast.hr)
+    await h.settle()
+    return copy
+
+
 def deleted_ids(h: Harness) -> list[str]:
     return [c.args["file"] for c in h.sim.calls_to("files.delete") if c.http_status == 200]
 
@@ -109,7 +125,7 @@ async def test_the_message_tells_a_japanese_reader_when_the_copy_goes(h: Harness
     await file_report(h, "F0SHOT0001")
     copy = await open_evidence(h, h.cast.responder)  # reads Japanese
     assert "このコピーは2時間後にこの会話から削除されます。" in (copy.initial_comment or "")
-    assert "「詳細を見る」からもう一度開いてください" in (copy.initial_comment or "")
+    assert "案件の詳細画面からもう一度開いてください" in (copy.initial_comment or "")
 
 
 async def test_a_files_delete_outage_is_retried_until_the_copy_is_gone(
@@ -154,6 +170,7 @@ async def test_the_evidence_purge_deletes_every_shared_copy_of_that_case_and_not
     await file_report(h, "F0SHOT0001")
     await file_report(h, "F0SHOT0002")  # a second case, left open
     first = [await open_evidence(h, u) for u in (h.cast.responder, h.cast.responder2)]
+    first.append(await hr_opens_evidence(h))  # HR's copy goes too
     other = await open_evidence(h, h.cast.responder, "CH-2026-0002")
     clock.advance(timedelta(hours=1))  # the copies' 2 hours are not up yet
     # CH-2026-0001 closed a day ago: the evidence rule (1 day here) is due for it.
@@ -171,6 +188,13 @@ async def test_the_evidence_purge_deletes_every_shared_copy_of_that_case_and_not
         ]
     )
     assert recorded == [(CASE, "evidence")]  # the deletion record says they went
+    viewers = await h.bot.ctx.store.run(
+        lambda db: [(r["viewer"], r["status"]) for r in db.table("shared_copies").rows]
+    )
+    assert viewers == [
+        (h.cast.responder, "deleted"), (h.cast.responder2, "deleted"), (h.cast.hr, "deleted"),
+        (h.cast.responder, "shared"),
+    ]  # fmt: skip
     clock.advance(timedelta(hours=1))
     await h.settle()
     assert other.deleted and sorted(deleted_ids(h)) == sorted(c.id for c in [*first, other])
