@@ -491,3 +491,26 @@ def m185_sign_notices(db: sqlite_utils.Database) -> None:
     db.table("responder_prefs").create(
         {"user_id": str, "sign_notices": int, "set_at": str}, pk="user_id"
     )
+
+
+@migrations()
+def m191_shared_copies(db: sqlite_utils.Database) -> None:
+    # Issue 12 §5: each copy of an evidence file the bot shared into a viewer's DM
+    # (db/shared_copies.py), so that it can be deleted from Slack after a while and
+    # when the case's evidence is purged. The file ID is the bot's own upload: plain.
+    db.table("shared_copies").create(
+        {
+            "id": int,
+            "case_id": int,
+            "item": int,  # which evidence item of the case ("Evidence n")
+            "viewer": str,  # the responder or HR person it was shared with
+            "slack_file_id": str,  # the bot's upload, never the employee's file
+            "shared_at": str,
+            "delete_after": str,
+            "status": str,  # shared | deleting | deleted
+            "deleted_at": str,
+        },
+        pk="id",
+    )
+    db.table("shared_copies").create_index(["status", "delete_after"])
+    db.table("shared_copies").create_index(["case_id"])

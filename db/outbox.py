@@ -58,8 +58,11 @@ def enqueue(db: sqlite_utils.Database, case_id: int | None, kind: str, now: date
 # each; across them it does not, so a rate-limited channel never delays the employee.
 # The kinds are bot.domain.stored.EMPLOYEE_KINDS (tests/test_stored.py holds them equal).
 # A copy of an evidence file (bot.domain.stored.EVIDENCE_KINDS) is neither: it waits for
-# no card, and a files.info outage holds up no message.
+# no card, and a files.info outage holds up no message. Deleting a copy shared into a
+# viewer's DM (SHARED_COPY_KINDS) has an order of its own too: a files.delete outage
+# holds up nothing else.
 _DESTINATION = """CASE WHEN {t}.kind LIKE 'evidence\\_copy:%' ESCAPE '\\' THEN 'evidence'
+    WHEN {t}.kind LIKE 'shared\\_copy\\_delete:%' ESCAPE '\\' THEN 'shared_copy'
     WHEN {t}.kind IN ('confirmation', 'closed_notice', 'ack_notice',
     'lead_notice', 'helper_notice', 'behalf_notice')
     OR {t}.kind LIKE 'employee\\_message:%' ESCAPE '\\' OR {t}.kind LIKE 'welfare:%'

@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 
 import sqlite_utils
 
-from db import customer_ids, reminders, timeline
+from db import customer_ids, reminders, shared_copies, timeline
 from db.rows import immediate, iso, open_reporter
 from db.sealed import PREFIX, seal, unseal
 
@@ -149,6 +149,11 @@ def purge(db: sqlite_utils.Database, case_id: int, rule: str, now: datetime) -> 
                     "at": iso(now),
                 }
             )
+        # The copies shared into viewers' DMs go from Slack too (the delivery loop
+        # deletes them; their rows stay as the record of who was shown what, when).
+        if rule == "evidence" and shared_copies.expire_case(db, case_id, now):
+            db.table("deletions").insert({"case_id": case_id, "case_no": case_no,
+                "what": shared_copies.IN_SLACK, "rule": rule, "at": iso(now)})  # fmt: skip
         if rule == "identity":
             reminders.forget_channels(db, case_id)  # a welfare check-in's DM channel
             db.execute("DELETE FROM case_customers WHERE case_id = ?", [case_id])

@@ -22,6 +22,20 @@ class FilesApi(SimState):
             raise SlackError("file_deleted")
         return {"ok": True, "file": self._file_object(hosted), "comments": []}
 
+    def _files_delete(self, args: Args) -> Body:
+        """The bot (the only token the simulator serves) may delete its own uploads; a
+        file someone else uploaded answers cant_delete_file, as Slack does for a bot."""
+        file_id = str(args["file"])
+        upload = self.uploads.get(file_id)
+        if upload is not None and upload in self.files:
+            if upload.deleted:
+                raise SlackError("file_deleted")
+            upload.deleted = True
+            return {"ok": True}
+        if file_id in self.hosted:
+            raise SlackError("cant_delete_file")
+        raise SlackError("file_not_found")
+
     def _files_get_upload_url(self, args: Args) -> Body:
         try:
             length = int(args["length"])

@@ -115,6 +115,7 @@ class SimFile:
     channel_id: str | None = None
     initial_comment: str | None = None
     thread_ts: str | None = None
+    deleted: bool = False  # the bot deleted its upload (files.delete)
 
 
 @dataclass

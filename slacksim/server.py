@@ -223,6 +223,7 @@ class SlackSimulator(ConversationsApi, ChatApi, ViewsApi, FilesApi, RoomsApi):
             "views.update": self._views_update,
             "views.publish": self._views_publish,
             "files.info": self._files_info,
+            "files.delete": self._files_delete,
             "files.getUploadURLExternal": self._files_get_upload_url,
             "files.completeUploadExternal": self._files_complete_upload,
         }

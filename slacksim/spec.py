@@ -51,6 +51,7 @@ BUILTIN_REQUIRED: Mapping[str, tuple[str, ...]] = {
     "conversations.members": (),
     "conversations.open": (),  # needs `users` or `channel`: checked by the handler
     "conversations.replies": (),
+    "files.delete": (),
     "files.info": (),
     "reactions.add": ("channel", "name", "timestamp"),
     "usergroups.users.list": ("usergroup",),
@@ -77,6 +78,7 @@ SLACK_ALSO_REQUIRES: Mapping[str, tuple[str, ...]] = {
     "conversations.replies": ("channel", "ts"),
     "views.update": ("view",),
     "files.info": ("file",),
+    "files.delete": ("file",),
     # The private case room (bot/flows/case/room.py): the 2020 spec declares nothing
     # required for these, but Slack answers invalid_arguments without them.
     "conversations.create": ("name",),

@@ -51,6 +51,7 @@ OUTBOX = {
     "COUNSELING_PING": "counseling_ping",
     "EVIDENCE_COPY": "evidence_copy",
     "EVIDENCE_ADDED": "evidence_added",
+    "SHARED_COPY_DELETE": "shared_copy_delete",
 }
 REMINDERS = {"ACK": "ack", "STEP": "step", "SHIFT": "shift", "WELFARE": "welfare",
              "DIGEST": "digest", "SUMMON": "summon"}  # fmt: skip
@@ -118,6 +119,8 @@ def test_the_outbox_sql_sends_each_kind_where_the_domain_says(kind: OutboxKind) 
     expected = "employee" if kind in stored.EMPLOYEE_KINDS else "team"
     if kind in stored.EVIDENCE_KINDS:
         expected = "evidence"
+    if kind in stored.SHARED_COPY_KINDS:
+        expected = "shared_copy"
     assert _destination(outbox_key(kind, 5 if kind in stored.WITH_REF else None)) == expected
 
 

@@ -48,6 +48,8 @@ class OutboxKind(StrEnum):
     # Issue 12 §5: evidence kept as a sealed copy, and the thread told of new files.
     EVIDENCE_COPY = "evidence_copy"  # :<evidence_copies id> fetch a file, keep it sealed
     EVIDENCE_ADDED = "evidence_added"  # :<timeline id> "the employee added n files"
+    # The bot deletes a copy it shared into a viewer's DM (:<shared_copies id>).
+    SHARED_COPY_DELETE = "shared_copy_delete"
 
 
 # Kinds that carry a reference (":<id>"); the others never do.
@@ -64,6 +66,7 @@ WITH_REF = frozenset(
         OutboxKind.COUNSELING_PING,
         OutboxKind.EVIDENCE_COPY,
         OutboxKind.EVIDENCE_ADDED,
+        OutboxKind.SHARED_COPY_DELETE,
     }
 )
 # Kinds whose message is stored with the outbox row (not rendered from the case).
@@ -87,6 +90,9 @@ EMPLOYEE_KINDS = frozenset(
 # Jobs that post nothing: they keep a sealed copy of an evidence file
 # (bot/flows/case/evidence_copy.py), in an order of their own (db/outbox.py).
 EVIDENCE_KINDS = frozenset({OutboxKind.EVIDENCE_COPY})
+# Jobs that post nothing either: they delete the bot's own shared copy of an evidence
+# file from a viewer's DM (bot/flows/case/shared_copy_delete.py), in an order of their own.
+SHARED_COPY_KINDS = frozenset({OutboxKind.SHARED_COPY_DELETE})
 # What the employee is told about her case's handling (rendered from the case).
 HEARD_BACK_KINDS = frozenset(
     {OutboxKind.ACK_NOTICE, OutboxKind.LEAD_NOTICE, OutboxKind.HELPER_NOTICE}

@@ -43,6 +43,8 @@ async def purge_due(ctx: AppContext, settings: Retention | None = None) -> int:
     if forgotten:
         log.info("retention: %d unsubmitted reported messages deleted", forgotten)
         done += forgotten
+    if done:
+        ctx.kick_deliveries()  # an evidence purge queued deletions of shared copies
     # The purged values are zeroed in their pages (secure_delete) but their old pages
     # are still in the file and the WAL until a checkpoint copies and truncates.
     if done and not await ctx.store.run(checkpoint):

@@ -7,7 +7,10 @@ when the file joined the case (db/evidence_copies.py), so it opens even after th
 employee deleted her upload; until it is kept, the bot reads the file from Slack
 (files.info, then the private download URL with its own token). Each opening is
 recorded in the case timeline before the file is fetched: an opening that failed is
-still an access.
+still an access. The copy in the DM is recorded too (db/shared_copies.py) and deleted
+from Slack after `[retention] shared_copy_hours`, or when the case's evidence is purged:
+the message that brings it says so, and the viewer opens it again (recorded again)
+when she needs it later.
 """
 
 from __future__ import annotations
@@ -30,8 +33,9 @@ from bot.slack.errors import error_name
 from bot.slack.payloads import Press
 from bot.slack.privately import Refused
 from bot.views.case_card import parse_action_value
+from bot.views.counting import counted
 from bot.views.evidence import kind_of, neutral_filename, size_text
-from db import evidence_copies, timeline
+from db import evidence_copies, shared_copies, timeline
 
 log = logging.getLogger(__name__)
 
@@ -78,17 +82,24 @@ async def open_evidence(ctx: AppContext, press: Press, value: Any) -> None:
     else:
         file = await _from_slack(ctx, fid, params)
     kind = t(lang, f"evidence.kind_{kind_of(file.mimetype)}")
+    keep_for = ctx.config.retention.shared_copy_for
+    hours = int(keep_for.total_seconds() // 3600)
+    said = t(lang, "evidence.shared", kind=kind, size=size_text(len(file.data)), **params)
     try:
-        await ctx.client.files_upload_v2(
+        resp = await ctx.client.files_upload_v2(
             channel=await dm_channel(ctx, press.user_id),
             file=file.data,
             filename=neutral_filename(case.case_no, n, file.extension),
             title=t(lang, "evidence.title", **params),
-            initial_comment=t(
-                lang, "evidence.shared", kind=kind, size=size_text(len(file.data)), **params
-            ),
+            initial_comment=f"{said}\n{counted(lang, 'shared_copy.removed', hours)}",
         )
     except SlackApiError as e:
         log.warning("evidence not shared: case=%s error=%s", case.case_no, error_name(e))
         raise Refused("evidence.unavailable", **params) from None
+    shared_at = ctx.clock.now()
+    for uploaded in resp.get("files") or []:  # one: the copy, uploaded by the bot
+        await ctx.store.run(
+            shared_copies.record, case.id, n, press.user_id, str(uploaded["id"]),
+            shared_at, shared_at + keep_for,
+        )  # fmt: skip
     log.info("evidence shared: case=%s item=%s kept=%s", case.case_no, n, kept is not None)

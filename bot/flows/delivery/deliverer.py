@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import sqlite3
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 
 import aiohttp
@@ -27,6 +28,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.clock import Clock, SystemClock
 from bot.context import AppContext
 from bot.flows.case.evidence_copy import GiveUp, Retry, is_copy_job, keep_copy
+from bot.flows.case.shared_copy_delete import delete_shared_copy, is_delete_job
 from bot.flows.delivery.pacing import ChannelPacer
 from bot.flows.delivery.posted_lookup import find_posted, metadata
 from bot.flows.delivery.render import render_delivery
@@ -34,11 +36,13 @@ from bot.flows.delivery.retries import Backoff, RetrySchedule
 from bot.loops import Loop
 from bot.slack.errors import error_name, may_have_happened
 from bot.views.outgoing import Gone, NotReady, Outgoing
-from db import cases, outbox, reminders
+from db import cases, outbox, reminders, shared_copies
 from db.rows import immediate
 
 __all__ = ["Backoff", "Deliverer"]  # Backoff: built by the composition root and tests
 log = logging.getLogger(__name__)
+# A job on a file that posts nothing (keep an evidence copy, delete a shared one).
+FileJob = Callable[[AppContext, AsyncWebClient, outbox.Delivery], Awaitable[Retry | GiveUp | None]]
 # Errors that say the request itself is wrong: retrying cannot help, so the row is
 # marked dead and logged loudly (a bug or a misconfiguration to fix, then requeue).
 PERMANENT = {
@@ -111,9 +115,16 @@ class Deliverer(Loop):
         """Start every due delivery not already in flight; returns how many started."""
         tasks = tasks if tasks is not None else set()
         ready, waiting = self.retries.split()
-        due = await self.ctx.store.run(
-            lambda db: outbox.due(db, self.clock.now(), ready=ready, waiting=waiting)
-        )
+        # Copies shared into a viewer's DM whose time is up get their deletion queued
+        # here, on the flows' clock (the one their time was set on): this loop runs at
+        # least every 30 s, so a copy goes soon after its time (db/shared_copies.py).
+        expiry = self.ctx.clock.now()
+
+        def due_now(db: sqlite_utils.Database) -> list[outbox.Delivery]:
+            shared_copies.expire_due(db, expiry)
+            return outbox.due(db, self.clock.now(), ready=ready, waiting=waiting)
+
+        due = await self.ctx.store.run(due_now)
         started = 0
         for d in due:
             if d.id in self._in_flight:
@@ -145,7 +156,11 @@ class Deliverer(Loop):
         try:
             if is_copy_job(d.kind):  # posts nothing: keeps an evidence file sealed
                 async with self._sem:
-                    await self._keep_copy(d)
+                    await self._file_job(d, keep_copy)
+                return
+            if is_delete_job(d.kind):  # posts nothing: deletes a copy shared to a DM
+                async with self._sem:
+                    await self._file_job(d, delete_shared_copy)
                 return
             try:
                 msg = await render_delivery(self.ctx, d)
@@ -215,15 +230,17 @@ class Deliverer(Loop):
             "delivered: id=%s case=%s kind=%s attempts=%s", d.id, d.case_id, d.kind, attempt.number
         )
 
-    async def _keep_copy(self, d: outbox.Delivery) -> None:
+    async def _file_job(self, d: outbox.Delivery, job: FileJob) -> None:
         await self.ctx.store.run(outbox.begin_attempt, d.id, self.clock.now())
-        result = await keep_copy(self.ctx, self.client, d)
+        result = await job(self.ctx, self.client, d)
         if isinstance(result, Retry):
             await self._retry(d, result.why, transient=result.transient)
             return
         self.retries.done(d.id)
         if isinstance(result, GiveUp):
-            log.error("evidence copy refused, needs a fix: id=%s error=%s", d.id, result.why)
+            log.error(
+                "file job refused, needs a fix: id=%s kind=%s error=%s", d.id, d.kind, result.why
+            )
             await self.ctx.store.run(outbox.give_up, d.id, result.why)
             return
         self.slack_answered()
