@@ -32,6 +32,7 @@ from tests.mine_kit import (
     home,
     tapped_case,
 )
+from tests.test_oncall import oncall
 from tests.test_reminders import tick
 from tests.urgent_kit import case_row, tap, urgent_config
 
@@ -222,3 +223,27 @@ async def test_someone_else_pressing_her_buttons_is_told_what_they_cannot_do(
     assert row["counseling_ok"] == 0 and row["quick"] == 1
     if action == Action.MY_REOPEN:
         assert row["status"] == "closed"
+
+
+async def test_the_words_say_what_really_happens(h: Harness) -> None:
+    """Read as a native speaker would: the signing setting names the lead 主担当 and
+    describes the unsigned notices as she receives them; a confidential reporter is
+    told her name is withheld (the team does read her report); the counselor is asked."""
+    usage = (await oncall(h, h.cast.responder, "sign maybe")).text or ""
+    assert "主担当になったとき" in usage and "受付確認や担当" not in usage
+    assert "対応チームの誰か" not in usage
+    off = (await oncall(h, h.cast.responder, "sign")).text or ""
+    assert off == t("ja", "signing.now_off") and "対応チームの担当者" not in off
+    user = h.cast.employee
+    filed = await file_case(h, user)
+    modal = await consent_from_home(h, user, filed.case_no)
+    _, shown = await home(h, user)
+    for text in (render_view(modal, {}), shown.split(t("ja", "home.mine"))[1]):
+        assert "案件番号だけ" not in text and "伏せられています" in text
+    await choose(h, user, modal, counseling=True, named=False)
+    counselor = h.cast.counseling[0]
+    await h.sim.wait_for(lambda s: bool(s.dms(counselor)))
+    ping = render_message(h.sim.dms(counselor)[-1], {})  # this counselor reads English
+    assert "please get in touch" in ping and filed.case_no in ping
+    ja = t("ja", "consent.ping", case_no=filed.case_no)
+    assert "あなたが当番です" not in ja and "本人への連絡をお願いします" in ja
