@@ -34,7 +34,9 @@ NAME_AGREED = "name_agreed"
 NAME_WITHDRAWN = "name_withdrawn"
 REOPENED = "reopened"  # the responders' event; `by_reporter` tells hers apart
 REPORTER_EVENTS = (COUNSELING_AGREED, COUNSELING_WITHDRAWN, NAME_AGREED, NAME_WITHDRAWN)
-SOURCES = ("dm", "home")  # where she made the change
+SOURCES = ("dm", "home")  # where she made the change, from her buttons
+FROM_FORM = "form"  # the full report completing her one-tap case (db/urgent.py)
+FROM_WELFARE = "welfare"  # "I would like counseling" in the follow-up check-in
 
 
 @dataclass(frozen=True)
@@ -54,9 +56,11 @@ def change_consent(
     source: str,
     counselor: str,
     view_id: str | None = None,
+    ping: bool = True,
 ) -> list[str]:
     """Make `choice` the case's consent; the events written (none: nothing changed, or
-    this modal was already submitted). `user_id` is the reporter (the flow checked)."""
+    this modal was already submitted). `user_id` is the reporter (the flow checked).
+    `ping=False`: the caller tells the counseling person itself (the check-in does)."""
     with immediate(db):
         if view_id and timeline.has_view(db, view_id):
             return []  # a double click or a Slack retry: changed once
@@ -82,7 +86,8 @@ def change_consent(
                     [case_id],
                 )
                 entry = record(COUNSELING_AGREED, actor, counselor=counselor)
-                outbox.enqueue(db, case_id, outbox_key(OutboxKind.COUNSELING_PING, entry), at)
+                if ping:
+                    outbox.enqueue(db, case_id, outbox_key(OutboxKind.COUNSELING_PING, entry), at)
             else:
                 # She agreed until now (maybe on the form, which leaves ever at 0).
                 db.execute(
@@ -107,6 +112,14 @@ def change_consent(
                 entry = record(NAME_WITHDRAWN, "reporter")
             outbox.enqueue(db, case_id, outbox_key(OutboxKind.REPORTER_NOTE, entry), at)
         return written
+
+
+def current(db: sqlite_utils.Database, case_id: int) -> Choice:
+    """Her consent as it is now."""
+    row = db.execute(
+        "SELECT counseling_ok, show_name FROM cases WHERE id = ?", [case_id]
+    ).fetchone()
+    return Choice(bool(row[0]), bool(row[1])) if row else Choice(False, False)
 
 
 def reopen_by_reporter(db: sqlite_utils.Database, case_id: int, at: datetime, actor: str) -> bool:

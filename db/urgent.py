@@ -17,8 +17,8 @@ import sqlite_utils
 from bot.domain.case import Case
 from bot.domain.severity import rank
 from bot.domain.stored import OutboxKind, outbox_key
-from db import customer_ids, evidence_copies, handling, outbox, timeline
-from db.cases import NewCase, earlier_count, get_case, stored_reporter
+from db import consent, customer_ids, evidence_copies, handling, outbox, timeline
+from db.cases import NewCase, earlier_count, get_case
 from db.rows import immediate, iso
 from db.sealed import seal
 
@@ -28,9 +28,11 @@ def complete_case(
     new: NewCase,
     severity_for: Callable[[int], str],
     case_no: str | None = None,
+    shown: consent.Choice | None = None,
 ) -> Case | None:
     """Complete the quick case filed from the modal `new.view_id` by this reporter, or
     her case `case_no` (the form opened from "My reports", another modal: issue 11 §4).
+    `shown`: the consent the form was prefilled with (what she left alone is not a change).
     None: there is none (the tap's case is still in the journal: file it as new)."""
     with immediate(db):
         row = db.execute(
@@ -46,7 +48,7 @@ def complete_case(
             ).fetchone()
         if row is None:
             return None
-        case_id, quick, severity, shown = row
+        case_id, quick, severity, _shown_name = row
         if not quick:
             return get_case(db, case_id)  # completed already: the same submission again
         r = new.report
@@ -55,8 +57,6 @@ def complete_case(
         # A tap said "I need help now": completing never lowers that on its own (a
         # responder may, with a reason: db/severity.py).
         new_severity = min(severity, derived, key=rank)
-        # A name already shown to the helper cannot be unshown; a new "yes" is honoured.
-        show = bool(shown) or r.show_name
         later = evidence_copies.added_later(db, case_id)
         db.table("cases").update(
             case_id,
@@ -67,9 +67,6 @@ def complete_case(
                 "categories": json.dumps(list(r.categories)),
                 "severity": new_severity,
                 "danger": r.danger,
-                "show_name": int(show),
-                "reporter_id": stored_reporter(db, new.reporter_id, show),
-                "counseling_ok": int(r.counseling_ok),
                 "demand": seal(db, "cases.demand", r.demand),
                 "narrative": seal(db, "cases.narrative", r.narrative),
                 "evidence_links": seal(  # files she sent meanwhile stay (issue 11 §4)
@@ -86,7 +83,17 @@ def complete_case(
             {"case_id": case_id, "kind": kind, "hash": h, "reported_at": iso(new.reported_at)}
             for kind, h in new.customer_hashes.items()
         )
-        actor = new.reporter_id if show else "reporter"
+        # Her consent may have changed since the tap (in her DM, in My reports): only what
+        # she changed on this form changes it, as any consent change does (db/consent.py).
+        current = consent.current(db, case_id)
+        choice = consent.Choice(
+            r.counseling_ok if shown is None or r.counseling_ok != shown.counseling
+            else current.counseling,
+            r.show_name if shown is None or r.show_name != shown.named else current.named,
+        )  # fmt: skip
+        consent.change_consent(db, case_id, new.reported_at, new.reporter_id, choice,
+                               consent.FROM_FORM, new.counseling_on_duty)  # fmt: skip
+        actor = new.reporter_id if consent.current(db, case_id).named else "reporter"
         timeline.add(db, case_id, new.reported_at, actor, "report_completed",
                      severity=new_severity)  # fmt: skip
         evidence_copies.queue(

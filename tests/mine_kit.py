@@ -9,6 +9,17 @@ from bot.demo.harness import Harness
 from bot.views.ids import Action
 from slacksim import Message
 from slacksim.render import render_view
+from tests.case_kit import (
+    Filed,
+    choice,
+    choices,
+    complete_step,
+    press_and_open,
+    record_assessment,
+    text,
+    updated,
+)
+from tests.urgent_kit import card_and_thread, case_row
 
 
 def buttons(blocks: list[dict[str, Any]], action: str) -> list[dict[str, Any]]:
@@ -83,3 +94,44 @@ async def choose(
     await h.settle()
     shown: dict[str, Any] = reply.json()["view"]
     return shown
+
+
+async def tapped_case(h: Harness) -> Filed:
+    """The case a tap filed, as the responders see it: its card and its checklist reply."""
+    card, thread = await card_and_thread(h)
+    checklist = next(m for m in thread if buttons(m.blocks, Action.STEP_DONE))
+    row = await case_row(h)
+    return Filed(row["id"], row["case_no"], card, checklist)
+
+
+async def closed_by_team(h: Harness, filed: Filed) -> None:
+    """The responders' own way to close: an assessment, the care step, the close modal."""
+    r = h.cast.responder
+    await record_assessment(h, r, filed)
+    await complete_step(h, r, filed, "care")
+    view = await press_and_open(h, r, Action.CLOSE, filed)
+    before = filed.card.update_count
+    reply = await h.slack.submit_view(r, view, {"summary": text("Warned; counseling offered")})
+    assert reply.status == 200 and not reply.body, reply
+    await updated(h, filed.card, before)
+    await h.settle()
+
+
+def completion_values(form: dict[str, Any], **consent: bool) -> dict[str, Any]:
+    """The completion form as Slack submits it: a full report, and the consent boxes as
+    prefilled, except those given (`show_name`, `counseling_ok`: ticked or not)."""
+    block = next(b for b in form["blocks"] if b.get("block_id") == "consent")
+    ticked = {o["value"] for o in block["element"].get("initial_options", [])}
+    for box, on in consent.items():
+        ticked = ticked | {box} if on else ticked - {box}
+    options = [o for o in block["element"]["options"] if o["value"] in ticked]
+    when = next(b for b in form["blocks"] if b.get("block_id") == "occurred_at")
+    return {
+        "occurred_at": {"value": {"type": "datetimepicker",
+                                  "selected_date_time": when["element"]["initial_date_time"]}},
+        "contact_channel": choice("phone", "static_select"),
+        "categories": choices(["threat"]),
+        "danger": choice("over"),
+        "narrative": text("He said he would wait for me outside."),
+        "consent": {"value": {"type": "checkboxes", "selected_options": options}},
+    }  # fmt: skip

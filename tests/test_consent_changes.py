@@ -179,6 +179,6 @@ async def test_only_the_reporter_may_change_consent(h: Harness) -> None:
     before = len(h.sim.dms(h.cast.responder))
     await h.slack.click(h.cast.responder, Action.CONSENT, value)
     await h.sim.wait_for(lambda s: len(s.dms(h.cast.responder)) > before)
-    assert t("ja", "refuse.not_reporter") in (h.sim.dms(h.cast.responder)[-1].text or "")
+    assert t("ja", "consent.not_yours") in (h.sim.dms(h.cast.responder)[-1].text or "")
     _, text = await home(h, h.cast.employee)
     assert filed.case_no in text

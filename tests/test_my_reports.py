@@ -19,7 +19,7 @@ from db.timeline import entries
 from slacksim.render import render_message
 from tests.case_kit import Filed, choice, choices, file_case, press_and_open, text
 from tests.conftest import check_all_calls
-from tests.mine_kit import buttons, click_opens, confirmation, home, home_text
+from tests.mine_kit import buttons, click_opens, closed_by_team, confirmation, home, home_text
 from tests.urgent_kit import case_count, case_row, tap, urgent_config
 
 
@@ -61,7 +61,8 @@ async def test_a_confidential_reporter_follows_her_case(h: Harness, who: str, la
     mine = shown.split(t(lang, "home.mine"))[1]
     assert filed.case_no in mine
     assert t(lang, "my_reports.stage_handling") in mine  # the team wrote: it is in hand
-    assert t(lang, "confirm.confidential") in mine and t(lang, "confirm.counseling_no") in mine
+    assert t(lang, "consent.choice_confidential") in mine
+    assert t(lang, "confirm.counseling_no") in mine
     said = [t(lang, f"my_reports.line_{k}") for k in ("from_team", "to_team", "added")]
     positions = [mine.index(s) for s in said]
     assert positions == sorted(positions)  # oldest first
@@ -78,13 +79,7 @@ async def test_a_confidential_reporter_follows_her_case(h: Harness, who: str, la
 async def test_she_reopens_her_closed_case_and_the_thread_is_told(h: Harness) -> None:
     user = h.cast.employee
     filed = await file_case(h, user)
-
-    def closed(db: Any) -> None:  # closed by the team (the close flow itself is tested elsewhere)
-        db.execute("UPDATE cases SET status = 'closed', closed_at = created FROM "
-                   "(SELECT reported_at AS created FROM cases WHERE id = ?) WHERE id = ?",
-                   [filed.id, filed.id])  # fmt: skip
-
-    await h.bot.ctx.store.run(closed)
+    await closed_by_team(h, filed)
     view, shown = await home(h, user)
     assert t("ja", "my_reports.stage_closed") in shown
     [reopen] = buttons(view["blocks"], Action.MY_REOPEN)

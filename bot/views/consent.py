@@ -76,7 +76,7 @@ def chosen(view: dict[str, Any], block_id: str) -> bool | None:
 def choices_text(lang: str, counseling: bool, named: bool) -> str:
     return "\n".join(
         (
-            t(lang, "confirm.name_shown" if named else "confirm.confidential"),
+            t(lang, "confirm.name_shown" if named else "consent.choice_confidential"),
             t(lang, "confirm.counseling_yes" if counseling else "confirm.counseling_no"),
         )
     )

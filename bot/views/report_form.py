@@ -88,11 +88,14 @@ def build_report_form(
     completes: str | None = None,
     channel: str | None = None,
     show_name: bool = False,
+    counseling: bool = False,
 ) -> dict[str, Any]:
     """The full form. `source`: the message it was opened from (its shortcut): then the
     message is shown as the first piece of evidence, and its time and "chat" are set.
     `completes`: the case a tap filed, which this form completes (issue 11): prefilled
-    with what the tap said (when, the channel, danger, consent)."""
+    with what the tap said (when, the channel, danger) and her consent as it is now;
+    what it was prefilled with goes in the metadata, so only what she changes on it is
+    a change of consent (db/urgent.py complete_case)."""
 
     def lbl(key: str) -> str:
         return t(lang, key)
@@ -107,7 +110,8 @@ def build_report_form(
         option(CONSENT_NAME, lbl("form.consent_name")),
         option(CONSENT_COUNSELING, lbl("form.consent_counseling")),
     ]
-    consent_initial = {"initial_options": [consents[0]]} if completes and show_name else {}
+    prefilled = [o for o, on in zip(consents, (show_name, counseling), strict=True) if on]
+    consent_initial = {"initial_options": prefilled} if completes and prefilled else {}
     preset = "chat" if source is not None else channel if completes else None
     contact: dict[str, Any] = {
         "type": "static_select",
@@ -186,11 +190,15 @@ def build_report_form(
             optional=True,
             hint=lbl("form.consent_hint"),
         ),
+        # Unticking a name already shown is possible, but only from now on (as in
+        # bot/views/consent.py): she reads that before she decides.
+        *([context(lbl("consent.named_now_shown"))] if completes and show_name else []),
         *behalf_blocks(lang),
     ]
     meta: dict[str, Any] = {"lang": lang}
     if completes:
         meta["completes"] = completes
+        meta["shown"] = {CONSENT_NAME: show_name, CONSENT_COUNSELING: counseling}
     if source is not None:
         meta["msg"] = {"token": source.token, "link": source.link}
     return modal(
@@ -278,6 +286,20 @@ def metadata_message(private_metadata: Any) -> tuple[str, str] | None:
     token, link = msg.get("token"), msg.get("link")
     if isinstance(token, str) and isinstance(link, str) and 8 <= len(token) <= 64:
         return token, link
+    return None
+
+
+def metadata_shown(private_metadata: Any) -> tuple[bool, bool] | None:
+    """(named, counseling) a completing form was prefilled with, if it says."""
+    try:
+        shown = json.loads(private_metadata).get("shown") if private_metadata else None
+    except (ValueError, AttributeError, TypeError, RecursionError):
+        return None
+    if not isinstance(shown, dict):
+        return None
+    named, counseling = shown.get(CONSENT_NAME), shown.get(CONSENT_COUNSELING)
+    if isinstance(named, bool) and isinstance(counseling, bool):
+        return named, counseling
     return None
 
 

@@ -1,6 +1,11 @@
 """The welfare check-in: some days after a case closes the employee is asked, privately,
 whether they are all right, whether they would like counseling, and whether they have
 been treated worse since they reported. That last answer reaches HR at once.
+
+"I would like counseling" is her consent to be contacted (issue 11 §3), given here as in
+her DM or My reports: the case's consent changes with its timeline entry and thread
+note, and HR's figures count it; the counseling person on duty hears it from the
+check-in's own notice (which names her, as she asked to be contacted), not twice.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from bot.context import AppContext, Rules
 from bot.domain.stored import CaseStatus, OutboxKind, outbox_key, welfare_key
 from bot.flows.reminders.duty import BOT_ACTOR
 from bot.flows.reminders.escalation import Post
+from bot.flows.report.mine import after_change
 from bot.i18n import t
 from bot.slack.errors import error_name
 from bot.slack.payloads import Press
@@ -24,7 +30,7 @@ from bot.slack.privately import Refused
 from bot.views.common import section
 from bot.views.mrkdwn import user
 from bot.views.welfare import ANSWERS, build_checkin, parse_welfare_value
-from db import outbox, overrides, reminders, timeline
+from db import consent, outbox, overrides, reminders, timeline
 from db.cases import find_case
 from db.reminders import Reminder
 from db.rows import immediate, iso
@@ -83,6 +89,7 @@ class Answered:
     days: int
     answers: frozenset[str]
     new: bool
+    consent_changed: bool = False
 
 
 @dataclass(frozen=True)
@@ -103,6 +110,7 @@ def _record_answer(
     answer: str,
     now: datetime,
     notices: tuple[Notice, ...] = (),
+    counselor: str | None = None,
 ) -> Answered:
     with immediate(db):
         r = reminders.get(db, reminder_id)
@@ -112,6 +120,12 @@ def _record_answer(
         if case.reporter_id != user_id:
             raise Refused("welfare.not_yours")
         new = reminders.record_welfare_answer(db, reminder_id, answer, now)
+        changed: list[str] = []
+        if new and counselor is not None:
+            agreed = consent.Choice(counseling=True, named=case.show_name)
+            changed = consent.change_consent(
+                db, case.id, now, user_id, agreed, consent.FROM_WELFARE, counselor, ping=False
+            )
         if new:
             # The timeline is plain text: a confidential reporter is not named there.
             actor = user_id if case.show_name else "reporter"
@@ -128,7 +142,9 @@ def _record_answer(
         answers = reminders.welfare_answers(db, reminder_id)
         closed = case.closed_at or now
         days = (r.due_at - closed).days
-        return Answered(case.id, case.case_no, case.reporter_lang, days, answers, new)
+        return Answered(
+            case.id, case.case_no, case.reporter_lang, days, answers, new, bool(changed)
+        )
 
 
 async def _hr_people(ctx: AppContext) -> list[str]:
@@ -165,10 +181,13 @@ async def answer_checkin(ctx: AppContext, press: Press, value: object) -> None:
         raise Refused("refuse.unknown_case")
     now = ctx.clock.now()
     notices = await _notices(ctx, user_id, answer, now)
-    a = await ctx.store.run(_record_answer, rid, user_id, answer, now, notices)
+    counselor = notices[0].to if answer == "counseling" and notices else None
+    a = await ctx.store.run(_record_answer, rid, user_id, answer, now, notices, counselor)
     if a.new and notices:
         ctx.kick_deliveries()
         log.info("welfare answer passed on: case=%s answer=%s", a.case_no, answer)
     if channel and ts:
         text, blocks = build_checkin(a.lang, a.case_no, a.days, rid, a.answers)
         await ctx.client.chat_update(channel=channel, ts=ts, text=text, blocks=blocks)
+    if a.consent_changed:  # the thread, the checklist, her confirmation and App Home
+        await after_change(ctx, user_id, a.case_id)

@@ -28,10 +28,12 @@ from bot.views.report_form import (
     metadata_completes,
     metadata_lang,
     metadata_message,
+    metadata_shown,
     parse_report_form,
 )
 from bot.views.urgent import build_start_modal
 from db.cases import NewCase, file_case, reporter_ref
+from db.consent import Choice
 from db.urgent import complete_case
 
 log = logging.getLogger(__name__)
@@ -63,6 +65,8 @@ class Filing:
     where: Where | None = None
     # The full report completing the case a tap filed (its number), from the same modal.
     completes: str | None = None
+    # (named, counseling) that completing form was prefilled with: left alone, no change.
+    shown: tuple[bool, bool] | None = None
 
     def to_json(self) -> dict[str, Any]:
         r = self.report
@@ -72,6 +76,7 @@ class Filing:
             if w is None
             else {"site": w.site, "place": w.place, "helper_may_know": w.helper_may_know},
             "completes": self.completes,
+            "shown": list(self.shown) if self.shown else None,
             "user_id": self.user_id,
             "view_id": self.view_id,
             "lang": self.lang,
@@ -120,6 +125,7 @@ class Filing:
             else None
         )
         completes = d.get("completes")
+        shown = d.get("shown")
         return cls(
             user_id=str(d["user_id"]),
             view_id=view_id if isinstance(view_id, str) else None,
@@ -130,6 +136,7 @@ class Filing:
             message=(str(message[0]), str(message[1])) if isinstance(message, list) else None,
             where=where,
             completes=completes if isinstance(completes, str) else None,
+            shown=(bool(shown[0]), bool(shown[1])) if isinstance(shown, list) else None,
         )
 
 
@@ -156,6 +163,7 @@ def prepare_report(ctx: AppContext, user_id: str, view: dict[str, Any]) -> Filin
         hashes,
         metadata_message(view.get("private_metadata")),
         completes=completes,
+        shown=metadata_shown(view.get("private_metadata")),
     )
 
 
@@ -203,7 +211,8 @@ async def record_report(ctx: AppContext, filing: Filing) -> Done:
         return derive_severity(ctx.policy, report.categories, report.danger, earlier)
 
     if filing.completes and filing.view_id:
-        completed = await ctx.store.run(complete_case, new, severity_for, filing.completes)
+        shown = Choice(filing.shown[1], filing.shown[0]) if filing.shown else None
+        completed = await ctx.store.run(complete_case, new, severity_for, filing.completes, shown)
         if completed is not None:
             log.info("quick case completed: case=%s", completed.case_no)
             ctx.kick_deliveries()

@@ -32,28 +32,32 @@ from db import consent
 from db.cases import find_case_no, get_case
 
 log = logging.getLogger(__name__)
+NOT_YOURS_CONSENT = "consent.not_yours"
 
 
-async def own_case(ctx: AppContext, user_id: str, value: Any) -> tuple[Case, str]:
-    """Her case named by a button value or a modal's metadata, and where it came from."""
+async def own_case(
+    ctx: AppContext, user_id: str, value: Any, not_yours: str
+) -> tuple[Case, str]:
+    """Her case named by a button value or a modal's metadata, and where it came from.
+    `not_yours`: what someone else pressing it is told (each button says what it is)."""
     case_no, extra = parse_action_value(value)
     case = await ctx.store.run(find_case_no, case_no or "") if case_no else None
     if case is None:
         raise Refused("refuse.unknown_case")
     if case.reporter_id != user_id:
-        raise Refused("refuse.not_reporter")
+        raise Refused(not_yours)
     source = extra.get("from")
     return case, source if source in consent.SOURCES else "dm"
 
 
 async def open_consent(ctx: AppContext, press: Press, value: Any) -> None:
-    case, source = await own_case(ctx, press.user_id, value)
+    case, source = await own_case(ctx, press.user_id, value, NOT_YOURS_CONSENT)
     view = consent_modal(case.reporter_lang, case, source)
     await ctx.client.views_open(trigger_id=press.trigger_id, view=view)
 
 
 async def submit_consent(ctx: AppContext, user_id: str, view: dict[str, Any]) -> Done:
-    case, source = await own_case(ctx, user_id, view.get("private_metadata"))
+    case, source = await own_case(ctx, user_id, view.get("private_metadata"), NOT_YOURS_CONSENT)
     counseling, named = chosen(view, COUNSELING_BLOCK), chosen(view, NAME_BLOCK)
     if counseling is None or named is None:
         return Done(view=consent_modal(case.reporter_lang, case, source))  # not our modal's state
@@ -91,7 +95,7 @@ async def reopen_mine(ctx: AppContext, press: Press, value: Any) -> None:
     """She reopens her closed case herself: it is her case, and the closing notice
     invites her to say when something is unresolved; the team hears it in the thread
     and can close it again with a summary."""
-    case, _ = await own_case(ctx, press.user_id, value)
+    case, _ = await own_case(ctx, press.user_id, value, "my_reports.reopen_not_yours")
     if case.status != CaseStatus.CLOSED:
         raise Refused("my_reports.not_closed", case_no=case.case_no)
     actor = press.user_id if case.show_name else "reporter"
@@ -103,8 +107,10 @@ async def reopen_mine(ctx: AppContext, press: Press, value: Any) -> None:
 async def complete_mine(ctx: AppContext, press: Press, value: Any) -> None:
     """The full form for her one-tap case, prefilled; submitted, it completes that case
     (db/urgent.py complete_case, by its number: this is another modal than the tap's)."""
-    case, _ = await own_case(ctx, press.user_id, value)
-    if not case.quick or case.status == CaseStatus.CLOSED:
+    case, _ = await own_case(ctx, press.user_id, value, "my_reports.complete_not_yours")
+    if case.status == CaseStatus.CLOSED:  # an old Home tab: closed since
+        raise Refused("my_reports.complete_closed", case_no=case.case_no)
+    if not case.quick:
         raise Refused("my_reports.not_quick", case_no=case.case_no)
     form = build_report_form(
         case.reporter_lang,
@@ -112,6 +118,7 @@ async def complete_mine(ctx: AppContext, press: Press, value: Any) -> None:
         case.occurred_at,
         completes=case.case_no,
         channel=case.contact_channel,
-        show_name=case.show_name,
+        show_name=case.show_name,  # her choices as they are now (she may have changed them)
+        counseling=case.counseling_ok,
     )
     await ctx.client.views_open(trigger_id=press.trigger_id, view=form)
