@@ -8,10 +8,26 @@ from datetime import datetime, timedelta
 
 from bot.clock import FixedClock
 from bot.demo.harness import Harness
+from bot.i18n import t
 from bot.views.ids import Action
-from tests.case_kit import Filed, complete_step, file_case, press, updated
+from tests.case_kit import (
+    Filed,
+    card_text,
+    checklist_text,
+    complete_step,
+    events_of,
+    file_case,
+    press,
+    updated,
+)
 from tests.conftest import T0
-from tests.test_checklist_fit import not_applicable, title
+from tests.test_checklist_fit import (
+    assert_counted,
+    measure_ids,
+    not_applicable,
+    record_measure,
+    title,
+)
 from tests.test_reminders import step_reminders, tick
 
 
@@ -98,3 +114,37 @@ async def test_a_reminder_resumed_by_undo_waits_for_the_end_of_quiet_hours(
     morning = datetime.fromisoformat(f"{(due + timedelta(days=1)).date()}T07:00:00+09:00")
     await tick(h, clock, morning)
     assert len(naming(h, filed, "stop_response")) == 1
+
+
+async def test_undoing_a_step_a_measure_completed_reopens_it_and_the_measure_still_counts(
+    h: Harness,
+) -> None:
+    filed = await file_case(h)
+    r1, r2 = h.cast.responder, h.cast.responder2
+    await record_measure(h, r1, filed, "stopped_service")
+    [measure] = await measure_ids(h)
+    name = t("ja", "act.measure.stopped_service")
+    await press(h, r2, Action.CONFIRM_MEASURE, filed, measure=measure)
+    await h.sim.wait_for(lambda _: f"措置「{name}」により完了" in checklist_text(h, filed))
+    assert_counted(h, filed, {"stop_response"})
+
+    await undo(h, r1, filed, "stop_response")
+    # The step is open again, with its Done button, and says the measure still counts.
+    assert_counted(h, filed, set())
+    shown = checklist_text(h, filed)
+    row = shown.split(title(h, "stop_response"), 1)[1].split(title(h, "police_and_lawyer"))[0]
+    assert "により完了" not in row and "[完了]" in row
+    kept = t("ja", "step_undo.measure", measure=name)
+    assert (
+        t("ja", "step_undo.measure_counts", measures=kept).removeprefix(":information_source: ")
+        in row
+    )
+    # The measure is still one that was taken: on the card, confirmed, not pending.
+    card = card_text(h, filed)
+    assert "実施した措置" in card and name in card and "確認待ち" not in card
+    events = await events_of(h, filed.id)
+    assert events[-1] == "step_undone" and "measure_withdrawn" not in events
+    # Marking the step done again is an ordinary Done.
+    await complete_step(h, r1, filed, "stop_response")
+    assert_counted(h, filed, {"stop_response"})
+    assert "記録されたまま" not in checklist_text(h, filed)  # the hint is for an open step
