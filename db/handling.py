@@ -9,14 +9,14 @@ and only the change that applied gets a timeline entry.
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 import sqlite_utils
 
 from bot.domain.handling import Assessment, Handling, Measure, StepDone, missing_for_close
 from bot.domain.stored import OutboxKind, outbox_key
-from db import outbox, timeline
+from db import outbox, reminders, timeline
 from db.rows import immediate, iso, parse_time
 from db.sealed import seal, unseal
 
@@ -144,8 +144,17 @@ def complete_step(
 
 
 def undo_step(
-    db: sqlite_utils.Database, case_id: int, step_id: str, at: datetime, actor: str
+    db: sqlite_utils.Database,
+    case_id: int,
+    step_id: str,
+    at: datetime,
+    actor: str,
+    *,
+    remind_after: timedelta | None = None,
+    max_reminders: int = 0,
 ) -> Outcome:
+    """Reopen a step (done, done by a measure, or not applicable). `remind_after`: the
+    step's interval under the case's policy version; its reminders resume from now."""
     with immediate(db):
         if is_closed(db, case_id):
             return Outcome.CLOSED
@@ -154,6 +163,8 @@ def undo_step(
         ):
             return Outcome.ALREADY
         timeline.add(db, case_id, at, actor, "step_undone", step=step_id)
+        if remind_after is not None:
+            reminders.remind_step_again(db, case_id, step_id, at, remind_after, max_reminders)
         return Outcome.APPLIED
 
 

@@ -170,6 +170,48 @@ def schedule_case(db: sqlite_utils.Database, case: Case, plan: CasePlan) -> None
         )
 
 
+def sent_count(db: sqlite_utils.Database, case_id: int, kind: str, chain: str) -> int:
+    """How many reminders of a chain were sent (skipped ones were never seen): what
+    `max_step_reminders` limits."""
+    row = db.execute(
+        "SELECT COUNT(*) FROM reminders WHERE case_id = ? AND kind = ? AND chain = ?"
+        " AND outcome = 'sent'",
+        [case_id, kind, chain],
+    ).fetchone()
+    return int(row[0])
+
+
+def remind_step_again(
+    db: sqlite_utils.Database,
+    case_id: int,
+    step_id: str,
+    now: datetime,
+    after: timedelta,
+    max_reminders: int,
+) -> bool:
+    """A step handled and then undone is open again: its chain resumes, due `after`
+    from now (inside the caller's transaction). The loop skipped the reminder that fell
+    due while it was handled and scheduled no next one, so without this it would never
+    be reminded again. Nothing when a reminder is still pending (the chain never
+    stopped) or the chain has sent its `max_reminders`. True if one was scheduled."""
+    pending = db.execute(
+        "SELECT 1 FROM reminders WHERE case_id = ? AND kind = 'step' AND chain = ?"
+        " AND fired_at IS NULL",
+        [case_id, step_id],
+    ).fetchone()
+    if pending or sent_count(db, case_id, "step", step_id) >= max_reminders:
+        return False
+    n = db.execute(
+        "SELECT MAX(attempt) FROM reminders WHERE case_id = ? AND kind = 'step' AND chain = ?",
+        [case_id, step_id],
+    ).fetchone()[0]
+    attempt = int(n or 0) + 1
+    key = step_key(case_id, step_id, attempt)
+    return schedule(
+        db, key, "step", now + after, now, case_id=case_id, chain=step_id, attempt=attempt
+    )
+
+
 def schedule_welfare(
     db: sqlite_utils.Database,
     case_id: int,

@@ -59,6 +59,35 @@ async def measure_ids(h: Harness) -> list[int]:
     return [int(r[0]) for r in rows]
 
 
+MARKS = {":white_large_square:": "open", ":white_check_mark:": "done", ":heavy_minus_sign:": "na"}
+
+
+def step_rows(h: Harness, filed: Filed) -> dict[str, str]:
+    """Each checklist row the thread shows, by step id: "open", "done" or "na"."""
+    by_title = {
+        f"{n}. {s.title.get('ja')}": s.id for n, s in enumerate(h.bot.ctx.policy.checklist, 1)
+    }
+    rows = {}
+    for block in filed.checklist.blocks or []:
+        body = str(block.get("text", {}).get("text", "")) if block["type"] == "section" else ""
+        mark = next((m for m in MARKS if body.startswith(m)), None)
+        if mark is not None:
+            head = body.split("\n", 1)[0].removeprefix(mark).strip(" *~")
+            rows[by_title[head]] = MARKS[mark]
+    return rows
+
+
+def assert_counted(h: Harness, filed: Filed, handled: set[str]) -> None:
+    """Exactly these steps count as handled, every checklist step is a row (the
+    principle is none), and both counts say so: a principle counted in place of a
+    dropped step would show the same "N/10" but fails here."""
+    rows = step_rows(h, filed)
+    assert list(rows) == [s.id for s in h.bot.ctx.policy.checklist]
+    assert {step for step, state in rows.items() if state != "open"} == handled
+    count = f"{len(handled)}/{len(rows)} 対応済み"
+    assert count in checklist_text(h, filed) and count in card_text(h, filed)
+
+
 async def test_the_principle_is_a_reminder_line_not_a_box(h: Harness) -> None:
     filed = await file_case(h)
     shown = checklist_text(h, filed)
@@ -66,6 +95,7 @@ async def test_the_principle_is_a_reminder_line_not_a_box(h: Harness) -> None:
     line = next(x for x in shown.splitlines() if principle in x)
     assert ":pushpin:" in line and "[" not in line  # no button on it
     assert "0/10 対応済み" in shown and "0/10 対応済み" in card_text(h, filed)
+    assert_counted(h, filed, set())
     # Conditional steps offer "Not applicable" next to Done; the others only Done.
     assert shown.count("[該当なし]") == 2
 
@@ -142,6 +172,7 @@ async def test_confirmed_measures_complete_their_steps(h: Harness) -> None:
     line = checklist_text(h, filed).split(stop, 1)[1].split("\n")[1]
     assert f"措置「{measure_name}」により完了（@Lee Mei）" in line
     assert "1/10 対応済み" in card_text(h, filed)
+    assert_counted(h, filed, {"stop_response"})
     # One transaction: the confirmation and the step it completes, both in the timeline.
     events = await events_of(h, filed.id)
     assert events[-2:] == ["measure_confirmed", "step_done"]
@@ -155,7 +186,32 @@ async def test_confirmed_measures_complete_their_steps(h: Harness) -> None:
     assert "2/10 対応済み" in card_text(h, filed)
     # A warning completes nothing.
     await record_measure(h, r1, filed, "warned")
-    assert "2/10 対応済み" in card_text(h, filed)
+    assert_counted(h, filed, {"stop_response", "police_and_lawyer"})
+
+
+async def test_ceased_negotiations_and_a_police_report_complete_their_steps(h: Harness) -> None:
+    filed = await file_case(h)
+    r1, r2 = h.cast.responder, h.cast.responder2
+    await not_applicable(h, r2, filed, "stop_response", "Seemed unnecessary")
+    await record_measure(h, r1, filed, "ceased_negotiations")
+    await record_measure(h, r1, filed, "police_report", police_no="2026-0142")
+    assert_counted(h, filed, {"stop_response"})  # both wait for a second responder
+    ceased, police = await measure_ids(h)
+    for measure, kind in ((ceased, "ceased_negotiations"), (police, "police_report")):
+        name = t("ja", f"act.measure.{kind}")
+        await press(h, r2, Action.CONFIRM_MEASURE, filed, measure=measure)
+        await h.sim.wait_for(lambda _, n=name: f"措置「{n}」" in checklist_text(h, filed))
+    shown = checklist_text(h, filed)
+    stop = shown.split(title(h, "stop_response"), 1)[1].split("\n")[1]
+    ceased_ja = t("ja", "act.measure.ceased_negotiations")
+    # Not applicable before, done by the measure now: it applied after all.
+    assert stop.startswith(f"措置「{ceased_ja}」により完了（@Lee Mei）")
+    police_line = shown.split(title(h, "police_and_lawyer"), 1)[1].split("\n")[1]
+    police_ja = t("ja", "act.measure.police_report")
+    assert police_line.startswith(f"措置「{police_ja}」により完了（@Lee Mei）")
+    assert_counted(h, filed, {"stop_response", "police_and_lawyer"})
+    events = await events_of(h, filed.id)
+    assert events.count("measure_confirmed") == 2 and events.count("step_done") == 2
 
 
 async def test_step_reminders_go_to_whoever_the_step_belongs_to(

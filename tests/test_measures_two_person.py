@@ -67,10 +67,16 @@ async def test_only_the_recorder_withdraws_and_only_someone_else_rejects(h: Harn
     )
     assert all("Wrong" not in r[0] and "Not agreed" not in r[0] for r in stored)  # sealed
 
-    # Neither can be confirmed now, and an old button changes nothing.
+    # Neither can be confirmed now, and an old button says why (and who), never that
+    # it is already confirmed.
     seen = len(h.sim.ephemerals(r2))
     await press(h, r2, Action.CONFIRM_MEASURE, filed, measure=first)
-    assert await refusal(h, r2, seen) == t("en", "act.measure.already_confirmed")
+    said = await refusal(h, r2, seen)
+    assert said == t("en", "measure_confirm.withdrawn", user=f"<@{r1}>")
+    assert "withdrew" in said and "confirmed." not in said
+    seen = len(h.sim.ephemerals(r1))
+    await press(h, r1, Action.CONFIRM_MEASURE, filed, measure=second)
+    assert await refusal(h, r1, seen) == t("ja", "measure_confirm.rejected", user=f"<@{r2}>")
     seen = len(h.sim.ephemerals(r2))
     await press(h, r2, Action.REJECT_MEASURE, filed, measure=first)
     assert await refusal(h, r2, seen) == t("en", "measure_end.not_pending")
@@ -126,3 +132,25 @@ async def test_a_closed_card_shows_no_live_confirm_button(h: Harness) -> None:
     assert "[確認する]" not in card and "[却下]" not in card and "[取り下げ]" not in card
     assert t("ja", "measure_end.closed_unconfirmed") in card
     assert (await events_of(h, filed.id)).count("measure_confirmed") == 0
+
+
+async def test_confirming_a_measure_that_is_not_the_cases_is_refused_as_unknown(
+    h: Harness,
+) -> None:
+    filed = await file_case(h)
+    other = await file_case(h)
+    r1, r2 = h.cast.responder, h.cast.responder2
+    await record_measure(h, r1, other, "stopped_service")
+    [foreign] = await measure_ids(h)
+    # Another case's pending measure, and an id nobody recorded, pressed on this card.
+    for forged in (foreign, foreign + 100):
+        seen = len(h.sim.ephemerals(r2))
+        await press(h, r2, Action.CONFIRM_MEASURE, filed, measure=forged)
+        assert await refusal(h, r2, seen) == t("en", "act.refuse.unknown_measure")
+    assert "measure_confirmed" not in await events_of(h, other.id)
+    # A measure that needs no second person says so.
+    await record_measure(h, r1, filed, "warned")
+    warned = (await measure_ids(h))[-1]
+    seen = len(h.sim.ephemerals(r2))
+    await press(h, r2, Action.CONFIRM_MEASURE, filed, measure=warned)
+    assert await refusal(h, r2, seen) == t("en", "measure_confirm.not_needed")

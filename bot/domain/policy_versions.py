@@ -19,8 +19,9 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import TypeVar
 
-from bot.domain.policy import Label, Policy, Step
+from bot.domain.policy import Category, Label, Option, Policy, Step
 from bot.domain.policy_file import PolicyError, policy_data
 
 # What a step change is about, in the order HR's report lists them.
@@ -112,10 +113,42 @@ class PolicyBook:
                     older.append(s)
         return replace(self.current, steps=(*self.current.steps, *older))
 
+    def labels(self) -> Policy:
+        """`titles`, and also the categories, contact channels and conclusions only older
+        versions have: for HR's figures over cases of any version (summary, chart, the
+        export's summary sheet), which would otherwise show such a category's raw id."""
+        p = self.titles()
+        return replace(
+            p,
+            categories=_with_older(p.categories, (v.categories for v in self.all())),
+            contact_channels=_with_older(
+                p.contact_channels, (v.contact_channels for v in self.all())
+            ),
+            conclusions=_with_older(p.conclusions, (v.conclusions for v in self.all())),
+            mhlw_types=_with_older(p.mhlw_types, (v.mhlw_types for v in self.all())),
+        )
+
     @property
     def history(self) -> tuple[KnownVersion, ...]:
         """Every stored version, oldest first."""
         return tuple(sorted(self._known.values(), key=lambda v: (v.first_seen, v.version)))
+
+
+_Labelled = TypeVar("_Labelled", Category, Option)
+
+
+def _with_older(
+    current: tuple[_Labelled, ...], every: Iterable[tuple[_Labelled, ...]]
+) -> tuple[_Labelled, ...]:
+    """`current` with the items (by id) only other versions have appended, in order."""
+    seen = {c.id for c in current}
+    older: list[_Labelled] = []
+    for items in every:
+        for item in items:
+            if item.id not in seen:
+                seen.add(item.id)
+                older.append(item)
+    return current + tuple(older)
 
 
 @dataclass(frozen=True)

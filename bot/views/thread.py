@@ -29,6 +29,7 @@ def step_block(lang: str, case: Case, n: int, step: Step, handling: Handling) ->
     value = action_value(case.case_no, step=step.id)
     if done is None:
         text = f":white_large_square: *{title}*\n{escape(step.text.get(lang))}"
+        text += _measure_kept(lang, step, handling)
         accessory = button(Action.STEP_DONE, t(lang, "act.button.step_done"), value=value)
     else:
         text = _handled_text(lang, title, done)
@@ -36,6 +37,18 @@ def step_block(lang: str, case: Case, n: int, step: Step, handling: Handling) ->
     if case.status == CaseStatus.CLOSED:
         return section(text)
     return section(text, accessory=accessory)
+
+
+def _measure_kept(lang: str, step: Step, handling: Handling) -> str:
+    """A step a counting measure completed, then undone, is open again; the measure
+    still counts (undoing a step does not undo what was done to the customer), and
+    the open step says so, so nobody takes the measure for lost."""
+    kinds = [m.kind for m in handling.measures if m.counts and m.kind in step.completed_by]
+    if not kinds:
+        return ""
+    items = [t(lang, "step_undo.measure", measure=t(lang, f"act.measure.{k}")) for k in kinds]
+    names = t(lang, "step_undo.separator").join(dict.fromkeys(items))
+    return "\n" + t(lang, "step_undo.measure_counts", measures=names)
 
 
 def _handled_text(lang: str, title: str, done: StepDone) -> str:

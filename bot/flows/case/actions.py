@@ -158,8 +158,13 @@ async def submit_step_note(ctx: AppContext, user_id: str, view: dict[str, Any]) 
 async def step_undo(ctx: AppContext, press: Press, value: Any) -> None:
     case, extra = await case_from_value(ctx, press.user_id, value)
     step = _step(ctx, case, extra)
+    # Its reminders resume (issue 12): the loop stopped them while it was handled.
+    limit = ctx.config.reminders.max_step_reminders
+    at, by = ctx.clock.now(), press.user_id
     outcome = await ctx.store.run(
-        handling.undo_step, case.id, step.id, ctx.clock.now(), press.user_id
+        lambda db: handling.undo_step(
+            db, case.id, step.id, at, by, remind_after=step.remind_after, max_reminders=limit
+        )
     )
     await refresh_case(ctx, case.id)
     _check(outcome, "act.step.already_open", case_no=case.case_no)

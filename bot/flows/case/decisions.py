@@ -10,7 +10,14 @@ import sqlite_utils
 
 from bot.context import AppContext
 from bot.domain import identifiers
-from bot.domain.handling import LAWYER_KINDS, MAX_DETAIL, MAX_REASON, MEASURE_KINDS
+from bot.domain.handling import (
+    LAWYER_KINDS,
+    MAX_DETAIL,
+    MAX_REASON,
+    MEASURE_ENDINGS,
+    MEASURE_KINDS,
+    Measure,
+)
 from bot.domain.identifiers import Customer
 from bot.flows.case.guard import case_from_value, refresh_case
 from bot.flows.case.guard import submission_refusal as refusal
@@ -21,6 +28,7 @@ from bot.slack.privately import Refused
 from bot.views import customer_ids as customer_ids_view
 from bot.views.actions_decisions import assessment_modal, measure_modal
 from bot.views.actions_modals import submitted_choice, submitted_choices, submitted_text
+from bot.views.mrkdwn import user
 from db import customer_ids, decisions, handling, timeline
 from db.handling import Outcome
 
@@ -192,10 +200,27 @@ async def confirm_measure(ctx: AppContext, press: Press, value: Any) -> None:
         )
     )
     await refresh_case(ctx, case.id)
-    if outcome is Outcome.SAME_PERSON:
-        raise Refused("act.measure.same_person")
     if outcome is Outcome.CLOSED:
         raise Refused("act.refuse.closed", case_no=case.case_no)
-    if outcome is Outcome.ALREADY:
-        raise Refused("act.measure.already_confirmed")
+    if outcome is not Outcome.APPLIED:
+        current = await ctx.store.run(handling.load_handling, case.id)
+        raise _not_confirmed(current.measure(measure_id), outcome)
     log.info("measure confirmed: case=%s", case.case_no)
+
+
+def _not_confirmed(measure: Measure | None, outcome: Outcome) -> Refused:
+    """Why a Confirm changed nothing, as the measure stands now: a stale card's button
+    on a measure withdrawn or rejected meanwhile says so (and by whom); an id that is
+    not this case's measure is unknown."""
+    if measure is None:
+        return Refused("act.refuse.unknown_measure")
+    if measure.ended in MEASURE_ENDINGS:
+        who = user(measure.ended_by or "")
+        if measure.ended == "withdrawn":
+            return Refused("measure_confirm.withdrawn", user=who)
+        return Refused("measure_confirm.rejected", user=who)
+    if outcome is Outcome.SAME_PERSON:
+        return Refused("act.measure.same_person")
+    if not measure.needs_confirmation:
+        return Refused("measure_confirm.not_needed")
+    return Refused("act.measure.already_confirmed")

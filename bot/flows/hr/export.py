@@ -80,7 +80,9 @@ async def build_files(
     made_at = ctx.clock.now().astimezone(ctx.config.timezone)
     label = period_label(lang, period)
     # Compressing the workbook takes a moment for a large export: off the event loop.
-    workbook = await asyncio.to_thread(book.finish, tally, ctx.policy, label, made_at, with_text)
+    # Labels from every version: a channel or conclusion only an older one has.
+    labels = ctx.policies.labels()
+    workbook = await asyncio.to_thread(book.finish, tally, labels, label, made_at, with_text)
     return buf.getvalue().encode("utf-8"), workbook, tally.total
 
 

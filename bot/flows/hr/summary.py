@@ -47,7 +47,8 @@ async def chart(ctx: AppContext, period: Period, lang: str) -> Chart | None:
     weeks, series = weekly_series(rows, start, end)
     if not weeks:
         return None
-    labels = {c.id: c.label.get(lang) for c in ctx.policy.categories}
+    # Cases of any version: a category only an older one has keeps its label.
+    labels = {c.id: c.label.get(lang) for c in ctx.policies.labels().categories}
     labels[OVERFLOW] = t(lang, "hr.chart.other")  # not "other": the policy has one
     title = t(lang, "hr.chart.title", period=period_label(lang, period))
     ylabel = t(lang, "hr.chart.ylabel")
@@ -65,7 +66,8 @@ async def send_summary(ctx: AppContext, user_id: str, text: str, tell: Tell) -> 
     await tell(t(lang, "hr.working"))
     summary = await compute(ctx, period)
     await ctx.store.run(audit.record, ctx.clock.now(), user_id, "summary", period.key)
-    fallback, blocks = build_summary(lang, summary, period, ctx.policy, ctx.workspace_url)
+    labels = ctx.policies.labels()  # cases of any version: every version's labels
+    fallback, blocks = build_summary(lang, summary, period, labels, ctx.workspace_url)
     channel = await post_dm(ctx, user_id, fallback, blocks)
     png = await chart(ctx, period, lang)
     if png is not None:

@@ -173,7 +173,9 @@ def claim_steps(
             return None
         live = [r for r in live if reminders.fire(db, r.id, now, "sent")]
         for r in live:
-            if r.attempt < s.max_step_reminders:
+            # Reminders sent, not attempts: one skipped while the step was handled
+            # (then undone) was never seen and does not use up the chain.
+            if reminders.sent_count(db, case.id, "step", r.chain) < s.max_step_reminders:
                 n = r.attempt + 1
                 reminders.schedule(
                     db,
