@@ -51,6 +51,9 @@ OUTBOX = {
     "COUNSELING_PING": "counseling_ping",
     "EVIDENCE_COPY": "evidence_copy",
     "EVIDENCE_ADDED": "evidence_added",
+    "HELPER_SUMMONS": "helper_summons",
+    "WHERE_ADDED": "where_added",
+    "REPORT_COMPLETED": "report_completed",
 }
 REMINDERS = {"ACK": "ack", "STEP": "step", "SHIFT": "shift", "WELFARE": "welfare",
              "DIGEST": "digest", "SUMMON": "summon"}  # fmt: skip

@@ -48,6 +48,12 @@ class OutboxKind(StrEnum):
     # Issue 12 §5: evidence kept as a sealed copy, and the thread told of new files.
     EVIDENCE_COPY = "evidence_copy"  # :<evidence_copies id> fetch a file, keep it sealed
     EVIDENCE_ADDED = "evidence_added"  # :<timeline id> "the employee added n files"
+    # Issue 11: each person asked to go to a case happening now hears it in a DM (:<user
+    # ID>); the thread hears that she said where she is (:<timeline id>), and that the
+    # full report of a one-tap case has arrived.
+    HELPER_SUMMONS = "helper_summons"
+    WHERE_ADDED = "where_added"
+    REPORT_COMPLETED = "report_completed"
 
 
 # Kinds that carry a reference (":<id>"); the others never do.
@@ -64,6 +70,8 @@ WITH_REF = frozenset(
         OutboxKind.COUNSELING_PING,
         OutboxKind.EVIDENCE_COPY,
         OutboxKind.EVIDENCE_ADDED,
+        OutboxKind.HELPER_SUMMONS,
+        OutboxKind.WHERE_ADDED,
     }
 )
 # Kinds whose message is stored with the outbox row (not rendered from the case).

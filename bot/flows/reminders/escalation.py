@@ -31,7 +31,7 @@ from bot.domain.stored import (
 from bot.flows.reminders.duty import BOT_ACTOR, escalation_list, step_recipients
 from bot.views.reminders import build_escalation, build_shift_ping, build_step_reminder
 from bot.views.urgent import build_summons_escalation
-from db import handling, outbox, overrides, reminders, timeline
+from db import handling, outbox, overrides, reminders, summons, timeline
 from db.cases import awaiting_ack, find_case
 from db.reminders import Reminder
 from db.rows import immediate, iso
@@ -139,7 +139,13 @@ def claim_summon(
                                attempt=n)  # fmt: skip
         backup = rules.config.rotations.get("backup")
         nxt = [overrides.next_person(db, backup, now)] if backup else []
-        asked = list(dict.fromkeys([*case.summoned, *nxt, *escalation_list(db, rules.config, now)]))
+        if backup and nxt[0] == case.reporter_id:
+            # She is never asked to go to herself; the one after her is asked instead,
+            # so the call looks as it always does (her absence is no hint).
+            nxt = [backup.after(nxt[0])]
+        everyone = [*case.summoned, *nxt, *escalation_list(db, rules.config, now)]
+        asked = [p for p in dict.fromkeys(everyone) if p != case.reporter_id]
+        summons.queue(db, case.id, asked, now)  # each newly asked person hears it by DM
         timeline.add(db, case.id, now, BOT_ACTOR, "summon_widened", attempt=r.attempt,
                      notified=asked)  # fmt: skip
     minutes = int((now - case.reported_at).total_seconds() // 60)
