@@ -33,8 +33,6 @@ async def render_summons(ctx: AppContext, d: outbox.Delivery) -> Outgoing:
 async def redraw_summons(ctx: AppContext, case: Case) -> None:
     """Every summons DM already in Slack, as the case is now (at close: without where
     she was or who she is; Slack keeps messages)."""
-    if not (case.happening_now or case.helper or case.quick):
-        return
     for person, channel, ts in await ctx.store.run(summons.delivered, case.id):
         text, blocks = helper_dm(await ctx.people.lang(person), case, person)
         try:
