@@ -150,8 +150,9 @@ async def test_she_can_tell_the_helper_where_she_is_after_the_tap(hu: Harness) -
     # The summons in the thread is redrawn with the place, and the thread is told.
     _, thread = await card_and_thread(h)
     assert "3F 応接室B" in said(h, thread[0])
-    assert any(t("ja", "urgent_help.where_added", case_no=row["case_no"]) in (m.text or "")
-               for m in thread)  # fmt: skip
+    [note] = [m for m in thread if t("ja", "urgent_help.where_added", case_no=row["case_no"])
+              in (m.text or "")]  # fmt: skip
+    assert "3F" not in said(h, note)  # the note stays; the place only in the redrawn summons
     # The backup asked to go gets a fresh DM with the place (a notification, not an edit).
     new = h.sim.dms(CAST.responder)[before:]
     assert new and "3F 応接室B" in said(h, new[-1]) and going_button(new[-1]) is not None
@@ -185,11 +186,19 @@ async def test_the_widened_call_never_asks_the_reporter_to_go_to_herself(
 
 
 async def test_at_close_her_place_leaves_the_channel_and_the_helpers_dms(
-    hu: Harness,
+    hu: Harness, clock: FixedClock
 ) -> None:
     h = hu
+    assert h.bot.reminders is not None
     await tap(h, h.cast.employee, place=PLACE, may_know="yes")
     card, thread = await card_and_thread(h)
+    # A widened call is a post of its own, never redrawn: it gives the site only.
+    clock.set(T0 + timedelta(minutes=3))
+    await h.bot.reminders.tick(clock.now())
+    await h.settle()
+    widened = h.sim.replies(RESPONDERS, card.ts)[-1]
+    assert "まだ誰も" in (widened.text or "") and "渋谷店" in said(h, widened)
+    assert PLACE not in said(h, widened)
     row = await case_row(h)
     filed = Filed(row["id"], row["case_no"], card, thread[0])
     [dm] = [m for m in h.sim.dms(CAST.responder) if going_button(m)]
