@@ -76,6 +76,7 @@ def _responders_channel_private(settings: Settings, config: Config) -> bool:
     from slack_sdk.web.async_client import AsyncWebClient
 
     from bot.slack.people import responders_channel_verdict
+    from bot.slack.summoned_members import not_members
 
     client = AsyncWebClient(
         token=settings.bot_token,
@@ -83,6 +84,13 @@ def _responders_channel_private(settings: Settings, config: Config) -> bool:
         timeout=settings.slack_timeout,  # type: ignore[arg-type]  # aiohttp takes fractions
     )
     private, why = asyncio.run(responders_channel_verdict(client, config.responders_channel))
+    if private is not False:  # the people a case happening now asks to go (issue 11)
+        warnings, unverified = asyncio.run(not_members(client, config))
+        for line in warnings:
+            print(line)
+        if unverified:
+            print(f"sites' supervisors and backup: NOT verified to be in the responders "
+                  f"channel ({unverified})")
     if private is False:
         print(f"ch-responder: configuration error: responders_channel: {why}", file=sys.stderr)
         return False

@@ -17,7 +17,7 @@ from bot.domain.report import Report
 from bot.domain.stats import CaseRef
 from bot.domain.stored import OutboxKind, outbox_key
 from bot.domain.urgent import Where
-from db import customer_ids, evidence_copies, outbox, reported_messages, timeline
+from db import customer_ids, evidence_copies, outbox, reported_messages, summons, timeline
 from db.rows import case_from_row, immediate, insert, iso
 from db.sealed import seal
 
@@ -168,6 +168,8 @@ def file_case(
         )
         for kind in NEW_CASE_DELIVERIES:
             outbox.enqueue(db, case_id, outbox_key(kind), new.reported_at)
+        # Each person asked to go to her hears it privately too (issue 11; db/summons.py).
+        summons.queue(db, case_id, new.summoned, new.reported_at)
         # Each file is kept sealed, in case the employee deletes her upload (issue 12).
         evidence_copies.queue(
             db, case_id, [*r.evidence_files, *links], new.reported_at, new.workspace_host

@@ -17,7 +17,7 @@ import sqlite_utils
 from bot.domain.case import Case
 from bot.domain.severity import rank
 from bot.domain.stored import OutboxKind, outbox_key
-from db import consent, customer_ids, evidence_copies, handling, outbox, timeline
+from db import consent, customer_ids, evidence_copies, handling, outbox, summons, timeline
 from db.cases import NewCase, earlier_count, get_case
 from db.rows import immediate, iso
 from db.sealed import seal
@@ -100,8 +100,8 @@ def complete_case(
             db, case_id, [*r.evidence_files, *r.evidence_links], new.reported_at,
             new.workspace_host,
         )  # kept sealed (issue 12)
-        # The thread hears that the report is complete (View details shows it).
-        outbox.enqueue(db, case_id, outbox_key(OutboxKind.INFO_ADDED), new.reported_at)
+        # The thread hears that the full report has arrived (View details shows it).
+        outbox.enqueue(db, case_id, outbox_key(OutboxKind.REPORT_COMPLETED), new.reported_at)
         return get_case(db, case_id)
 
 
@@ -125,3 +125,37 @@ def helper_going(db: sqlite_utils.Database, case_id: int, at: datetime, actor: s
 def helper_of(db: sqlite_utils.Database, case_id: int) -> str | None:
     row = db.execute("SELECT helper FROM cases WHERE id = ?", [case_id]).fetchone()
     return row[0] if row else None
+
+
+def add_where(
+    db: sqlite_utils.Database, view_id: str, ref: str | None, at: datetime,
+    site: str | None, place: str,
+) -> Case | None:  # fmt: skip
+    """She says where she is after the tap (from the safety screen): the case filed from
+    the modal `view_id` by her (`ref`, her keyed reporter_ref) takes the new location; the
+    thread is told (without the place: the summons shows it, and is redrawn without it
+    at close) and each person asked to go gets a fresh DM. None: no such case open."""
+    with immediate(db):
+        row = db.execute(
+            "SELECT id, status FROM cases WHERE view_id = ? AND reporter_ref IS ?",
+            [view_id, ref],
+        ).fetchone()
+        if row is None or row[1] == "closed" or ref is None:
+            return None
+        case_id = int(row[0])
+        changes: dict[str, object] = {}
+        if site:
+            changes["site"] = site
+        if place:
+            changes["place"] = seal(db, "cases.place", place)
+        if not changes:
+            return get_case(db, case_id)
+        db.table("cases").update(case_id, changes)
+        tid = timeline.add(db, case_id, at, "reporter", "where_added")
+        outbox.enqueue(db, case_id, outbox_key(OutboxKind.WHERE_ADDED, tid), at)
+        case = get_case(db, case_id)
+        if case.helper is None:  # nobody going yet: everyone asked hears the place
+            summons.queue(db, case_id, summons.summoned(db, case_id), at, again=True)
+        else:  # the one on the way
+            summons.queue(db, case_id, [case.helper], at, again=True)
+        return case

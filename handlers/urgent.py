@@ -15,6 +15,7 @@ from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_sdk.errors import SlackApiError
 
 from bot.context import AppContext
+from bot.flows.case.guard import refresh_case
 from bot.flows.report import urgent
 from bot.flows.report.intake import Intake
 from bot.slack.errors import error_name
@@ -53,6 +54,18 @@ def register(app: AsyncApp, ctx: AppContext, intake: Intake) -> None:
         # The submit button is the same choice as the big one (Enter, a keyboard user).
         safety = await urgent.tap(ctx, intake, body["user"]["id"], view, ACK_BUDGET)
         await ack(response_action="update", view=safety)
+
+    @app.view(Callback.URGENT_WHERE)
+    async def where_submitted(ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]) -> None:
+        # "Tell the helper where you are" (issue 11): committed before the ack; the
+        # card, the summons and the helpers' DMs are redrawn after it.
+        done = await urgent.tell_where(ctx, body["user"]["id"], view)
+        if done.errors:
+            await ack(response_action="errors", errors=done.errors)
+            return
+        await ack(response_action="update", view=done.view)
+        if done.case_id is not None:
+            await refresh_case(ctx, done.case_id)
 
     def becomes(build: Callable[[AppContext, dict[str, Any]], dict[str, Any]]) -> Any:
         async def listener(ack: AsyncAck, body: dict[str, Any]) -> None:

@@ -29,4 +29,8 @@ async def test_the_opening_act_shows_the_tap_and_the_employee_hearing_back(
     assert "Shinjuku store / register 2" in text and "[I'm going]" in text
     assert "Someone from the response team has your report" in text
     assert "is on the way to you" in text
+    # The supervisor's DM names Alex (Alex allowed the helper to know); the card does not.
+    summons = t("en", "urgent_help.dm_summons", case_no="CH-2026-0001",
+                where="Shinjuku store / register 2", who="@Alex Kim")  # fmt: skip
+    assert summons.split("\n")[2] in text
     assert rows == 1  # completing the report did not make a second case

@@ -131,7 +131,9 @@ async def test_consent_lets_the_helper_know_who_she_is(hu: Harness) -> None:
     h = hu
     await tap(h, h.cast.employee, may_know="yes")
     _, thread = await card_and_thread(h)
-    assert "Sato Hana" in said(h, thread[0])
+    # The helpers asked to go know (their DM); the channel does not (issue 11).
+    assert "Sato Hana" in said(h, h.sim.dms(SUPERVISOR)[-1])
+    assert "Sato Hana" not in said(h, thread[0])
 
 
 async def test_nobody_going_widens_the_call_quickly_and_the_one_who_goes_is_recorded(

@@ -52,6 +52,9 @@ OUTBOX = {
     "EVIDENCE_COPY": "evidence_copy",
     "EVIDENCE_ADDED": "evidence_added",
     "SHARED_COPY_DELETE": "shared_copy_delete",
+    "HELPER_SUMMONS": "helper_summons",
+    "WHERE_ADDED": "where_added",
+    "REPORT_COMPLETED": "report_completed",
 }
 REMINDERS = {"ACK": "ack", "STEP": "step", "SHIFT": "shift", "WELFARE": "welfare",
              "DIGEST": "digest", "SUMMON": "summon"}  # fmt: skip

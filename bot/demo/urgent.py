@@ -58,6 +58,10 @@ async def happening_now(h: Harness, out: Printer) -> None:
     out.message(cast.responder, "#ch-responders (the urgent card)", card)
     summons = h.sim.replies(RESPONDERS, card.ts)[0]
     out.message(cast.responder2, "the card's thread: the named call for a second person", summons)
+    # Each person asked to go is told privately too, with Alex's name (Alex allowed it);
+    # the channel keeps Alex confidential.
+    dm = h.sim.dms(cast.responder2)[-1]
+    out.message(cast.responder2, "a private message: the call, where, and who", dm)
 
     value = json.dumps({"case": _case_no(card)})
     out.say("Tanaka Ken acknowledges the card; Alex is told privately, without a name.")

@@ -50,6 +50,12 @@ class OutboxKind(StrEnum):
     EVIDENCE_ADDED = "evidence_added"  # :<timeline id> "the employee added n files"
     # The bot deletes a copy it shared into a viewer's DM (:<shared_copies id>).
     SHARED_COPY_DELETE = "shared_copy_delete"
+    # Issue 11: each person asked to go to a case happening now hears it in a DM (:<user
+    # ID>); the thread hears that she said where she is (:<timeline id>), and that the
+    # full report of a one-tap case has arrived.
+    HELPER_SUMMONS = "helper_summons"
+    WHERE_ADDED = "where_added"
+    REPORT_COMPLETED = "report_completed"
 
 
 # Kinds that carry a reference (":<id>"); the others never do.
@@ -67,6 +73,8 @@ WITH_REF = frozenset(
         OutboxKind.EVIDENCE_COPY,
         OutboxKind.EVIDENCE_ADDED,
         OutboxKind.SHARED_COPY_DELETE,
+        OutboxKind.HELPER_SUMMONS,
+        OutboxKind.WHERE_ADDED,
     }
 )
 # Kinds whose message is stored with the outbox row (not rendered from the case).

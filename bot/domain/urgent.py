@@ -45,7 +45,9 @@ def quick_report(now: datetime, contact_channel: str | None, where: Where) -> Re
         demand="",
         narrative="",
         danger=DANGER,
-        show_name=where.helper_may_know,
+        # "The person who comes may know who you are" is helper_may_know (the helper's
+        # DM), never a consent to be named to the whole team (cases.show_name).
+        show_name=False,
         counseling_ok=False,
         evidence_files=(),
         evidence_links=(),

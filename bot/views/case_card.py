@@ -316,7 +316,9 @@ def build_details_modal(
 def urgent_lines(lang: str, case: Case) -> list[Block]:
     """Where the employee is, who went, and whether the report is still to come
     (issue 11). The location is the employee's own text: escaped."""
-    where = " / ".join(escape(p) for p in (case.site, case.place) if p)
+    # Her own words leave the shared channel when the case closes (SECURITY.md).
+    place = case.place if case.status != "closed" else ""
+    where = " / ".join(escape(p) for p in (case.site, place) if p)
     lines = [t(lang, "urgent.card_where", where=where)] if where else []
     if case.helper:
         lines.append(t(lang, "urgent.card_helper", user=user(case.helper)))

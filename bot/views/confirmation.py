@@ -42,6 +42,8 @@ def build_confirmation(lang: str, case: Case, policy: Policy) -> tuple[str, list
         safety_blocks(lang, case.contact_channel, policy) if case.happening_now else []
     )
     identity = t(lang, "confirm.name_shown" if case.show_name else "confirm.confidential")
+    if case.helper_may_know and not case.show_name:  # issue 11: only the helper knows
+        identity += "\n" + t(lang, "urgent_help.confirm_helper_knows")
     counseling = t(
         lang, "confirm.counseling_yes" if case.counseling_ok else "confirm.counseling_no"
     )

@@ -40,6 +40,8 @@ class Callback(StrEnum):
     CONVERSATION = "case.conversation"
     # Consent that can change (issue 11 §3)
     CONSENT = "report.consent"
+    # After the tap: the safety screen's "tell the helper where you are" (issue 11)
+    URGENT_WHERE = "report.urgent.where"
 
 
 class Action(StrEnum):

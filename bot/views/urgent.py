@@ -146,34 +146,76 @@ def parse_start(
     return channel, Where(site, place, may_know)
 
 
+def where_blocks(lang: str, sites: tuple[Site, ...], told: str | None) -> list[Block]:
+    """"Tell the helper where you are", after the tap (a tap may have said nothing):
+    the fewest fields, optional, sent by the modal's one submit button (Enter works)."""
+    blocks: list[Block] = [divider(), section(t(lang, "urgent_help.where_prompt"))]
+    if told:
+        blocks.append(context(t(lang, "urgent_help.where_told", where=escape(told))))
+    if sites:
+        blocks.append(_optional_input(
+            "w_site", t(lang, "urgent.site"),
+            {"type": "static_select", "placeholder": plain(t(lang, "form.choose"), 150),
+             "options": [option(s.id, s.name) for s in sites]},
+        ))  # fmt: skip
+    blocks.append(_optional_input(
+        "w_place", t(lang, "urgent.place"), {"type": "plain_text_input", "max_length": MAX_PLACE}
+    ))  # fmt: skip
+    return blocks
+
+
+def parse_where(state: Any, sites: tuple[Site, ...]) -> tuple[Site | None, str]:
+    """(site, place) from the safety screen's fields; anything unknown reads as unsaid."""
+    values = state.get("values") if isinstance(state, dict) else None
+    values = values if isinstance(values, dict) else {}
+    site_id = _selected(_value(values, "w_site"))
+    site = next((s for s in sites if s.id == site_id), None)
+    place = _value(values, "w_place").get("value")
+    return site, place.strip()[:MAX_PLACE] if isinstance(place, str) else ""
+
+
 def build_safety_view(
-    lang: str, policy: Policy, channel: str | None, status: str, meta: str, **params: Any
-) -> dict[str, Any]:
+    lang: str, policy: Policy, channel: str | None, status: str, meta: str,
+    sites: tuple[Site, ...] = (), told: str | None = None, **params: Any,
+) -> dict[str, Any]:  # fmt: skip
     """What the tap shows: safety first, the stop script for how the customer is in
-    contact, whether the team was alerted, and the way to complete the report later.
-    `status`: "sent" (case_no=...), "pending" or "lost"."""
+    contact, whether the team was alerted, where she is (she may tell it now), and the
+    way to complete the report later. `status`: "sent" (case_no=...), "pending" or
+    "lost"; `told`: the location she has just sent."""
     blocks = safety_blocks(lang, channel or "other", policy)
     blocks.append(section(t(lang, f"urgent.status_{status}", **params)))
-    if status != "lost":
-        blocks += [
-            context(t(lang, "urgent.complete_hint")),
-            actions(
-                "urgent_after",
-                button(Action.COMPLETE_REPORT, t(lang, "urgent.button_complete"), value="complete"),
-            ),
-        ]
+    if status == "lost":
+        return modal(Callback.REPORT_RECORDED, t(lang, "urgent.sent_title"), blocks,
+                     close=t(lang, "close"), private_metadata=meta)  # fmt: skip
+    blocks += where_blocks(lang, sites, told)
+    blocks += [
+        divider(),
+        context(t(lang, "urgent.complete_hint")),
+        actions(
+            "urgent_after",
+            button(Action.COMPLETE_REPORT, t(lang, "urgent.button_complete"), value="complete"),
+        ),
+    ]
     return modal(
-        Callback.REPORT_RECORDED,
+        Callback.URGENT_WHERE,
         t(lang, "urgent.sent_title"),
         blocks,
+        submit=t(lang, "urgent_help.where_submit"),
         close=t(lang, "close"),
         private_metadata=meta,
     )
 
 
-def where_text(lang: str, case: Case) -> str:
-    parts = [escape(p) for p in (case.site, case.place) if p]
-    return " / ".join(parts) if parts else t(lang, "urgent.where_unknown")
+def where_text(lang: str, case: Case, *, place: bool = True) -> str:
+    """Where she is. Her own words (the place) leave Slack's channel when the case
+    closes: the card and the summons are redrawn without them (SECURITY.md)."""
+    closed = case.status == "closed"
+    parts = [escape(p) for p in (case.site, case.place if place and not closed else "") if p]
+    if parts:
+        return " / ".join(parts)
+    if case.place:  # said, but not shown here
+        return t(lang, "urgent_help.place_removed") if closed else ""
+    return t(lang, "urgent.where_unknown")
 
 
 def who_text(lang: str, case: Case) -> str:
@@ -206,8 +248,13 @@ def build_summons_escalation(
     lang: str, case: Case, minutes: int, asked: list[str]
 ) -> tuple[str, list[Block]]:
     who = " ".join(user(u) for u in asked)
+    # Only the site: her own words stay in the summons above, which is redrawn without
+    # them at close (this post is not), and in each DM.
+    where = where_text(lang, case, place=False)
+    if case.place:
+        where = (where + t(lang, "urgent_help.place_above")).strip()
     text = t(lang, "urgent.summons_widened", case_no=case.case_no, minutes=minutes, asked=who,
-             where=where_text(lang, case))  # fmt: skip
+             where=where)  # fmt: skip
     going = button(Action.HELPER_GOING, t(lang, "urgent.button_going"), value=case_value(case),
                    style="danger")  # fmt: skip
     return text, [section(text, accessory=going)]

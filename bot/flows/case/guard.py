@@ -21,6 +21,7 @@ from bot.domain.case import Case
 from bot.domain.handling import Handling
 from bot.domain.stored import CaseStatus
 from bot.flows.case.room_close import close_room_if_due
+from bot.flows.delivery.summons import redraw_summons
 from bot.flows.done import Done
 from bot.slack.errors import error_name
 from bot.slack.people import LookupFailed
@@ -112,6 +113,7 @@ async def refresh_case(ctx: AppContext, case_id: int) -> None:
     for _ in range(3):
         case, earlier, handling, rev = await ctx.store.run(_load, case_id, ctx.config.repeat_window)
         await _update_messages(ctx, case, earlier, handling)
+        await redraw_summons(ctx, case)  # the helpers' DMs (issue 11): who went, close
         await close_room_if_due(ctx, case)  # a closed case's private channel (issue 13)
         if await ctx.store.run(timeline.revision, case_id) == rev:
             return

@@ -2,7 +2,9 @@
 
 The first one is recorded in the timeline and on the card, the case counts as
 acknowledged, the summons stops widening, and the employee hears that someone is on
-the way (without a name)."""
+the way (without a name). A person summoned for the case by DM (db/summons.py) may
+press it there even if they are not in the responders channel: that one thing, on
+that case; it opens nothing of the report."""
 
 from __future__ import annotations
 
@@ -10,17 +12,37 @@ import logging
 from typing import Any
 
 from bot.context import AppContext
-from bot.flows.case.guard import case_from_value, refresh_case
+from bot.domain.case import Case
+from bot.domain.stored import CaseStatus
+from bot.flows.case.guard import may_see_cases, refresh_case, refuse_own_report
 from bot.slack.payloads import Press
 from bot.slack.privately import Refused
+from bot.views.case_card import parse_action_value
 from bot.views.mrkdwn import user
+from db import summons
+from db.cases import find_case_no
 from db.urgent import helper_going, helper_of
 
 log = logging.getLogger(__name__)
 
 
+async def _case_to_go_to(ctx: AppContext, user_id: str, value: Any) -> Case:
+    case_no, _ = parse_action_value(value)
+    case = await ctx.store.run(find_case_no, case_no) if case_no else None
+    if case is None:
+        raise Refused("refuse.unknown_case")
+    refuse_own_report(ctx, user_id, case)  # never asked to go to herself
+    if not await ctx.store.run(summons.was_summoned, case.id, user_id) and not (
+        await may_see_cases(ctx, user_id)
+    ):
+        raise Refused("act.refuse.not_allowed")
+    if case.status == CaseStatus.CLOSED:
+        raise Refused("act.refuse.closed", case_no=case.case_no)
+    return case
+
+
 async def going(ctx: AppContext, press: Press, value: Any) -> None:
-    case, _ = await case_from_value(ctx, press.user_id, value)
+    case = await _case_to_go_to(ctx, press.user_id, value)
     if not await ctx.store.run(helper_going, case.id, ctx.clock.now(), press.user_id):
         who = await ctx.store.run(helper_of, case.id)
         await refresh_case(ctx, case.id)

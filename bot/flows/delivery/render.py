@@ -9,6 +9,7 @@ import sqlite_utils
 from bot.context import AppContext
 from bot.domain.stored import CONVERSATION_KINDS, HEARD_BACK_KINDS, OutboxKind, parse_outbox_key
 from bot.flows.delivery.reporter_notes import render_reporter_kind
+from bot.flows.delivery.summons import render_summons
 from bot.i18n import t
 from bot.views.behalf_notice import build_behalf_notice
 from bot.views.case_card import build_card, repeat_line
@@ -27,6 +28,8 @@ from db.responder_prefs import notice_signer
 
 
 async def render_delivery(ctx: AppContext, d: outbox.Delivery) -> Outgoing:
+    if parse_outbox_key(d.kind).kind is OutboxKind.HELPER_SUMMONS:  # issue 11
+        return await render_summons(ctx, d)
     if not outbox.is_post_kind(d.kind):
         assert d.case_id is not None  # only reminder posts may lack a case
         return await render(ctx, d.case_id, d.kind)
@@ -84,6 +87,12 @@ async def render(ctx: AppContext, case_id: int, kind: str) -> Outgoing:
         text, blocks = build_thread_reply(team_lang, case, ctx.policy_of(case), repeat, handling)
     elif base is OutboxKind.INFO_ADDED:
         text = t(team_lang, "thread.info_added", case_no=case.case_no)
+        blocks = [section(text)]
+    elif base is OutboxKind.REPORT_COMPLETED:  # a one-tap case's full report (issue 11)
+        text = t(team_lang, "urgent_help.report_completed", case_no=case.case_no)
+        blocks = [section(text)]
+    elif base is OutboxKind.WHERE_ADDED:  # she said where she is; the summons shows it
+        text = t(team_lang, "urgent_help.where_added", case_no=case.case_no)
         blocks = [section(text)]
     elif base is OutboxKind.EVIDENCE_ADDED:  # how many files, never which (issue 12)
         n, with_text = await ctx.store.run(evidence_copies.added_count, case.id, stored.ref_id)

@@ -31,7 +31,7 @@ from bot.domain.stored import (
 from bot.flows.reminders.duty import BOT_ACTOR, escalation_list, step_recipients
 from bot.views.reminders import build_escalation, build_shift_ping, build_step_reminder
 from bot.views.urgent import build_summons_escalation
-from db import handling, outbox, overrides, reminders, timeline
+from db import handling, outbox, overrides, reminders, summons, timeline
 from db.cases import awaiting_ack, find_case
 from db.reminders import Reminder
 from db.rows import immediate, iso
@@ -45,6 +45,8 @@ class Post:
     args: dict[str, Any]  # channel, text, blocks, thread_ts
     case_id: int | None
     kind: OutboxKind = OutboxKind.REMINDER  # or DIGEST, WELFARE, NOTICE
+    # A widened summons: the people newly asked to go, each told by DM after the post.
+    summon: tuple[str, ...] = ()
 
 
 def queue(db: sqlite_utils.Database, posts: Sequence[Post | None], now: datetime) -> int:
@@ -55,6 +57,8 @@ def queue(db: sqlite_utils.Database, posts: Sequence[Post | None], now: datetime
         if p is not None:
             message = {"args": p.args, "reminders": list(p.ids)}
             outbox.enqueue_post(db, p.case_id, outbox_key(p.kind, p.ids[0]), message, now)
+            if p.summon and p.case_id is not None:
+                summons.queue(db, p.case_id, p.summon, now)
             queued += 1
     return queued
 
@@ -139,13 +143,18 @@ def claim_summon(
                                attempt=n)  # fmt: skip
         backup = rules.config.rotations.get("backup")
         nxt = [overrides.next_person(db, backup, now)] if backup else []
-        asked = list(dict.fromkeys([*case.summoned, *nxt, *escalation_list(db, rules.config, now)]))
+        if backup and nxt[0] == case.reporter_id:
+            # She is never asked to go to herself; the one after her is asked instead,
+            # so the call looks as it always does (her absence is no hint).
+            nxt = [backup.after(nxt[0])]
+        everyone = [*case.summoned, *nxt, *escalation_list(db, rules.config, now)]
+        asked = [p for p in dict.fromkeys(everyone) if p != case.reporter_id]
         timeline.add(db, case.id, now, BOT_ACTOR, "summon_widened", attempt=r.attempt,
                      notified=asked)  # fmt: skip
     minutes = int((now - case.reported_at).total_seconds() // 60)
     text, blocks = build_summons_escalation(rules.config.language, case, minutes, asked)
     args = {"channel": case.card_channel, "thread_ts": case.card_ts, "text": text, "blocks": blocks}
-    return Post((r.id,), args, case.id)
+    return Post((r.id,), args, case.id, summon=tuple(asked))  # each hears it by DM too
 
 
 def claim_steps(

@@ -173,7 +173,10 @@ async def _summoned(ctx: AppContext, filing: Filing) -> tuple[Site | None, tuple
     site = ctx.config.site(filing.where.site) if filing.where else None
     people = list(site.supervisors) if site else []
     if BACKUP in ctx.config.rotations:
-        people.append(await on_duty(ctx, BACKUP, filing.at))
+        backup = await on_duty(ctx, BACKUP, filing.at)
+        if backup == filing.user_id:  # the one after her, as in a widened call
+            backup = ctx.config.rotations[BACKUP].after(backup)
+        people.append(backup)
     return site, tuple(dict.fromkeys(p for p in people if p != filing.user_id))
 
 

@@ -19,9 +19,11 @@ from bot.domain.urgent import quick_report
 from bot.flows.done import Done
 from bot.flows.report.filing import Filing
 from bot.flows.report.intake import Intake
+from bot.i18n import t
 from bot.views.report_form import build_report_form, metadata_lang
-from bot.views.urgent import build_safety_view, parse_start, read_meta, start_meta
-from db.cases import case_no_by_view
+from bot.views.urgent import build_safety_view, parse_start, parse_where, read_meta, start_meta
+from db.cases import case_no_by_view, reporter_ref
+from db.urgent import add_where
 
 log = logging.getLogger(__name__)
 
@@ -54,16 +56,17 @@ async def tap(ctx: AppContext, intake: Intake, user_id: str, view: dict[str, Any
     meta = read_meta(view.get("private_metadata"))
     prefill = str(meta.get("prefill") or "")
     at = int(filing.at.timestamp())
-    extra = {"channel": channel, "at": at, "may_know": filing.report.show_name}
+    extra = {"channel": channel, "at": at}
+    sites = ctx.config.sites
     if isinstance(result, Done):
         case_no = await ctx.store.run(case_no_by_view, filing.view_id) if filing.view_id else None
         log.info("happening now: case filed in one tap")
         new_meta = start_meta(filing.lang, prefill, case=case_no, **extra)
-        return build_safety_view(filing.lang, ctx.policy, channel, "sent", new_meta,
+        return build_safety_view(filing.lang, ctx.policy, channel, "sent", new_meta, sites,
                                  case_no=case_no or "")  # fmt: skip
     status = "pending" if result.value == "pending" else "lost"
     new_meta = start_meta(filing.lang, prefill, **extra)
-    return build_safety_view(filing.lang, ctx.policy, channel, status, new_meta)
+    return build_safety_view(filing.lang, ctx.policy, channel, status, new_meta, sites)
 
 
 def full_form(ctx: AppContext, view: dict[str, Any]) -> dict[str, Any]:
@@ -93,6 +96,35 @@ def completing_form(ctx: AppContext, view: dict[str, Any]) -> dict[str, Any]:
         # Completion is matched by the modal's view id (db/urgent.py); the number is
         # not known yet while the tap is still being recorded.
         completes=case_no if isinstance(case_no, str) and case_no else "-",
+        # Not prefilled from "may the helper know who you are": being named to the
+        # whole team is a choice of its own, made in the form.
         channel=channel if isinstance(channel, str) else None,
-        show_name=meta.get("may_know") is True,
     )
+
+
+async def tell_where(ctx: AppContext, user_id: str, view: dict[str, Any]) -> Done:
+    """She says where she is from the safety screen (a true one-tap said nothing): the
+    case takes it and the helpers hear it. The screen again, saying what was sent; or
+    the reason on the field; the case is redrawn once the ack is sent."""
+    meta_raw = view.get("private_metadata")
+    lang = metadata_lang(meta_raw, ctx.config.language)
+    site, place = parse_where(view.get("state"), ctx.config.sites)
+    if site is None and not place:
+        return Done(errors={"w_place": t(lang, "urgent_help.where_empty")})
+    view_id = view.get("id")
+    ref = reporter_ref(ctx.settings.hash_key, user_id)
+    case = None
+    if isinstance(view_id, str):
+        name = site.name if site else None
+        case = await ctx.store.run(add_where, view_id, ref, ctx.clock.now(), name, place)
+    if case is None:  # still being recorded (the journal), or closed meanwhile
+        return Done(errors={"w_place": t(lang, "urgent_help.where_not_yet")})
+    log.info("happening now: location added: case=%s", case.case_no)
+    ctx.kick_deliveries()
+    meta = read_meta(meta_raw)
+    channel = meta.get("channel")
+    told = " / ".join(p for p in (case.site, case.place) if p)
+    new = build_safety_view(lang, ctx.policy, channel if isinstance(channel, str) else None,
+                            "sent", str(meta_raw or ""), ctx.config.sites, told=told,
+                            case_no=case.case_no)  # fmt: skip
+    return Done(view=new, case_id=case.id)
