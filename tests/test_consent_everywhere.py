@@ -101,9 +101,12 @@ async def test_what_she_changes_on_the_completion_form_is_a_consent_change(
     hu: Harness, clock: FixedClock
 ) -> None:
     h, user = hu, hu.cast.employee
-    await tap(h, user, channel="phone", may_know="yes")  # the helper may know who she is
+    await tap(h, user, channel="phone")
     filed = await tapped_case(h)
     counselor = h.cast.counseling[0]
+    # She agrees to be named to the team meanwhile (the helper's "may know" is not that).
+    modal = await consent_from_home(h, user, filed.case_no)
+    await choose(h, user, modal, counseling=False, named=True)
     before = filed.checklist.update_count
     # On the form: now counseling may contact her, and her name is no longer to be shown.
     form = await _complete_from_home(h, user, counseling_ok=True, show_name=False)
