@@ -125,11 +125,12 @@ async def test_at_close_the_room_is_told_and_archived(h: Harness) -> None:
     before = filed.card.update_count
     await h.slack.submit_view(r, view, {"summary": text("Warned; counseling offered")})
     await updated(h, filed.card, before)
+    await h.settle()  # the close's flow (it archives the room) runs after the ack
     await h.sim.wait_for(lambda s: s.channels[room].is_archived)
     told = render_message(h.sim.messages(room)[-1], {})
     assert "CH-2026-0001" in told and "アーカイブ" in told
     # The archive is recorded once Slack has done it: wait for the entry, then count.
-    for _ in range(100):
+    for _ in range(200):
         if "room_archived" in await events_of(h, filed.id):
             break
         await asyncio.sleep(0.05)
