@@ -316,3 +316,28 @@ async def test_a_case_from_before_versions_were_kept_keeps_the_first_packaged_po
         assert [datetime.fromisoformat(r[0]) for r in kept] == [T0]  # dated by its first case
         new = await file_case(h)
         assert "該当なし" in checklist(h, new)  # the current policy for a new case
+
+
+# What each packaged version contains, as shipped. A deployment keeps the packaged
+# default under its version: shipping different content under a version already shipped
+# would stop every such bot at its next start (the clash rule). Edited the default? Give it
+# a new version, and keep the old file in policy_data/earlier/ for the cases opened under it.
+SHIPPED = {
+    "2026-10-01": "89287741d9d8434d20f994d4949e339fe8a0c567cd0efde207eb1932b0613639",
+    "2026-12-01": "92c087b2540a07160d49dceeb6b31d0c0740123bd1f1c193838c56cb361192f4",
+}
+
+
+def test_no_packaged_policy_changes_content_under_a_version_already_shipped() -> None:
+    from bot.domain.policy_file import packaged_earlier, parse_policy, read_policy
+    from bot.domain.policy_versions import content_hash
+
+    packaged = [read_policy(None), *packaged_earlier()]
+    found = {parse_policy(raw, src).version: content_hash(raw, src) for src, raw in packaged}
+    for version, digest in found.items():
+        if version in SHIPPED:
+            assert digest == SHIPPED[version], (
+                f"the packaged policy {version} changed: bump its version (and add it to"
+                " SHIPPED), keeping the old file in bot/domain/policy_data/earlier/"
+            )
+    assert set(SHIPPED) <= set(found), "a shipped version is no longer packaged"
