@@ -50,6 +50,8 @@ TARGETS: dict[str, tuple[tuple[str, str, str | None, str], ...]] = {
         ("cases", "affected_name", None, "id"),
         ("cases", "affected_site", None, "id"),
         ("cases", "affected_user", None, "id"),
+        # Where she was when she asked for help now (issue 11): it leads to her.
+        ("cases", "place", None, "id"),
     ),
     "timeline": (("timeline", "detail", "{}", "case_id"),),
 }

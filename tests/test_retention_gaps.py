@@ -4,6 +4,7 @@ timeline, and a purged reporter cannot be messaged."""
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
 import sqlite_utils
 
@@ -14,7 +15,7 @@ from bot.i18n import t
 from bot.views.case_card import action_value
 from bot.views.ids import Action, Callback
 from db.rows import iso
-from db.sealed import seal
+from db.sealed import seal, unseal
 from tests.case_kit import events_of, file_case, press, refusal, text
 from tests.test_case_actions_messages import employee_writes
 
@@ -95,3 +96,24 @@ async def test_message_the_employee_on_a_purged_case_is_refused_and_nothing_is_s
     await h.settle()
     assert "employee_messaged" not in await events_of(h, filed.id)
     assert not [c for c in h.sim.calls_to("chat.postMessage") if c.args["channel"] == "(deleted)"]
+
+
+async def test_the_place_she_typed_when_she_asked_for_help_is_purged_with_her_identity(
+    tmp_path: Path, clock: FixedClock
+) -> None:
+    from bot.demo.harness import running_bot
+    from tests.urgent_kit import case_row, tap, urgent_config
+
+    place = "Back office behind till 2"
+    async with running_bot(tmp_path / "ch.db", clock=clock, config=urgent_config()) as h:
+        await tap(h, h.cast.employee, place=place, may_know="yes")
+        await h.settle()
+        row = await case_row(h)
+        store = h.bot.ctx.store
+        assert await store.run(lambda db: unseal(db, "cases.place", row["place"])) == place
+        await store.run(close, row["id"], iso(clock.now()), "done")
+        clock.advance(PAST_ALL_RULES)
+        assert await purge_due(h.bot.ctx) > 0
+        assert (await case_row(h))["place"] is None
+        everything = await store.run(lambda db: "".join(db.iterdump()))
+        assert place not in everything
