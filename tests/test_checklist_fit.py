@@ -115,8 +115,11 @@ async def test_a_step_that_does_not_apply_is_handled_and_the_case_ends_fully_han
     assert reply.json()["response_action"] == "errors" and "reason" in reply.json()["errors"]
     await not_applicable(h, r1, filed, "stop_response", "Customer apologised <!channel>")
     shown = checklist_text(h, filed)
-    assert "該当なし：Customer apologised <!channel>" in shown
-    assert "&lt;!channel&gt;" in str(filed.checklist.blocks)  # escaped: no mention
+    # The reason is free text: it stays out of the channel, read in the timeline.
+    assert "該当なし（理由は経過記録に残っています）" in shown
+    assert "Customer apologised" not in str(filed.checklist.blocks)
+    timeline = await press_and_open(h, r1, Action.TIMELINE, filed)
+    assert "Customer apologised &lt;!channel&gt;" in str(timeline)  # escaped: no mention
     assert "@Tanaka Ken が判断" in shown
     assert "1/10 対応済み" in card_text(h, filed)
     assert "step_not_applicable" in await events_of(h, filed.id)

@@ -249,3 +249,14 @@ async def test_hrs_case_record_shows_the_exchange_not_the_words(
     assert t(hr_lang, "event.employee_replied") in shown
     for words in (HER_WORDS, "住所を知っている", OUR_WORDS, "Thank you."):
         assert words not in shown, words
+    # HR answering a labour inspector reads what was written from her own view: one
+    # button, and the opening is recorded like a responder's.
+    view = answer["view"]
+    button = next(b["accessory"] for b in view["blocks"]
+                  if (b.get("accessory") or {}).get("action_id") == Action.OPEN_CONVERSATION)
+    pushed = len(h.sim.views_pushed)
+    reply = await h.slack.click(h.cast.hr, Action.OPEN_CONVERSATION, button["value"], view=view)
+    assert reply.status == 200
+    await h.sim.wait_for(lambda s: len(s.views_pushed) > pushed)
+    assert HER_WORDS in json.dumps(h.sim.views_pushed[-1].view, ensure_ascii=False)
+    assert await viewers(h, filed) == [h.cast.hr]

@@ -71,3 +71,10 @@ async def test_hr_sees_an_older_versions_category_and_channel_by_their_labels(
         book = await _workbook(h, before)
         summary = {r[0]: r[1] for r in book["Summary"].iter_rows(values_only=True) if r[0]}
         assert summary.get(OLD_CHANNEL_EN) == 1 and OLD_CHANNEL not in summary
+
+        # HR's review report for the policy review names them too.
+        from tests.test_hr_review import _pages, _review
+
+        pages = "\n".join(_pages(await _review(h, h.cast.hr, "review 2026-11"), "labels"))
+        assert OLD_CATEGORY_EN in pages and OLD_CHANNEL_EN in pages
+        assert OLD_CATEGORY not in pages.replace(OLD_CATEGORY_EN, "")

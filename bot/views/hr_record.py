@@ -26,6 +26,7 @@ from bot.views import customer_ids
 from bot.views import record_labels as lbl
 from bot.views.case_card import reporter_text
 from bot.views.common import Block, context, header, modal, section
+from bot.views.conversation_modal import details_block
 from bot.views.counting import counted
 from bot.views.evidence import evidence_blocks
 from bot.views.ids import Callback
@@ -121,12 +122,15 @@ class _Record:
         host: str,
         room: int,
         deleted: frozenset[str] = frozenset(),
+        talked: bool = False,
     ) -> list[Block]:
         c = self.case
         items = self.items(f"*{t(self.lang, 'details.demand')}*\n", c.demand or "—")
         blocks = _pack(items)
         blocks += _pack(self.items(f"*{t(self.lang, 'details.narrative')}*\n", c.narrative or "—"))
         blocks += evidence_blocks(self.lang, c.case_no, evidence_of(c, host, deleted))
+        if talked:  # what the team and the employee wrote: one recorded button away
+            blocks.append(details_block(self.lang, c.case_no))
         # Later additions, newest first, as many as fit; the rest are named.
         shown: list[list[Block]] = []
         room -= len(blocks) + 1
@@ -273,6 +277,7 @@ def build_record_modal(
     workspace_host: str = "",
     customer: Customer | None = None,
     deleted: frozenset[str] = frozenset(),  # files gone before a copy was kept
+    talked: bool = False,  # messages with the employee exist (issue 12 §6)
 ) -> dict[str, Any]:
     v = _Record(lang, record, policy, tz)
     facts = v.facts()
@@ -281,7 +286,8 @@ def build_record_modal(
     rest = [*v.steps(), *v.assessments(), *v.measures(), *v.care(), *v.close()]
     footer = [context(t(lang, "hr.show.audited"))]
     room = MAX_BLOCKS - len(facts) - len(rest) - len(footer)
-    words = v.words(additions, workspace_host, room - 4, deleted)  # leave the timeline a little
+    # Leave the timeline a little room.
+    words = v.words(additions, workspace_host, room - 4, deleted, talked)
     timeline = v.timeline(room - len(words))
     blocks = [*facts, *words, *rest, *timeline, *footer]
     if len(blocks) > MAX_BLOCKS:  # only a pathological record (hundreds of versions)

@@ -145,8 +145,12 @@ def build_review_pdf(
     lang: str, r: Review, policy: Policy, period_label: str, previous_label: str,
     targets: Mapping[str, Any], made: datetime, tz: ZoneInfo,
     versions: Sequence[KnownVersion] = (),
+    labels: Policy | None = None,
 ) -> bytes:  # fmt: skip
-    """`versions`: the policy versions in force in the period, oldest first."""
+    """`versions`: the policy versions in force in the period, oldest first. `labels`:
+    the current policy with what only older versions have (PolicyBook.labels), so a
+    category a later version dropped is named, not shown as its id."""
+    names = labels or policy
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.units import mm
     from reportlab.platypus import SimpleDocTemplate, Spacer
@@ -178,7 +182,7 @@ def build_review_pdf(
                       d.t("hr.review.axis_cases"), horizontal=False), 440)  # fmt: skip
 
     d.head("hr.review.by_category")
-    cat = {k: _label(lambda i: policy.category(i).label.get(lang), k) for k in c.by_category}
+    cat = {k: _label(lambda i: names.category(i).label.get(lang), k) for k in c.by_category}
     order = _ordered(c.by_category)
     d.table([(cat[k], n(c.by_category[k])) for k in order])
     if order:
@@ -187,7 +191,7 @@ def build_review_pdf(
                       d.t("hr.review.chart_categories"), d.t("hr.review.axis_cases"),
                       horizontal=True), 400)  # fmt: skip
     d.head("hr.review.by_channel")
-    d.table([(_label(lambda i: policy.contact_channel(i).label.get(lang), k), n(c.by_channel[k]))
+    d.table([(_label(lambda i: names.contact_channel(i).label.get(lang), k), n(c.by_channel[k]))
              for k in _ordered(c.by_channel)])  # fmt: skip
     d.head("hr.review.by_severity")
     d.table([(t(lang, f"severity.{k}"), n(c.by_severity[k]))

@@ -5,14 +5,14 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from bot.domain.case import Case
-from bot.domain.handling import MAX_SHORT_REASON, Handling, StepDone
+from bot.domain.handling import Handling, StepDone
 from bot.domain.policy import Policy, Step
 from bot.domain.stored import CaseStatus
 from bot.i18n import t
 from bot.views.case_card import action_value
 from bot.views.common import Block, actions, button, context, divider, section
 from bot.views.ids import Action
-from bot.views.mrkdwn import escape, truncate, user
+from bot.views.mrkdwn import escape, user
 from bot.views.urgent import summons_blocks
 
 
@@ -56,10 +56,11 @@ def _handled_text(lang: str, title: str, done: StepDone) -> str:
     who, when = user(done.done_by), slack_date(done.done_at)
     if done.not_applicable is not None:
         by = t(lang, "checklist.not_applicable_by", user=who, when=when)
-        # Empty once the retention rule purged the reason with the other free text.
-        reason = escape(truncate(done.not_applicable, MAX_SHORT_REASON)) or "—"
-        why = t(lang, "checklist.not_applicable", reason=reason)
-        return f":heavy_minus_sign: ~{title}~\n{why}\n{by}"
+        # The reason is free text that may hold the employee's words: like a step's note
+        # it stays out of the channel (Slack keeps messages for ever, retention never
+        # reaches them) and is read in the timeline, whose opening is recorded.
+        why = t(lang, "checklist.not_applicable_marked")
+        return f":heavy_minus_sign: ~{title}~\n{why} :memo:\n{by}"
     if done.measure_kind is not None:
         measure = t(lang, f"act.measure.{done.measure_kind}")
         by = t(lang, "checklist.done_by_measure", measure=measure, user=who, when=when)

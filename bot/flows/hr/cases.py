@@ -36,7 +36,7 @@ from bot.views.hr_cases import (
 )
 from bot.views.hr_record import build_record_modal
 from bot.views.hr_summary import period_label
-from db import audit, customer_ids, evidence_copies
+from db import audit, conversation, customer_ids, evidence_copies
 from db.case_record import additions, case_record
 from db.cases import customer_cases, find_case_no
 
@@ -89,9 +89,10 @@ async def submit_purpose(
     record, added, customer = found
     log.info("hr viewed a case: case=%s", record.case.case_no)
     deleted = await ctx.store.run(evidence_copies.deleted, record.case.id)
+    talked = await ctx.store.run(conversation.has_messages, record.case.id)
     modal = build_record_modal(
         lang, record, ctx.policy_of(record.case), ctx.config.timezone, added,
-        workspace_host(ctx.workspace_url), customer, deleted,
+        workspace_host(ctx.workspace_url), customer, deleted, talked,
     )  # fmt: skip
     return Done(view=modal)
 

@@ -66,6 +66,7 @@ async def send_review(ctx: AppContext, user_id: str, text: str, tell: Tell) -> N
     pdf = await asyncio.to_thread(
         build_review_pdf, lang, data, ctx.policy, label, previous_label(lang, period),
         targets, now, tz, in_force(ctx.policies.history, period.start, period.end),
+        ctx.policies.labels(),
     )  # fmt: skip
     channel = await dm_channel(ctx, user_id)
     total = cases(lang, data.summary.counts.total)
