@@ -141,7 +141,11 @@ async def complete_step(
 ) -> None:
     """Done from the checklist; a step whose policy asks for a note gets one typed."""
     before = filed.checklist.update_count
-    if h.bot.ctx.policy.step(step).needs_note:
+    version = await h.bot.ctx.store.run(
+        lambda db: db.execute("SELECT policy_version FROM cases WHERE id = ?", [filed.id])
+        .fetchone()[0]
+    )
+    if h.bot.ctx.policies.of(version).step(step).needs_note:  # the case's own version
         view = await press_and_open(h, user, Action.STEP_DONE, filed, step=step)
         await h.slack.submit_view(user, view, {"note": text(note)})
     else:
