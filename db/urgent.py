@@ -105,9 +105,13 @@ def complete_case(
         return get_case(db, case_id)
 
 
-def helper_going(db: sqlite_utils.Database, case_id: int, at: datetime, actor: str) -> bool:
-    """The first person to say "I'm going" is recorded (and has seen the case: it is
-    acknowledged); the employee is told someone is on the way. False: someone already
+def helper_going(
+    db: sqlite_utils.Database, case_id: int, at: datetime, actor: str, responder: bool
+) -> bool:
+    """The first person to say "I'm going" is recorded; the employee is told someone is
+    on the way. A `responder` (of the team) has also seen the case: it is acknowledged.
+    A person summoned from outside the team (a store supervisor) has not: the team must
+    still pick it up (the acknowledgement escalation goes on). False: someone already
     said so, or the case is closed."""
     with immediate(db):
         cur = db.execute(
@@ -117,7 +121,8 @@ def helper_going(db: sqlite_utils.Database, case_id: int, at: datetime, actor: s
         if not cur.rowcount:
             return False
         timeline.add(db, case_id, at, actor, "helper_going")
-        handling.working(db, case_id, at, actor, "helper")
+        if responder:
+            handling.working(db, case_id, at, actor, "helper")
         outbox.enqueue(db, case_id, outbox_key(OutboxKind.HELPER_NOTICE), at)
         return True
 

@@ -26,6 +26,8 @@ class ChatApi(SimState):
         if not any(args.get(k) for k in ("text", "blocks", "attachments")):
             raise SlackError("no_text")
         cid = self.resolve_channel(str(args["channel"]))
+        if not self._may_post_to(str(args["channel"]), cid):
+            raise SlackError("channel_not_found")  # as Slack: a made-up ID, a user group
         if cid in self.channels and self.channels[cid].is_archived:
             raise SlackError("is_archived")
         if self._rate is not None:
@@ -46,6 +48,14 @@ class ChatApi(SimState):
         )
         self.all_messages.append(msg)
         return {"ok": True, "channel": cid, "ts": msg.ts, "message": msg.to_api()}
+
+    def _may_post_to(self, given: str, cid: str) -> bool:
+        """A registered channel, a known person (their DM), or a DM already opened."""
+        if cid in self.channels:
+            return True
+        if given in self.users:
+            return True
+        return cid in self._dm_by_user.values() and cid[1:] in self.users
 
     def _chat_update(self, args: Args) -> Body:
         msg = self.find_message(str(args["channel"]), str(args["ts"]))

@@ -256,6 +256,7 @@ async def test_builtin_fallback_when_spec_absent(
     assert SimulatorSpec.load().source == "builtin"
     async with SlackSimulator(token=TOKEN) as sim:
         assert sim.spec_source == "builtin"
+        sim.add_channel("C9", "general")  # a post needs a real channel (channel_not_found)
         client = client_for(sim)
         assert (await client.chat_postMessage(channel="C9", text="hi"))["ok"]
         err = await expect_error(client.api_call("users.getPresence"))
@@ -297,6 +298,7 @@ async def test_5xx_and_outage(sim: SlackSimulator) -> None:
 @pytest.mark.asyncio
 async def test_per_channel_rate_limit(sim: SlackSimulator) -> None:
     client = client_for(sim)
+    sim.add_channel("C2", "general")
     sim.rate_limit_per_channel(1.0)
     for _ in range(3):  # the burst
         await client.chat_postMessage(channel="C1", text="x")

@@ -200,6 +200,10 @@ class People:
 
         return await self._members.get("hr", load)
 
+    async def hr_group_members(self) -> frozenset[str]:
+        """Everyone in HR's user groups (a summons DM goes to people, never to a group)."""
+        return await self._hr_group_members()
+
     async def is_responder(self, user_id: str) -> bool:
         if user_id not in await self._channel_members():
             return False

@@ -1,7 +1,8 @@
 """The direct message to a person asked to go to an employee in danger (issue 11).
 
 Where to go, her name only if she let the person who comes know who she is
-(cases.helper_may_know; or she agreed to be named to the team), and an "I'm going"
+(cases.helper_may_know; or she agreed to be named to the team) and this person is one
+of those first asked to go or the one going, and an "I'm going"
 button that works for this person even outside the responders channel. Nothing of
 the report itself. Redrawn when someone goes, and at close without the place or name.
 """
@@ -19,10 +20,17 @@ from bot.views.urgent import where_text
 PURGED = "(deleted)"  # cases.reporter_id after the identity rule
 
 
-def who_for_helper(lang: str, case: Case) -> str:
-    """Her name for the person who comes, if she allowed it; else only the location."""
+def who_for_helper(lang: str, case: Case, person: str) -> str:
+    """Her name for `person`, if she allowed the person who comes to know it; else only
+    the location. "The person who comes" is one of those first asked to go (the site's
+    supervisors, the backup on duty: cases.summoned) or whoever said "I'm going"; a
+    widened call reaches HR, counseling, legal and more, and they get the place only."""
     may = case.helper_may_know or case.show_name
-    if may and case.reporter_id and case.reporter_id != PURGED and case.status != "closed":
+    comes = person == case.helper or person in case.summoned
+    if (
+        may and comes and case.reporter_id and case.reporter_id != PURGED
+        and case.status != "closed"
+    ):  # fmt: skip
         return user(case.reporter_id)
     return t(lang, "urgent.who_hidden")
 
@@ -32,7 +40,7 @@ def helper_dm(lang: str, case: Case, person: str, update: bool = False) -> tuple
     if case.status == "closed":
         text = t(lang, "urgent_help.dm_closed", case_no=case.case_no)
         return text, [section(text)]
-    where, who = where_text(lang, case), who_for_helper(lang, case)
+    where, who = where_text(lang, case), who_for_helper(lang, case, person)
     if case.helper == person:
         text = t(lang, "urgent_help.dm_you_go", case_no=case.case_no, where=where, who=who)
         return text, [section(text)]

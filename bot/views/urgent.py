@@ -21,6 +21,7 @@ from bot.views.common import Block, actions, button, context, divider, modal, op
 from bot.views.confirmation import safety_blocks
 from bot.views.ids import Action, Callback
 from bot.views.mrkdwn import escape, user
+from bot.views.reminders import mentions
 
 V = "value"
 YES, NO = "yes", "no"
@@ -247,7 +248,7 @@ def summons_blocks(lang: str, case: Case, here: str) -> list[Block]:
 def build_summons_escalation(
     lang: str, case: Case, minutes: int, asked: list[str]
 ) -> tuple[str, list[Block]]:
-    who = " ".join(user(u) for u in asked)
+    who = mentions(asked)  # HR's user groups as group mentions
     # Only the site: her own words stay in the summons above, which is redrawn without
     # them at close (this post is not), and in each DM.
     where = where_text(lang, case, place=False)

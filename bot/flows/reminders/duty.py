@@ -38,7 +38,9 @@ def step_recipients(
     A "legal" or "counseling" step goes to whoever is on duty in that rotation now
     (overrides applied); the case's own steps go to its lead. While nobody leads, they
     go to whoever acknowledged the case, and only when nobody has even done that to
-    everyone on duty: someone must pick the case up."""
+    everyone on duty: someone must pick the case up. Only the team acknowledges (a
+    store supervisor outside it who goes to her does not: db/urgent.helper_going), so
+    a reminder never falls back to someone who cannot open the case."""
     rotation = config.rotations.get(owner) if owner != "lead" else None
     if rotation is not None:
         return [overrides.on_duty(db, rotation, now)]

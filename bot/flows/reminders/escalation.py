@@ -123,10 +123,13 @@ def case_plan_ack(rules: Rules, s: ReminderSettings, case: Case) -> timedelta | 
 
 
 def claim_summon(
-    db: sqlite_utils.Database, r: Reminder, now: datetime, rules: Rules, s: ReminderSettings
-) -> Post | None:
+    db: sqlite_utils.Database, r: Reminder, now: datetime, rules: Rules, s: ReminderSettings,
+    group_members: frozenset[str] = frozenset(),
+) -> Post | None:  # fmt: skip
     """Nobody said "I'm going" to a case happening now: widen the call, at once, day
-    or night (quiet hours never hold it)."""
+    or night (quiet hours never hold it). The thread mentions everyone asked (HR's user
+    groups as groups); each person asked hears it by DM, a group's `group_members` in
+    its place (a DM goes to a person)."""
     with immediate(db):
         case = find_case(db, r.case_id)
         if case is None or case.helper is not None or case.status == CaseStatus.CLOSED:
@@ -154,7 +157,10 @@ def claim_summon(
     minutes = int((now - case.reported_at).total_seconds() // 60)
     text, blocks = build_summons_escalation(rules.config.language, case, minutes, asked)
     args = {"channel": case.card_channel, "thread_ts": case.card_ts, "text": text, "blocks": blocks}
-    return Post((r.id,), args, case.id, summon=tuple(asked))  # each hears it by DM too
+    groups = set(rules.config.hr_groups)
+    people = [p for p in asked if p not in groups] + sorted(group_members)
+    dm = tuple(p for p in dict.fromkeys(people) if p != case.reporter_id)
+    return Post((r.id,), args, case.id, summon=dm)  # each hears it by DM too
 
 
 def claim_steps(

@@ -40,6 +40,7 @@ from bot.flows.reminders.escalation import (
 )
 from bot.flows.reminders.welfare import claim_checkin, schedule_missing
 from bot.loops import Loop
+from bot.slack.people import LookupFailed
 from bot.views.reminders import build_shift_ping
 from db import reminders
 from db.cases import find_case
@@ -127,6 +128,17 @@ class ReminderLoop(Loop):
             log.exception("reminder tick failed; trying again next tick", exc_info=error)
         return self.settings.tick_seconds
 
+    async def _hr_group_members(self) -> frozenset[str]:
+        """Who a widened call DMs in place of HR's user groups; if Slack does not answer,
+        nobody in them (the thread's group mention still reaches them)."""
+        if not self.ctx.config.hr_groups:
+            return frozenset()
+        try:
+            return await self.ctx.people.hr_group_members()
+        except LookupFailed:
+            log.warning("usergroups.users.list unavailable; the widened call DMs no group")
+            return frozenset()
+
     async def tick(self, now: datetime | None = None) -> int:
         """Queue everything due at `now` (default: the clock); returns messages queued."""
         async with self._lock:
@@ -146,7 +158,8 @@ class ReminderLoop(Loop):
                 if r.kind == "ack":
                     queued += await claimed(claim_ack, r, now, rules, s)
                 elif r.kind == "summon":
-                    queued += await claimed(claim_summon, r, now, rules, s)
+                    groups = await self._hr_group_members()
+                    queued += await claimed(claim_summon, r, now, rules, s, groups)
                 elif r.kind == "step":
                     steps[r.case_id].append(r)
                 elif r.kind == "welfare":
