@@ -28,6 +28,7 @@ from tests.mine_kit import (
     home,
     tapped_case,
 )
+from tests.test_retention import hold
 from tests.urgent_kit import BACKUP, SUPERVISOR, case_row, said, shown, tap, urgent_config
 
 PLACE = "2F till by the stockroom"
@@ -107,6 +108,34 @@ async def test_a_reopened_case_does_not_call_anyone_to_her_again(
         lambda db: [r["what"] for r in db.table("deletions").rows_where("case_id = ?", [row["id"]])]
     )
     assert deleted == ["cases.place"]
+
+
+async def test_a_legal_hold_keeps_the_place_but_the_reopened_call_still_hides_it(
+    hu: Harness,
+) -> None:
+    h = hu
+    await tap(h, h.cast.employee, channel="in_person", place=PLACE)
+    filed = await tapped_case(h)
+    assert filed.case_no in await hold(h, h.cast.hr, f"set {filed.case_no} lawsuit pending")
+    await closed_by_team(h, filed)
+    await reopened_by(h, "team", filed)
+    assert (await case_row(h))["place"] is not None  # held: nothing is erased
+    seen = [said(h, filed.card), thread(h, filed)[0], *(said(h, dm) for dm in summons_dms(h))]
+    assert not [s for s in seen if PLACE in s]
+    assert t("ja", "urgent_help.place_removed") not in thread(h, filed)[0]  # the site is shown
+
+
+async def test_a_place_erased_at_the_close_is_said_to_be_removed_not_unknown(hu: Harness) -> None:
+    h = hu
+    await tap(h, h.cast.employee, channel="in_person", site=None, place=PLACE)
+    filed = await tapped_case(h)
+    await closed_by_team(h, filed)
+    for reopen in (False, True):  # closed, then reopened
+        if reopen:
+            await reopened_by(h, "team", filed)
+        first = thread(h, filed)[0]
+        assert PLACE not in first and t("ja", "urgent_help.place_removed") in first
+        assert t("ja", "urgent.where_unknown") not in first
 
 
 async def test_an_old_im_going_button_after_a_reopening_is_told_the_call_is_over(
