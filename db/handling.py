@@ -16,7 +16,7 @@ import sqlite_utils
 
 from bot.domain.handling import Assessment, Handling, Measure, StepDone, missing_for_close
 from bot.domain.stored import OutboxKind, outbox_key
-from db import outbox, reminders, timeline
+from db import call_over, outbox, reminders, timeline
 from db.rows import immediate, iso, parse_time
 from db.sealed import seal, unseal
 
@@ -215,6 +215,7 @@ def close(
             [iso(at), actor, seal(db, "cases.closing_summary", summary), case_id],
         )
         timeline.add(db, case_id, at, actor, "closed", summary=seal(db, timeline.TEXT, summary))
+        call_over.end_call(db, case_id, at)  # a call for help now ends for good
         return Outcome.APPLIED, []
 
 

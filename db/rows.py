@@ -93,7 +93,24 @@ def case_from_row(db: sqlite_utils.Database, row: dict[str, Any]) -> Case:
         summoned=tuple(json.loads(row.get("summoned") or "[]")),
         helper=row.get("helper"),
         on_behalf=bool(row.get("on_behalf")),
+        **call_state(db, row["id"]),
     )
+
+
+# The deletions rule under which the place she typed is erased at close (db/call_over.py).
+CALL_OVER_RULE = "call_over"
+
+
+def call_state(db: sqlite_utils.Database, case_id: int) -> dict[str, bool]:
+    """Whether the case was ever closed, and its place erased then (db/call_over.py).
+    The timeline keeps the 'closed' entry through reopening and every retention rule."""
+    over, removed = db.execute(
+        "SELECT EXISTS (SELECT 1 FROM timeline WHERE event = 'closed' AND case_id = ?),"
+        " EXISTS (SELECT 1 FROM deletions WHERE case_id = ? AND what = 'cases.place'"
+        " AND rule = ?)",
+        [case_id, case_id, CALL_OVER_RULE],
+    ).fetchone()
+    return {"call_over": bool(over), "place_removed": bool(removed)}
 
 
 def insert(db: sqlite_utils.Database, table: str, row: dict[str, Any]) -> int:

@@ -16,11 +16,20 @@ import sqlite_utils
 
 from bot.domain.case import Case
 from bot.domain.severity import rank
-from bot.domain.stored import OutboxKind, outbox_key
+from bot.domain.stored import CaseStatus, OutboxKind, outbox_key
 from db import consent, customer_ids, evidence_copies, handling, outbox, summons, timeline
 from db.cases import NewCase, earlier_count, get_case
-from db.rows import immediate, iso
+from db.rows import call_state, immediate, iso
 from db.sealed import seal
+
+
+class ClosedMeanwhile(Exception):
+    """The case this form completes was closed by the team since it was opened: the
+    report is refused, nothing changes (she may reopen it, or write to the app)."""
+
+    def __init__(self, case_no: str) -> None:
+        super().__init__(case_no)
+        self.case_no = case_no
 
 
 def complete_case(
@@ -33,24 +42,27 @@ def complete_case(
     """Complete the quick case filed from the modal `new.view_id` by this reporter, or
     her case `case_no` (the form opened from "My reports", another modal: issue 11 §4).
     `shown`: the consent the form was prefilled with (what she left alone is not a change).
-    None: there is none (the tap's case is still in the journal: file it as new)."""
+    None: there is none (the tap's case is still in the journal: file it as new).
+    Raises ClosedMeanwhile if the case is closed and not yet completed."""
     with immediate(db):
         row = db.execute(
-            "SELECT id, quick, severity, show_name FROM cases"
+            "SELECT id, quick, severity, show_name, status, case_no FROM cases"
             " WHERE view_id = ? AND reporter_ref IS ?",
             [new.view_id, new.reporter_ref],
         ).fetchone()
         if row is None and case_no and new.reporter_ref:
             row = db.execute(
-                "SELECT id, quick, severity, show_name FROM cases"
+                "SELECT id, quick, severity, show_name, status, case_no FROM cases"
                 " WHERE case_no = ? AND reporter_ref = ?",
                 [case_no, new.reporter_ref],
             ).fetchone()
         if row is None:
             return None
-        case_id, quick, severity, _shown_name = row
+        case_id, quick, severity, _shown_name, status, number = row
         if not quick:
             return get_case(db, case_id)  # completed already: the same submission again
+        if status == CaseStatus.CLOSED:  # as "My reports" refuses it (bot/flows/report/mine.py)
+            raise ClosedMeanwhile(number)
         r = new.report
         earlier = earlier_count(db, new.customer_hashes, new.reported_at, new.repeat_window)
         derived = severity_for(earlier)
@@ -145,9 +157,11 @@ def add_where(
             "SELECT id, status FROM cases WHERE view_id = ? AND reporter_ref IS ?",
             [view_id, ref],
         ).fetchone()
-        if row is None or row[1] == "closed" or ref is None:
+        if row is None or ref is None:
             return None
         case_id = int(row[0])
+        if row[1] == CaseStatus.CLOSED or call_state(db, case_id)["call_over"]:
+            return None  # the call is over (tapped_case tells her)
         changes: dict[str, object] = {}
         if site:
             changes["site"] = site
@@ -164,3 +178,12 @@ def add_where(
         else:  # the one on the way
             summons.queue(db, case_id, [case.helper], at, again=True)
         return case
+
+
+def tapped_case(db: sqlite_utils.Database, view_id: str, ref: str | None) -> Case | None:
+    """The case she filed from the modal `view_id` (`ref`: her keyed reporter_ref), as
+    it is now; None while the tap is still being recorded (the journal)."""
+    row = db.execute(
+        "SELECT id FROM cases WHERE view_id = ? AND reporter_ref IS ?", [view_id, ref]
+    ).fetchone()
+    return get_case(db, int(row[0])) if row is not None and ref is not None else None

@@ -77,4 +77,10 @@ def register(app: AsyncApp, ctx: AppContext, intake: Intake) -> None:
         return listener
 
     app.action(Action.REPORT_FULL)(becomes(urgent.full_form))
-    app.action(Action.COMPLETE_REPORT)(becomes(urgent.completing_form))
+
+    @app.action(Action.COMPLETE_REPORT)
+    async def complete_pressed(ack: AsyncAck, body: dict[str, Any]) -> None:
+        await ack()
+        view = _in_view(body)
+        if view is not None:  # her consent as it is now: read from the case
+            await update(view, await urgent.completing_form(ctx, body["user"]["id"], view))

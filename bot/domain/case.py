@@ -60,6 +60,11 @@ class Case:
     helper_may_know: bool = False
     summoned: tuple[str, ...] = ()
     helper: str | None = None
+    # Closed at some time (a 'closed' timeline entry), even if reopened since: a call
+    # for help now is over for good at its close (db/call_over.py); `place_removed`:
+    # the place she typed was erased then.
+    call_over: bool = False
+    place_removed: bool = False
     # Filed by a colleague for the person affected (m160_on_behalf); who it is, is sealed
     # and read only where it may be shown (db/behalf.py).
     on_behalf: bool = False

@@ -317,7 +317,7 @@ def urgent_lines(lang: str, case: Case) -> list[Block]:
     """Where the employee is, who went, and whether the report is still to come
     (issue 11). The location is the employee's own text: escaped."""
     # Her own words leave the shared channel when the case closes (SECURITY.md).
-    place = case.place if case.status != "closed" else ""
+    place = case.place if not case.call_over else ""  # reopened: still gone
     where = " / ".join(escape(p) for p in (case.site, place) if p)
     lines = [t(lang, "urgent.card_where", where=where)] if where else []
     if case.helper:

@@ -37,8 +37,9 @@ def who_for_helper(lang: str, case: Case, person: str) -> str:
 
 def helper_dm(lang: str, case: Case, person: str, update: bool = False) -> tuple[str, list[Block]]:
     """(fallback text, blocks) of `person`'s summons DM, as the case is now."""
-    if case.status == "closed":
-        text = t(lang, "urgent_help.dm_closed", case_no=case.case_no)
+    if case.call_over:  # closed, or reopened since: the call does not come back
+        key = "urgent_help.dm_closed" if case.status == "closed" else "urgent_after_close.dm_over"
+        text = t(lang, key, case_no=case.case_no)
         return text, [section(text)]
     where, who = where_text(lang, case), who_for_helper(lang, case, person)
     if case.helper == person:

@@ -209,12 +209,13 @@ def build_safety_view(
 
 def where_text(lang: str, case: Case, *, place: bool = True) -> str:
     """Where she is. Her own words (the place) leave Slack's channel when the case
-    closes: the card and the summons are redrawn without them (SECURITY.md)."""
-    closed = case.status == "closed"
+    closes: the card and the summons are redrawn without them (SECURITY.md), and they
+    do not come back if it is reopened (the call is over: db/call_over.py)."""
+    closed = case.call_over
     parts = [escape(p) for p in (case.site, case.place if place and not closed else "") if p]
     if parts:
         return " / ".join(parts)
-    if case.place:  # said, but not shown here
+    if case.place or case.place_removed:  # said, but not shown here
         return t(lang, "urgent_help.place_removed") if closed else ""
     return t(lang, "urgent.where_unknown")
 
@@ -242,7 +243,9 @@ def summons_blocks(lang: str, case: Case, here: str) -> list[Block]:
         text += "\n" + t(lang, "urgent.summons_where", where=where, who=who)
     going = button(Action.HELPER_GOING, t(lang, "urgent.button_going"), value=case_value(case),
                    style="danger")  # fmt: skip
-    return [section(text, accessory=going)] if case.status != "closed" else [section(text)]
+    if case.call_over:  # closed, or reopened since: the call does not come back
+        return [section(text), context(t(lang, "urgent_after_close.summons_over"))]
+    return [section(text, accessory=going)]
 
 
 def build_summons_escalation(

@@ -36,6 +36,8 @@ async def _case_to_go_to(ctx: AppContext, user_id: str, value: Any) -> tuple[Cas
     responder = await may_see_cases(ctx, user_id)
     if not responder and not await ctx.store.run(summons.was_summoned, case.id, user_id):
         raise Refused("act.refuse.not_allowed")
+    if case.call_over and case.status != CaseStatus.CLOSED:  # an old button, reopened since
+        raise Refused("urgent_after_close.going_over", case_no=case.case_no)
     if case.status == CaseStatus.CLOSED:
         raise Refused("act.refuse.closed", case_no=case.case_no)
     return case, responder

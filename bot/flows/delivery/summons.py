@@ -23,7 +23,7 @@ async def render_summons(ctx: AppContext, d: outbox.Delivery) -> Outgoing:
     person = parse_outbox_key(d.kind).ref or ""
     assert d.case_id is not None
     case = await ctx.store.run(get_case, d.case_id)
-    if case.status == "closed" or (case.helper and case.helper != person):
+    if case.call_over or (case.helper and case.helper != person):
         raise Gone(d.kind)  # over, or someone else is on the way: nothing to ask
     update = await ctx.store.run(summons.earlier_sent, case.id, person, d.id)
     text, blocks = helper_dm(await ctx.people.lang(person), case, person, update)

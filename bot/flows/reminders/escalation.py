@@ -132,7 +132,7 @@ def claim_summon(
     its place (a DM goes to a person)."""
     with immediate(db):
         case = find_case(db, r.case_id)
-        if case is None or case.helper is not None or case.status == CaseStatus.CLOSED:
+        if case is None or case.helper is not None or case.call_over:
             reminders.fire(db, r.id, now, "skipped")
             return None
         if _hold(db, [r], case, now, rules, s, frozenset(SEVERITIES)):

@@ -34,7 +34,7 @@ from bot.views.report_form import (
 from bot.views.urgent import build_start_modal
 from db.cases import NewCase, file_case, reporter_ref
 from db.consent import Choice
-from db.urgent import complete_case
+from db.urgent import ClosedMeanwhile, complete_case
 
 log = logging.getLogger(__name__)
 BACKUP = "backup"  # the optional rotation of people who go to an employee in danger
@@ -215,7 +215,13 @@ async def record_report(ctx: AppContext, filing: Filing) -> Done:
 
     if filing.completes and filing.view_id:
         shown = Choice(filing.shown[1], filing.shown[0]) if filing.shown else None
-        completed = await ctx.store.run(complete_case, new, severity_for, filing.completes, shown)
+        try:
+            completed = await ctx.store.run(
+                complete_case, new, severity_for, filing.completes, shown
+            )
+        except ClosedMeanwhile as closed:  # the form stays open with what she wrote
+            text = t(filing.lang, "my_reports.complete_closed", case_no=closed.case_no)
+            return Done(errors={"narrative": text})  # beside her text, to copy
         if completed is not None:
             log.info("quick case completed: case=%s", completed.case_no)
             ctx.kick_deliveries()

@@ -23,7 +23,7 @@ from bot.i18n import t
 from bot.views.report_form import build_report_form, metadata_lang
 from bot.views.urgent import build_safety_view, parse_start, parse_where, read_meta, start_meta
 from db.cases import case_no_by_view, reporter_ref
-from db.urgent import add_where
+from db.urgent import add_where, tapped_case
 
 log = logging.getLogger(__name__)
 
@@ -76,8 +76,13 @@ def full_form(ctx: AppContext, view: dict[str, Any]) -> dict[str, Any]:
     return build_report_form(lang, ctx.policy, ctx.clock.now(), str(meta.get("prefill") or ""))
 
 
-def completing_form(ctx: AppContext, view: dict[str, Any]) -> dict[str, Any]:
-    """After the tap, when she is safe: the full form, prefilled, completing the case."""
+async def completing_form(ctx: AppContext, user_id: str, view: dict[str, Any]) -> dict[str, Any]:
+    """After the tap, when she is safe: the full form, prefilled, completing the case,
+    with her consent as it is now (she may have changed it in her DM since the tap), as
+    "My reports" opens it (bot/flows/report/mine.py)."""
+    view_id = view.get("id")
+    ref = reporter_ref(ctx.settings.hash_key, user_id)
+    case = await ctx.store.run(tapped_case, view_id, ref) if isinstance(view_id, str) else None
     meta = read_meta(view.get("private_metadata"))
     lang = metadata_lang(view.get("private_metadata"), ctx.config.language)
     at = meta.get("at")
@@ -99,6 +104,8 @@ def completing_form(ctx: AppContext, view: dict[str, Any]) -> dict[str, Any]:
         # Not prefilled from "may the helper know who you are": being named to the
         # whole team is a choice of its own, made in the form.
         channel=channel if isinstance(channel, str) else None,
+        show_name=case.show_name if case else False,
+        counseling=case.counseling_ok if case else False,
     )
 
 
@@ -117,7 +124,11 @@ async def tell_where(ctx: AppContext, user_id: str, view: dict[str, Any]) -> Don
     if isinstance(view_id, str):
         name = site.name if site else None
         case = await ctx.store.run(add_where, view_id, ref, ctx.clock.now(), name, place)
-    if case is None:  # still being recorded (the journal), or closed meanwhile
+    if case is None:  # still being recorded (the journal), or the call is over
+        over = await ctx.store.run(tapped_case, view_id, ref) if isinstance(view_id, str) else None
+        if over is not None:
+            text = t(lang, "urgent_after_close.where_over", case_no=over.case_no)
+            return Done(errors={"w_place": text})
         return Done(errors={"w_place": t(lang, "urgent_help.where_not_yet")})
     log.info("happening now: location added: case=%s", case.case_no)
     ctx.kick_deliveries()
