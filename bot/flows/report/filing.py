@@ -225,7 +225,7 @@ async def record_report(ctx: AppContext, filing: Filing) -> Done:
         if completed is not None:
             log.info("quick case completed: case=%s", completed.case_no)
             ctx.kick_deliveries()
-            view = build_recorded_view(filing.lang, completed, ctx.policy)
+            view = build_recorded_view(filing.lang, completed, ctx.policy_of(completed))
             return Done(view=view, case_id=completed.id, deliveries=True)
         # The tap's case is not committed yet (still in the journal): this files the
         # report as the case; the tap's entry then finds it by the same view id.
