@@ -124,9 +124,11 @@ async def test_a_step_that_does_not_apply_is_handled_and_the_case_ends_fully_han
     assert "1/10 対応済み" in card_text(h, filed)
     assert "step_not_applicable" in await events_of(h, filed.id)
     # Undo reopens it, with its "Not applicable" button back; marking it again is fine.
+    await h.settle()  # every redraw so far has landed
     before = filed.checklist.update_count
     await press(h, r2, Action.STEP_UNDO, filed, on_checklist=True, step="stop_response")
     await updated(h, filed.checklist, before)
+    await h.settle()
     assert checklist_text(h, filed).count("[該当なし]") == 2
     await not_applicable(h, r1, filed, "stop_response", "Customer apologised <!channel>")
     # The timeline names the step and the reason.
