@@ -58,6 +58,16 @@ async def h(tmp_path: Path, clock: FixedClock) -> AsyncIterator[Harness]:
         check_all_calls(harness.sim)
 
 
+@pytest.fixture
+async def hu(tmp_path: Path, clock: FixedClock) -> AsyncIterator[Harness]:
+    """The bot with sites, site supervisors and a backup rotation (happening now)."""
+    from tests.urgent_kit import urgent_config  # it imports the kits that import this
+
+    async with running_bot(tmp_path / "ch.db", clock=clock, config=urgent_config()) as harness:
+        yield harness
+        check_all_calls(harness.sim)
+
+
 # The fault suite's closing line ("faults: scenarios=... lost=0 duplicates=0") sums
 # every test's ledger; with pytest-xdist each worker sends its sums to the controller.
 @pytest.hookimpl(optionalhook=True)

@@ -5,15 +5,13 @@ and the wrong person or a stale button is told what is really the matter."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from bot.clock import FixedClock
-from bot.demo.harness import RESPONDERS, Harness, running_bot
+from bot.demo.harness import RESPONDERS, Harness
 from bot.domain.periods import parse_period
 from bot.i18n import t
 from bot.views.ids import Action
@@ -21,7 +19,7 @@ from db import stats
 from db.timeline import entries
 from slacksim.render import render_message, render_view
 from tests.case_kit import Filed, checklist_text, file_case
-from tests.conftest import T0, check_all_calls
+from tests.conftest import T0
 from tests.mine_kit import (
     buttons,
     choose,
@@ -34,14 +32,7 @@ from tests.mine_kit import (
 )
 from tests.test_oncall import oncall
 from tests.test_reminders import tick
-from tests.urgent_kit import case_row, tap, urgent_config
-
-
-@pytest.fixture
-async def hu(tmp_path: Path, clock: FixedClock) -> AsyncIterator[Harness]:
-    async with running_bot(tmp_path / "ch.db", clock=clock, config=urgent_config()) as h:
-        yield h
-        check_all_calls(h.sim)
+from tests.urgent_kit import case_row, tap
 
 
 def notes(h: Harness, filed: Filed) -> list[str]:

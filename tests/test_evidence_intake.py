@@ -5,23 +5,18 @@ sealed copies, the thread is told how many (never which), and nothing shown name
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
 
-import pytest
-
-from bot.clock import FixedClock
-from bot.demo.harness import RESPONDERS, Harness, running_bot
+from bot.demo.harness import RESPONDERS, Harness
 from bot.views.evidence import ADD_FILES_BLOCK
 from bot.views.ids import Action
 from slacksim.render import render_message
 from tests.case_kit import choice, choices, text
-from tests.conftest import T0, check_all_calls
+from tests.conftest import T0
 from tests.test_case_actions_messages import open_from_notice
 from tests.test_evidence import _seen_by_others
 from tests.test_evidence_copies import details, open_buttons
-from tests.urgent_kit import tap, urgent_config
+from tests.urgent_kit import tap
 
 CASE = "CH-2026-0001"
 PNG = b"\x89PNG\r\n\x1a\n" + b"evidence" * 100
@@ -189,13 +184,6 @@ async def test_files_from_someone_with_no_report_are_not_silently_dropped(h: Har
     assert "You have no report with me yet" in str(answer[-1].text)
     rows = await h.bot.ctx.store.run(lambda db: list(db.table("evidence_copies").rows))
     assert rows == []
-
-
-@pytest.fixture
-async def hu(tmp_path: Path, clock: FixedClock) -> AsyncIterator[Harness]:
-    async with running_bot(tmp_path / "ch.db", clock=clock, config=urgent_config()) as h:
-        yield h
-        check_all_calls(h.sim)
 
 
 async def test_files_sent_before_a_quick_report_is_completed_stay(hu: Harness) -> None:

@@ -5,18 +5,16 @@ without a second case, and the employee hears back. All through the real endpoin
 from __future__ import annotations
 
 import time
-from collections.abc import AsyncIterator
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 
 from bot.clock import FixedClock
-from bot.demo.harness import RESPONDERS, Harness, running_bot
+from bot.demo.harness import RESPONDERS, Harness
 from bot.i18n import t
 from bot.views.ids import Action
 from tests.case_kit import Filed, choice, choices, events_of, press, text
-from tests.conftest import T0, check_all_calls
+from tests.conftest import T0
 from tests.urgent_kit import (
     BACKUP,
     SUPERVISOR,
@@ -27,15 +25,7 @@ from tests.urgent_kit import (
     shown,
     start_values,
     tap,
-    urgent_config,
 )
-
-
-@pytest.fixture
-async def hu(tmp_path: Path, clock: FixedClock) -> AsyncIterator[Harness]:
-    async with running_bot(tmp_path / "ch.db", clock=clock, config=urgent_config()) as h:
-        yield h
-        check_all_calls(h.sim)
 
 
 def first_line(h: Harness, channel: str, lang: str) -> str:

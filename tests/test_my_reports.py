@@ -4,23 +4,19 @@ buttons: add information, change her choices, reopen, complete a one-tap report.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from bot.clock import FixedClock
-from bot.demo.harness import RESPONDERS, Harness, running_bot
+from bot.demo.harness import RESPONDERS, Harness
 from bot.i18n import t
 from bot.views.ids import Action
 from db import retention
 from db.timeline import entries
 from slacksim.render import render_message
 from tests.case_kit import Filed, choice, choices, file_case, press_and_open, text
-from tests.conftest import check_all_calls
 from tests.mine_kit import buttons, click_opens, closed_by_team, confirmation, home, home_text
-from tests.urgent_kit import case_count, case_row, tap, urgent_config
+from tests.urgent_kit import case_count, case_row, tap
 
 
 async def _team_writes(h: Harness, filed: Filed, body: str) -> None:
@@ -102,13 +98,6 @@ async def test_she_reopens_her_closed_case_and_the_thread_is_told(h: Harness) ->
     await h.slack.click(user, Action.MY_REOPEN, reopen["value"], view=view)
     await h.sim.wait_for(lambda s: len(s.dms(user)) > before_dm)
     assert t("ja", "my_reports.not_closed", case_no=filed.case_no) in (h.sim.dms(user)[-1].text)
-
-
-@pytest.fixture
-async def hu(tmp_path: Path, clock: FixedClock) -> AsyncIterator[Harness]:
-    async with running_bot(tmp_path / "ch.db", clock=clock, config=urgent_config()) as h:
-        yield h
-        check_all_calls(h.sim)
 
 
 async def test_completing_a_one_tap_report_from_home_keeps_one_case(hu: Harness) -> None:

@@ -6,19 +6,17 @@ is closed when she completes the report or says where she is."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from bot.clock import FixedClock
-from bot.demo.harness import RESPONDERS, Harness, running_bot
+from bot.demo.harness import RESPONDERS, Harness
 from bot.i18n import t
 from bot.views.ids import Action
 from tests.case_kit import Filed, events_of, press, refusal, text, updated
-from tests.conftest import T0, check_all_calls
+from tests.conftest import T0
 from tests.mine_kit import (
     buttons,
     choose,
@@ -29,16 +27,9 @@ from tests.mine_kit import (
     tapped_case,
 )
 from tests.test_retention import hold
-from tests.urgent_kit import BACKUP, SUPERVISOR, case_row, said, shown, tap, urgent_config
+from tests.urgent_kit import BACKUP, SUPERVISOR, case_row, said, shown, tap
 
 PLACE = "2F till by the stockroom"
-
-
-@pytest.fixture
-async def hu(tmp_path: Path, clock: FixedClock) -> AsyncIterator[Harness]:
-    async with running_bot(tmp_path / "ch.db", clock=clock, config=urgent_config()) as h:
-        yield h
-        check_all_calls(h.sim)
 
 
 def thread(h: Harness, filed: Filed) -> list[str]:

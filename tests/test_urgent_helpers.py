@@ -30,7 +30,7 @@ from tests.case_kit import (
     text,
 )
 from tests.conftest import T0, check_all_calls
-from tests.urgent_kit import CAST, card_and_thread, case_row, said, shown, tap, urgent_config
+from tests.urgent_kit import CAST, card_and_thread, case_row, said, shown, tap
 
 OUTSIDE_SUP = CAST.employee_en  # a store supervisor who is not in the responders channel
 PLACE = "2F till, by the back door"
@@ -43,13 +43,6 @@ async def ho(tmp_path: Path, clock: FixedClock) -> AsyncIterator[Harness]:
     data["sites"] = [{"id": "shibuya", "name": "渋谷店", "supervisors": [OUTSIDE_SUP]}]
     config = parse_config(data, Path("."))
     async with running_bot(tmp_path / "ch.db", clock=clock, config=config) as h:
-        yield h
-        check_all_calls(h.sim)
-
-
-@pytest.fixture
-async def hu(tmp_path: Path, clock: FixedClock) -> AsyncIterator[Harness]:
-    async with running_bot(tmp_path / "ch.db", clock=clock, config=urgent_config()) as h:
         yield h
         check_all_calls(h.sim)
 

@@ -21,7 +21,7 @@ from slacksim import SlackSimulator
 from tests.conftest import T0, check_all_calls
 from tests.test_simulator import TOKEN, client_for, expect_error
 from tests.test_urgent_helpers import going_button
-from tests.urgent_kit import CAST, SUPERVISOR, card_and_thread, case_row, said, tap, urgent_config
+from tests.urgent_kit import CAST, SUPERVISOR, card_and_thread, case_row, said, tap
 
 OUTSIDE_SUP = CAST.employee_en  # a store supervisor who is not in the responders channel
 HR_GROUP = "S0HRGROUP1"  # sample_config's HR user group
@@ -34,13 +34,6 @@ async def ho(tmp_path: Path, clock: FixedClock) -> AsyncIterator[Harness]:
     data["sites"] = [{"id": "shibuya", "name": "渋谷店", "supervisors": [OUTSIDE_SUP]}]
     config = parse_config(data, Path("."))
     async with running_bot(tmp_path / "ch.db", clock=clock, config=config) as h:
-        yield h
-        check_all_calls(h.sim)
-
-
-@pytest.fixture
-async def hu(tmp_path: Path, clock: FixedClock) -> AsyncIterator[Harness]:
-    async with running_bot(tmp_path / "ch.db", clock=clock, config=urgent_config()) as h:
         yield h
         check_all_calls(h.sim)
 
