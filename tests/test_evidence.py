@@ -141,3 +141,13 @@ async def test_hr_case_view_shows_files_by_number_only(h: Harness) -> None:
     for secret in (h.cast.employee_en, "alex_kim", "F0SHOT0001"):
         assert secret not in shown
     assert RESPONDERS not in shown
+
+
+def test_a_copy_keeps_only_a_real_extension_never_part_of_a_name() -> None:
+    from bot.views.evidence import extension_of
+
+    assert extension_of("Sato.Hana", "") == ""  # her name after a dot is not a type
+    assert extension_of("Sato.Hana", "png") == ".png"  # Slack's own file type instead
+    assert extension_of("通話録音.M4A", "") == ".m4a"
+    assert extension_of("screenshot", "jpg") == ".jpg"
+    assert extension_of("notes.secret1", "binary") == ""

@@ -162,3 +162,21 @@ async def test_nobody_going_widens_the_call_quickly_and_the_one_who_goes_is_reco
     await h.settle()
     widenings = [m for m in h.sim.replies(RESPONDERS, card.ts) if "まだ誰も" in (m.text or "")]
     assert len(widenings) == 1  # someone is going: the call widens no more
+
+
+async def test_her_own_id_typed_into_the_place_is_hidden_from_the_channel_and_helpers(
+    hu: Harness,
+) -> None:
+    """A confidential reporter who types a mention of herself into "where" (it happens:
+    "next to @me") is not revealed by it on the card, the summons or the helpers' DMs."""
+    h, user = hu, hu.cast.employee
+    await tap(h, user, channel="in_person", site="shibuya", place=f"レジ横 <@{user}> の隣",
+              may_know="no")  # fmt: skip
+    await h.settle()
+    card = h.sim.messages(RESPONDERS)[-1]
+    posted = [card, *h.sim.replies(RESPONDERS, card.ts)]
+    others = [m for u in h.sim.users if u != user for m in h.sim.dms(u) if m.user != u]
+    seen = " ".join(str(m.text) + str(m.blocks) for m in [*posted, *others])
+    assert "レジ横" in seen  # the place itself is there, for the helper
+    assert user not in seen
+    assert t("ja", "evidence.id_hidden") in seen

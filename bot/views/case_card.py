@@ -313,12 +313,19 @@ def build_details_modal(
     return modal(Callback.CASE_DETAILS, t(lang, "details.title"), blocks, close=t(lang, "close"))
 
 
+def shown_place(lang: str, case: Case) -> str:
+    """Her typed place as others may see it: her own user ID in it (a mention of herself)
+    is hidden like in her other words; gone once the call is over (reopened: still gone)."""
+    if not case.place or case.call_over:
+        return ""
+    return hide_reporter_id(case.place, case, t(lang, "evidence.id_hidden"))
+
+
 def urgent_lines(lang: str, case: Case) -> list[Block]:
     """Where the employee is, who went, and whether the report is still to come
     (issue 11). The location is the employee's own text: escaped."""
     # Her own words leave the shared channel when the case closes (SECURITY.md).
-    place = case.place if not case.call_over else ""  # reopened: still gone
-    where = " / ".join(escape(p) for p in (case.site, place) if p)
+    where = " / ".join(escape(p) for p in (case.site, shown_place(lang, case)) if p)
     lines = [t(lang, "urgent.card_where", where=where)] if where else []
     if case.helper:
         lines.append(t(lang, "urgent.card_helper", user=user(case.helper)))

@@ -20,7 +20,19 @@ from bot.views.mrkdwn import split_escaped
 
 ACTIONS_MAX = 25  # elements in one actions block
 SECTION_CHARS = 2800  # a section's text may hold 3000 characters; the label needs room
-_EXTENSION = re.compile(r"\.[A-Za-z0-9]{1,8}$")
+_EXTENSION = re.compile(r"\.([A-Za-z0-9]{1,8})$")
+# Only the extensions of the files evidence is (recordings, pictures, video, documents,
+# mail): anything after a dot is not an extension ("Sato.Hana" would keep "hana", part of
+# her name, in the copy's name and in the database).
+KNOWN_EXTENSIONS = frozenset(
+    {
+        "png", "jpg", "jpeg", "gif", "heic", "heif", "webp", "bmp", "tif", "tiff", "pdf", "txt",
+        "csv", "rtf", "md", "html", "htm", "json", "xml", "mp3", "m4a", "wav", "aac", "ogg", "oga",
+        "opus", "flac", "amr", "3gp", "mp4", "m4v", "mov", "avi", "wmv", "webm", "mkv", "eml",
+        "msg", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "odt", "ods", "odp", "pages",
+        "numbers", "key", "zip",
+    }
+)
 
 
 def evidence_blocks(lang: str, case_no: str, evidence: Evidence) -> list[Block]:
@@ -85,9 +97,10 @@ def extension_of(original: str, filetype: str) -> str:
     """".png": the original name may name the employee, so only its extension survives
     (or Slack's file type, when the name has none)."""
     found = _EXTENSION.search(original)
-    if found:
-        return found.group(0).lower()
-    return f".{filetype}" if filetype.isalnum() and len(filetype) <= 8 else ""
+    for ext in (found.group(1).lower() if found else "", filetype.lower()):
+        if ext in KNOWN_EXTENSIONS:
+            return f".{ext}"
+    return ""
 
 
 def neutral_filename(case_no: str, n: int, extension: str) -> str:

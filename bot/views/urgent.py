@@ -16,7 +16,7 @@ from bot.domain.case import Case
 from bot.domain.policy import Policy
 from bot.domain.urgent import MAX_PLACE, Site, Where
 from bot.i18n import t
-from bot.views.case_card import case_value
+from bot.views.case_card import case_value, shown_place
 from bot.views.common import Block, actions, button, context, divider, modal, option, plain, section
 from bot.views.confirmation import safety_blocks
 from bot.views.ids import Action, Callback
@@ -212,7 +212,7 @@ def where_text(lang: str, case: Case, *, place: bool = True) -> str:
     closes: the card and the summons are redrawn without them (SECURITY.md), and they
     do not come back if it is reopened (the call is over: db/call_over.py)."""
     closed = case.call_over
-    parts = [escape(p) for p in (case.site, case.place if place and not closed else "") if p]
+    parts = [escape(p) for p in (case.site, shown_place(lang, case) if place else "") if p]
     if parts:
         return " / ".join(parts)
     if case.place or case.place_removed:  # said, but not shown here
