@@ -17,7 +17,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.context import AppContext
-from bot.domain.stored import EVIDENCE_KINDS, parse_outbox_key
+from bot.domain.stored import EVIDENCE_KINDS, OutboxKind, parse_outbox_key
 from bot.flows.case.evidence_fetch import NotSlack, TooLarge, fetch
 from bot.slack.errors import error_name, may_have_happened
 from db import evidence_copies, outbox
@@ -42,11 +42,27 @@ class GiveUp:
     why: str
 
 
-def is_copy_job(kind: str) -> bool:
+def job_in(kind: str, kinds: frozenset[OutboxKind]) -> bool:
+    """Is this outbox row one of these file jobs (it posts nothing)?"""
     try:
-        return parse_outbox_key(kind).kind in EVIDENCE_KINDS
+        return parse_outbox_key(kind).kind in kinds
     except ValueError:
         return False
+
+
+def is_copy_job(kind: str) -> bool:
+    return job_in(kind, EVIDENCE_KINDS)
+
+
+def slack_refusal(e: SlackApiError, hopeless: frozenset[str]) -> Retry | GiveUp | None:
+    """What a file job does with Slack's error: give up (retrying cannot help), retry
+    (soon, if Slack itself failed or rate-limited), or None: the file is gone."""
+    error = error_name(e)
+    if error in hopeless:
+        return GiveUp(error)
+    if error in GONE:
+        return None
+    return Retry(error, may_have_happened(e) or e.response.status_code == 429)
 
 
 async def keep_copy(
@@ -63,12 +79,8 @@ async def keep_copy(
     try:
         file = await fetch(client, job.file_id)
     except SlackApiError as e:
-        error = error_name(e)
-        if error in HOPELESS:
-            return GiveUp(error)
-        if error not in GONE:
-            transient = may_have_happened(e) or e.response.status_code == 429
-            return Retry(error, transient)
+        if (failed := slack_refusal(e, HOPELESS)) is not None:
+            return failed
     except TooLarge:
         status = evidence_copies.TOO_LARGE
     except NotSlack:

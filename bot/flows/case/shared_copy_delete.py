@@ -18,8 +18,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.context import AppContext
 from bot.domain.stored import SHARED_COPY_KINDS, parse_outbox_key
-from bot.flows.case.evidence_copy import GONE, HOPELESS, GiveUp, Retry
-from bot.slack.errors import error_name, may_have_happened
+from bot.flows.case.evidence_copy import HOPELESS, GiveUp, Retry, job_in, slack_refusal
 from db import outbox, shared_copies
 
 log = logging.getLogger(__name__)
@@ -28,10 +27,7 @@ REFUSED = HOPELESS | {"cant_delete_file", "no_permission"}
 
 
 def is_delete_job(kind: str) -> bool:
-    try:
-        return parse_outbox_key(kind).kind in SHARED_COPY_KINDS
-    except ValueError:
-        return False
+    return job_in(kind, SHARED_COPY_KINDS)
 
 
 async def delete_shared_copy(
@@ -45,11 +41,8 @@ async def delete_shared_copy(
         try:
             await client.files_delete(file=file_id)
         except SlackApiError as e:
-            error = error_name(e)
-            if error in REFUSED:
-                return GiveUp(error)
-            if error not in GONE:
-                return Retry(error, may_have_happened(e) or e.response.status_code == 429)
+            if (failed := slack_refusal(e, REFUSED)) is not None:
+                return failed
         except (aiohttp.ClientError, TimeoutError, OSError) as e:
             return Retry(type(e).__name__, True)
     await store.run(shared_copies.deleted, d.id, copy_id, now())
