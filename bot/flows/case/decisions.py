@@ -27,7 +27,12 @@ from bot.slack.payloads import Press, view_id_of
 from bot.slack.privately import Refused
 from bot.views import customer_ids as customer_ids_view
 from bot.views.actions_decisions import assessment_modal, measure_modal
-from bot.views.actions_modals import submitted_choice, submitted_choices, submitted_text
+from bot.views.actions_modals import (
+    submitted_choice,
+    submitted_choices,
+    submitted_text,
+    text_problem,
+)
 from bot.views.mrkdwn import user
 from db import customer_ids, decisions, handling, timeline
 from db.handling import Outcome
@@ -64,10 +69,8 @@ async def submit_assessment(ctx: AppContext, user_id: str, view: dict[str, Any])
     if not set(types) <= {o.id for o in p.mhlw_types}:
         errors["mhlw_types"] = t(lang, "error.unknown_option")
     reason = submitted_text(view, "reason")
-    if not reason:
-        errors["reason"] = t(lang, "error.required")
-    elif len(reason) > MAX_REASON:
-        errors["reason"] = t(lang, "error.too_long")
+    if problem := text_problem(reason, MAX_REASON):
+        errors["reason"] = t(lang, problem)
     if errors:
         return Done(errors=errors)
     outcome, version = await ctx.store.run(
