@@ -296,21 +296,32 @@ def build_details_modal(
     blocks += evidence_blocks(lang, case.case_no, evidence_of(case, workspace_host, deleted))
     # Additions, newest first, as many as fit; the rest are named, not silently dropped.
     room = DETAILS_MAX_BLOCKS - len(blocks) - 2  # the footnotes below
+    parts = [
+        _long_text(f"*{t(lang, 'details.additions')}* ({stamp(when, tz)})\n", own_words(text))
+        for when, text in additions
+    ]
+    blocks += newest_that_fit(lang, parts, room)
+    blocks.append(context(t(lang, "details.audited")))
+    return modal(Callback.CASE_DETAILS, t(lang, "details.title"), blocks, close=t(lang, "close"))
+
+
+def stamp(when: datetime, tz: ZoneInfo) -> str:
+    return when.astimezone(tz).strftime("%Y-%m-%d %H:%M")
+
+
+def newest_that_fit(lang: str, parts: list[list[Block]], room: int) -> list[Block]:
+    """The newest of `parts` (oldest first) that fit in `room` blocks, in their order,
+    then a line saying how many older ones are not shown: named, never silently cut."""
     shown: list[list[Block]] = []
-    for when, text in reversed(additions):
-        stamp = when.astimezone(tz).strftime("%Y-%m-%d %H:%M")
-        part = _long_text(f"*{t(lang, 'details.additions')}* ({stamp})\n", own_words(text))
+    for part in reversed(parts):
         if len(part) > room:
             break
         room -= len(part)
         shown.append(part)
-    for part in reversed(shown):
-        blocks += part
-    if len(shown) < len(additions):
-        omitted = len(additions) - len(shown)
-        blocks.append(context(counted(lang, "details.additions_omitted", omitted)))
-    blocks.append(context(t(lang, "details.audited")))
-    return modal(Callback.CASE_DETAILS, t(lang, "details.title"), blocks, close=t(lang, "close"))
+    out = [block for part in reversed(shown) for block in part]
+    if len(shown) < len(parts):
+        out.append(context(counted(lang, "details.additions_omitted", len(parts) - len(shown))))
+    return out
 
 
 def shown_place(lang: str, case: Case) -> str:

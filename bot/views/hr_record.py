@@ -24,10 +24,9 @@ from bot.domain.policy import Policy
 from bot.i18n import t
 from bot.views import customer_ids
 from bot.views import record_labels as lbl
-from bot.views.case_card import reporter_text
+from bot.views.case_card import newest_that_fit, reporter_text
 from bot.views.common import Block, context, header, modal, section
 from bot.views.conversation_modal import details_block
-from bot.views.counting import counted
 from bot.views.evidence import evidence_blocks
 from bot.views.ids import Callback
 from bot.views.mrkdwn import escape, split_escaped
@@ -132,21 +131,12 @@ class _Record:
         if talked:  # what the team and the employee wrote: one recorded button away
             blocks.append(details_block(self.lang, c.case_no))
         # Later additions, newest first, as many as fit; the rest are named.
-        shown: list[list[Block]] = []
         room -= len(blocks) + 1
-        for at, text in reversed(additions):
-            label = f"*{t(self.lang, 'details.additions')}* ({self.when(at)})\n"
-            part = _pack(self.items(label, text))
-            if len(part) > room:
-                break
-            room -= len(part)
-            shown.append(part)
-        for part in reversed(shown):
-            blocks += part
-        if len(shown) < len(additions):
-            n = len(additions) - len(shown)
-            blocks.append(context(counted(self.lang, "details.additions_omitted", n)))
-        return blocks
+        parts = [
+            _pack(self.items(f"*{t(self.lang, 'details.additions')}* ({self.when(at)})\n", text))
+            for at, text in additions
+        ]
+        return blocks + newest_that_fit(self.lang, parts, room)
 
     def steps(self) -> list[Block]:
         items = []
