@@ -151,3 +151,20 @@ async def complete_step(
     else:
         await press(h, user, Action.STEP_DONE, filed, on_checklist=True, step=step)
     await updated(h, filed.checklist, before)
+
+
+async def open_add_info(h: Harness, user: str) -> dict[str, Any]:
+    """Press "Add information" on her confirmation DM; returns the modal it opens."""
+    dm = next(m for m in h.sim.dms(user) if m.blocks and Action.ADD_INFO in str(m.blocks))
+    value = next(
+        el["value"]
+        for b in dm.blocks
+        if b["type"] == "actions"
+        for el in b["elements"]
+        if el["action_id"] == Action.ADD_INFO
+    )
+    before = len(h.sim.views_opened)
+    await h.slack.click(user, Action.ADD_INFO, value)
+    await h.sim.wait_for(lambda s: len(s.views_opened) > before)
+    view: dict[str, Any] = h.sim.views_opened[-1].view
+    return view

@@ -8,7 +8,7 @@ import re
 from typing import Any
 
 from bot.demo.harness import Harness
-from bot.views.ids import Action
+from tests.case_kit import open_add_info
 from tests.test_details_access import open_details
 
 BROKEN_ENTITY = re.compile(r"&(?!(?:amp|lt|gt);)")
@@ -26,18 +26,7 @@ async def details_of(h: Harness, user: str) -> dict[str, Any]:
 
 
 async def add_information(h: Harness, user: str, text: str) -> None:
-    dm = next(m for m in h.sim.dms(user) if m.blocks and "actions" in str(m.blocks))
-    value = next(
-        el["value"]
-        for b in dm.blocks
-        if b["type"] == "actions"
-        for el in b["elements"]
-        if el["action_id"] == Action.ADD_INFO
-    )
-    before = len(h.sim.views_opened)
-    await h.slack.click(user, Action.ADD_INFO, value)
-    await h.sim.wait_for(lambda s: len(s.views_opened) > before)
-    modal = h.sim.views_opened[-1].view
+    modal = await open_add_info(h, user)
     values = {"addition": {"value": {"type": "plain_text_input", "value": text}}}
     reply = await h.slack.submit_view(user, modal, values)
     assert reply.json()["response_action"] == "update"

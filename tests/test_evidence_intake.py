@@ -11,7 +11,7 @@ from bot.demo.harness import RESPONDERS, Harness
 from bot.views.evidence import ADD_FILES_BLOCK
 from bot.views.ids import Action
 from slacksim.render import render_message
-from tests.case_kit import choice, choices, text
+from tests.case_kit import choice, choices, open_add_info, text
 from tests.conftest import T0
 from tests.test_case_actions_messages import open_from_notice
 from tests.test_evidence import _seen_by_others
@@ -34,19 +34,7 @@ async def _file_case(h: Harness, files: list[dict[str, Any]] | None = None) -> N
 
 
 async def _add_info_modal(h: Harness) -> dict[str, Any]:
-    user = h.cast.employee_en
-    dm = next(m for m in h.sim.dms(user) if m.blocks and Action.ADD_INFO in str(m.blocks))
-    value = next(
-        el["value"]
-        for b in dm.blocks
-        if b["type"] == "actions"
-        for el in b["elements"]
-        if el["action_id"] == Action.ADD_INFO
-    )
-    before = len(h.sim.views_opened)
-    await h.slack.click(user, Action.ADD_INFO, value)
-    await h.sim.wait_for(lambda s: len(s.views_opened) > before)
-    return h.sim.views_opened[-1].view
+    return await open_add_info(h, h.cast.employee_en)
 
 
 def _add_values(text: str, files: list[dict[str, Any]]) -> dict[str, Any]:
