@@ -86,13 +86,21 @@ def _hold(
     return True
 
 
+def waiting_case(db: sqlite_utils.Database, r: Reminder, now: datetime) -> Case | None:
+    """The reminder's case if it still waits for an acknowledgement; else the reminder
+    is skipped (someone has it, or it was closed) and None."""
+    case = find_case(db, r.case_id)
+    if case is None or case.acknowledged_at is not None or case.status != CaseStatus.NEW:
+        reminders.fire(db, r.id, now, "skipped")
+        return None
+    return case
+
+
 def claim_ack(
     db: sqlite_utils.Database, r: Reminder, now: datetime, rules: Rules, s: ReminderSettings
 ) -> Post | None:
     with immediate(db):
-        case = find_case(db, r.case_id)
-        if case is None or case.acknowledged_at is not None or case.status != CaseStatus.NEW:
-            reminders.fire(db, r.id, now, "skipped")
+        if (case := waiting_case(db, r, now)) is None:
             return None
         # Quiet hours never delay a high or urgent case's escalation (configurable).
         through = s.ack_through_quiet_hours | {"urgent"}

@@ -28,7 +28,7 @@ import sqlite_utils
 from bot.config.reminders import ReminderSettings
 from bot.context import AppContext, Rules
 from bot.domain.severity import critical_ids
-from bot.domain.stored import CaseStatus, parse_reminder_key
+from bot.domain.stored import parse_reminder_key
 from bot.flows.reminders.digest import claim_digest, schedule_next_digest
 from bot.flows.reminders.escalation import (
     Post,
@@ -37,13 +37,13 @@ from bot.flows.reminders.escalation import (
     claim_steps,
     claim_summon,
     queue,
+    waiting_case,
 )
 from bot.flows.reminders.welfare import claim_checkin, schedule_missing
 from bot.loops import Loop
 from bot.slack.people import LookupFailed
 from bot.views.reminders import build_shift_ping
 from db import reminders
-from db.cases import find_case
 from db.reminders import CasePlan, Reminder
 from db.rows import immediate
 
@@ -83,9 +83,7 @@ def _retry_shift(
 ) -> Post | None:
     """A shift ping Slack refused earlier: send it again if the case still waits."""
     with immediate(db):
-        case = find_case(db, r.case_id)
-        if case is None or case.acknowledged_at is not None or case.status != CaseStatus.NEW:
-            reminders.fire(db, r.id, now, "skipped")
+        if (case := waiting_case(db, r, now)) is None:
             return None
         if not reminders.fire(db, r.id, now, "sent"):
             return None
