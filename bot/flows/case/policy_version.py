@@ -38,12 +38,15 @@ async def learn_policies(ctx: AppContext) -> None:
     clash: the start stops with that message)."""
     book = ctx.policies
     current = book.current
+    # Cases can be under a version nobody stored only if they predate version keeping:
+    # only the first start that keeps versions looks for them (a scan of every case).
+    first_start = not await ctx.store.run(policy_versions.stored)
     earlier = await ctx.store.run(
         policy_versions.record, current.version, book.content_hash, book.raw, ctx.clock.now()
     )
     if earlier is not None:
         raise clash(book.source, current.version, earlier)
-    if ctx.config.policy_file is None:
+    if first_start and ctx.config.policy_file is None:
         await _adopt_packaged(ctx)
     known = []
     for row in await ctx.store.run(policy_versions.stored):
